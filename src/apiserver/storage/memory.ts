@@ -1,0 +1,221 @@
+// In-memory storage driver: a multi-version B+ tree of keys plus a bounded
+// ring of events. Like etcd's MVCC, a key keeps every version newer than the
+// compact revision (and the newest one at or below it), so a paged list can
+// be read at one consistent revision.
+import BTreeModule from "sorted-btree";
+
+// sorted-btree is CommonJS with a default export; Node exposes it as `.default`.
+const BTree = (BTreeModule as unknown as { default: typeof BTreeModule }).default ?? BTreeModule;
+import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, NotFoundError } from "./errors.ts";
+import type {
+  Build,
+  ListOptions,
+  ListResult,
+  Storage,
+  StorageEvent,
+  StoredValue,
+  Watcher,
+} from "./interface.ts";
+
+/** One version of a key; value null is a tombstone. */
+type Version = { rev: number; createRev: number; value: string | null };
+
+type Sub = { prefix: string; onEvent: (e: StorageEvent) => void; onClose?: () => void; closed: boolean };
+
+export type MemoryStorageOptions = {
+  /** How many events the watch history keeps; older revisions are compacted. */
+  historySize?: number;
+};
+
+export class MemoryStorage implements Storage {
+  private rev = 0;
+  private compacted = 0;
+  private readonly tree = new BTree<string, Version[]>();
+  /** events[i] has revision firstEventRev + i: every write makes exactly one event. */
+  private events: StorageEvent[] = [];
+  private firstEventRev = 1;
+  private readonly historySize: number;
+  private readonly subs = new Set<Sub>();
+
+  constructor(opts: MemoryStorageOptions = {}) {
+    this.historySize = Math.max(1, opts.historySize ?? 100_000);
+  }
+
+  currentRevision(): number {
+    return this.rev;
+  }
+
+  compactRevision(): number {
+    return this.compacted;
+  }
+
+  get(key: string, revision?: number): StoredValue | undefined {
+    const at = this.readRevision(revision);
+    const v = visibleAt(this.tree.get(key), at);
+    return v ? toStored(key, v) : undefined;
+  }
+
+  list(prefix: string, opts: ListOptions = {}): ListResult {
+    const at = this.readRevision(opts.revision);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
+    const items: StoredValue[] = [];
+    let remaining = 0;
+    const low = opts.startKey && opts.startKey > prefix ? opts.startKey : prefix;
+    this.tree.forRange(low, `${prefix}\uffff`, false, (key, versions) => {
+      const v = visibleAt(versions, at);
+      if (!v) return;
+      if (items.length < limit) items.push(toStored(key, v));
+      else remaining++;
+    });
+    return { items, revision: at, remaining };
+  }
+
+  create(key: string, build: Build): StoredValue {
+    const versions = this.tree.get(key);
+    const latest = versions?.[versions.length - 1];
+    if (latest?.value != null) throw new KeyExistsError(key);
+    const rev = this.rev + 1;
+    const v: Version = { rev, createRev: rev, value: build(rev) };
+    this.commit(key, versions, v, { type: "ADDED", key, revision: rev, value: v.value! });
+    return toStored(key, v);
+  }
+
+  update(key: string, expectedRevision: number, build: Build): StoredValue {
+    const versions = this.tree.get(key);
+    const latest = versions?.[versions.length - 1];
+    if (!latest || latest.value == null) throw new NotFoundError(key);
+    if (latest.rev !== expectedRevision) throw new ConflictError(key, latest.rev);
+    const rev = this.rev + 1;
+    const v: Version = { rev, createRev: latest.createRev, value: build(rev) };
+    this.commit(key, versions, v, {
+      type: "MODIFIED",
+      key,
+      revision: rev,
+      value: v.value!,
+      prevValue: latest.value,
+    });
+    return toStored(key, v);
+  }
+
+  delete(key: string, expectedRevision?: number): StoredValue {
+    const versions = this.tree.get(key);
+    const latest = versions?.[versions.length - 1];
+    if (!latest || latest.value == null) throw new NotFoundError(key);
+    if (expectedRevision !== undefined && latest.rev !== expectedRevision) {
+      throw new ConflictError(key, latest.rev);
+    }
+    const rev = this.rev + 1;
+    const tomb: Version = { rev, createRev: latest.createRev, value: null };
+    this.commit(key, versions, tomb, { type: "DELETED", key, revision: rev, value: latest.value });
+    return { key, value: latest.value, modRevision: rev, createRevision: latest.createRev };
+  }
+
+  watch(
+    prefix: string,
+    fromRevision: number,
+    onEvent: (e: StorageEvent) => void,
+    onClose?: () => void,
+  ): Watcher {
+    if (fromRevision < this.compacted) throw new CompactedError(this.compacted);
+    if (fromRevision > this.rev) throw new FutureRevisionError(fromRevision);
+    // Replay history first. Delivery is synchronous, so no live event can
+    // slip between the replay and the subscription.
+    for (let r = Math.max(fromRevision + 1, this.firstEventRev); r <= this.rev; r++) {
+      const e = this.events[r - this.firstEventRev];
+      if (e.key.startsWith(prefix)) onEvent(e);
+    }
+    const sub: Sub = { prefix, onEvent, onClose, closed: false };
+    this.subs.add(sub);
+    return {
+      stop: () => {
+        sub.closed = true;
+        this.subs.delete(sub);
+      },
+    };
+  }
+
+  compact(revision: number): void {
+    const target = Math.min(revision, this.rev);
+    if (target <= this.compacted) return;
+    this.compacted = target;
+    const drop = Math.min(this.events.length, target + 1 - this.firstEventRev);
+    if (drop > 0) {
+      this.events = this.events.slice(drop);
+      this.firstEventRev += drop;
+    }
+    const emptied: string[] = [];
+    this.tree.forEachPair((key, versions) => {
+      trimVersions(versions, target);
+      if (versions.length === 1 && versions[0].value == null) emptied.push(key);
+    });
+    for (const key of emptied) this.tree.delete(key);
+  }
+
+  close(): void {
+    const subs = [...this.subs];
+    this.subs.clear();
+    for (const s of subs) {
+      s.closed = true;
+      s.onClose?.();
+    }
+  }
+
+  private readRevision(revision?: number): number {
+    if (!revision) return this.rev;
+    if (revision > this.rev) throw new FutureRevisionError(revision);
+    if (revision < this.compacted) throw new CompactedError(this.compacted);
+    return revision;
+  }
+
+  private commit(key: string, versions: Version[] | undefined, v: Version, e: StorageEvent): void {
+    this.rev = v.rev;
+    if (versions) {
+      versions.push(v);
+      trimVersions(versions, this.compacted);
+    } else {
+      this.tree.set(key, [v]);
+    }
+    this.events.push(e);
+    if (this.events.length > this.historySize) {
+      // The ring is full: compact away the oldest quarter in one go, so that
+      // the per-key trimming sweep runs rarely.
+      this.compact(this.firstEventRev + Math.ceil(this.historySize / 4) - 1);
+    }
+    for (const s of this.subs) {
+      if (s.closed || !key.startsWith(s.prefix)) continue;
+      try {
+        s.onEvent(e);
+      } catch {
+        // A watcher's failure must never fail the write: drop that watcher.
+        s.closed = true;
+        this.subs.delete(s);
+        s.onClose?.();
+      }
+    }
+  }
+}
+
+function visibleAt(versions: Version[] | undefined, rev: number): Version | undefined {
+  if (!versions) return undefined;
+  for (let i = versions.length - 1; i >= 0; i--) {
+    const v = versions[i];
+    if (v.rev <= rev) return v.value == null ? undefined : v;
+  }
+  return undefined;
+}
+
+/** Keep every version newer than compactRev plus the newest at or below it. */
+function trimVersions(versions: Version[], compactRev: number): void {
+  let keepFrom = 0;
+  for (let i = versions.length - 1; i >= 0; i--) {
+    if (versions[i].rev <= compactRev) {
+      keepFrom = i;
+      break;
+    }
+  }
+  if (keepFrom > 0) versions.splice(0, keepFrom);
+}
+
+function toStored(key: string, v: Version): StoredValue {
+  return { key, value: v.value!, modRevision: v.rev, createRevision: v.createRev };
+}
