@@ -2,10 +2,12 @@
 // ring of events. Like etcd's MVCC, a key keeps every version newer than the
 // compact revision (and the newest one at or below it), so a paged list can
 // be read at one consistent revision.
-import BTreeModule from "sorted-btree";
+import btree from "sorted-btree";
 
-// sorted-btree is CommonJS with a default export; Node exposes it as `.default`.
-const BTree = (BTreeModule as unknown as { default: typeof BTreeModule }).default ?? BTreeModule;
+// sorted-btree is CommonJS with an ES-style default export; under Node's ESM
+// loader the class sits on `.default` of what `import` gives.
+const BTree = btree.default;
+type Tree<K, V> = InstanceType<typeof btree.default<K, V>>;
 import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, NotFoundError } from "./errors.ts";
 import type {
   Build,
@@ -30,7 +32,7 @@ export type MemoryStorageOptions = {
 export class MemoryStorage implements Storage {
   private rev = 0;
   private compacted = 0;
-  private readonly tree = new BTree<string, Version[]>();
+  private readonly tree: Tree<string, Version[]> = new BTree<string, Version[]>();
   /** events[i] has revision firstEventRev + i: every write makes exactly one event. */
   private events: StorageEvent[] = [];
   private firstEventRev = 1;
