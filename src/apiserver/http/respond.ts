@@ -1,0 +1,73 @@
+// Writing responses: objects, lists, Tables and Status errors.
+import type { ServerResponse } from "node:http";
+import { stringify as toYaml } from "yaml";
+import { ApiError } from "../registry/errors.ts";
+import type { Item } from "../registry/store.ts";
+import type { Rendering } from "./codec.ts";
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+  sendRaw(res, code, JSON.stringify(body), "application/json", warnings);
+}
+
+export function sendRaw(
+  res: ServerResponse,
+  code: number,
+  text: string,
+  contentType: string,
+  warnings: string[] = [],
+): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string | string[]> = {
+    "Content-Type": contentType,
+    "Content-Length": String(Buffer.byteLength(text)),
+    "Cache-Control": "no-cache, private",
+  };
+  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(code, headers);
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: ApiError): void {
+  sendJson(res, err.code, err.toStatus());
+}
+
+/** Sends one object in the negotiated form (JSON or YAML; Table is handled by the caller). */
+export function sendObject(
+  res: ServerResponse,
+  code: number,
+  rendering: Rendering,
+  raw: string,
+  warnings: string[] = [],
+): void {
+  if (rendering.as === "object" && rendering.format === "yaml") {
+    sendRaw(res, code, toYaml(JSON.parse(raw)), "application/yaml", warnings);
+    return;
+  }
+  sendRaw(res, code, raw, "application/json", warnings);
+}
+
+/** Builds a List document from already-serialized items, without re-serializing them. */
+export function listJson(
+  apiVersion: string,
+  kind: string,
+  items: Item[],
+  meta: { resourceVersion: string; continue?: string; remainingItemCount?: number },
+): string {
+  const m: Record<string, unknown> = { resourceVersion: meta.resourceVersion };
+  if (meta.continue) m.continue = meta.continue;
+  if (meta.remainingItemCount !== undefined) m.remainingItemCount = meta.remainingItemCount;
+  let out = `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(m)},"items":[`;
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out += ",";
+    out += items[i].raw;
+  }
+  return `${out}]}`;
+}
+
+export function statusSuccess(details: Record<string, unknown>): Record<string, unknown> {
+  return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details };
+}
+
+export function toApiError(e: unknown): ApiError | undefined {
+  return e instanceof ApiError ? e : undefined;
+}

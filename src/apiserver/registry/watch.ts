@@ -1,0 +1,123 @@
+// Watch semantics over storage events (api-concepts "Efficient detection of
+// changes"): initial state for resourceVersion unset or "0", replay from a
+// given resourceVersion, selector transitions turned into ADDED/DELETED the
+// way the watch cache does it, bookmarks, and 410 for compacted history.
+import { CompactedError, FutureRevisionError } from "../storage/errors.ts";
+import type { StorageEvent } from "../storage/interface.ts";
+import { ApiError, badRequest, gone } from "./errors.ts";
+import { listPrefix } from "./keys.ts";
+import { type Item, type ListOptions, type ObjectStore, parseRevision } from "./store.ts";
+import { matchesFields } from "./selectors.ts";
+import { selectableField } from "./strategy.ts";
+import type { KObject, ResourceInfo } from "./types.ts";
+
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
+
+export type WatchSink = {
+  event(type: WatchEventType, item: Item): void;
+  /** An ERROR event carrying a Status, after which the watch ends. */
+  error(err: ApiError): void;
+  close(): void;
+};
+
+export type WatchOptions = ListOptions & {
+  allowWatchBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+  bookmarkIntervalMs?: number;
+};
+
+export type WatchHandle = { stop(): void };
+
+export function startWatch(
+  store: ObjectStore,
+  info: ResourceInfo,
+  namespace: string | undefined,
+  opts: WatchOptions,
+  sink: WatchSink,
+): WatchHandle {
+  const storeInfo = store.storageInfo(info);
+  const prefix = listPrefix(storeInfo, namespace);
+  const matches = (o: KObject) =>
+    (!opts.labelSelector || opts.labelSelector.matches(o.metadata?.labels)) &&
+    (!opts.fieldSelector || matchesFields(opts.fieldSelector, (f) => selectableField(storeInfo, o, f)));
+  const filtered = Boolean(opts.labelSelector || opts.fieldSelector);
+
+  const rv = opts.resourceVersion;
+  const initial = opts.sendInitialEvents ?? (rv === undefined || rv === "" || rv === "0");
+  if (opts.sendInitialEvents && !opts.allowWatchBookmarks) {
+    throw badRequest("sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled and allowWatchBookmarks is set");
+  }
+  let from: number;
+  if (initial) {
+    const list = store.list(info, namespace, {
+      labelSelector: opts.labelSelector,
+      fieldSelector: opts.fieldSelector,
+    });
+    for (const it of list.items) sink.event("ADDED", it);
+    from = Number(list.resourceVersion);
+    if (opts.sendInitialEvents) {
+      sink.event("BOOKMARK", bookmark(info, from, true));
+    }
+  } else {
+    from = parseRevision(rv!);
+  }
+
+  let lastRev = from;
+  const onEvent = (e: StorageEvent) => {
+    lastRev = e.revision;
+    const item = translate(e);
+    if (item) sink.event(item[0], item[1]);
+  };
+  const translate = (e: StorageEvent): [WatchEventType, Item] | undefined => {
+    if (!filtered) return [e.type, store.item(info, e.value)];
+    const cur = matches(JSON.parse(e.value));
+    const prev = e.prevValue !== undefined && matches(JSON.parse(e.prevValue));
+    if (e.type === "DELETED") return cur ? ["DELETED", store.item(info, e.value)] : undefined;
+    if (cur && prev) return ["MODIFIED", store.item(info, e.value)];
+    if (cur) return ["ADDED", store.item(info, e.value)];
+    // Moved out of the selector: the watcher sees it go, with its new state.
+    if (prev) return ["DELETED", store.item(info, e.value)];
+    return undefined;
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  let watcher: { stop(): void } | undefined;
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    watcher?.stop();
+  };
+  try {
+    watcher = store.storage.watch(prefix, from, onEvent, () => {
+      stop();
+      sink.close();
+    });
+  } catch (e) {
+    if (e instanceof CompactedError) {
+      sink.error(gone(`too old resource version: ${from} (${e.compactRevision})`));
+      return { stop };
+    }
+    if (e instanceof FutureRevisionError) {
+      sink.error(new ApiError(504, "Timeout", `Too large resource version: ${from}, current: ${store.storage.currentRevision()}`));
+      return { stop };
+    }
+    throw e;
+  }
+  if (opts.allowWatchBookmarks) {
+    timer = setInterval(() => {
+      sink.event("BOOKMARK", bookmark(info, Math.max(lastRev, store.storage.currentRevision()), false));
+    }, opts.bookmarkIntervalMs ?? 60_000);
+    timer.unref();
+  }
+  return { stop };
+}
+
+function bookmark(info: ResourceInfo, rev: number, initialEnd: boolean): Item {
+  const obj: KObject = {
+    kind: info.kind,
+    apiVersion: info.group ? `${info.group}/${info.version}` : info.version,
+    metadata: initialEnd
+      ? { resourceVersion: String(rev), annotations: { "k8s.io/initial-events-end": "true" } }
+      : { resourceVersion: String(rev) },
+  };
+  return { raw: JSON.stringify(obj), obj: () => obj };
+}

@@ -1,0 +1,140 @@
+// The server's PKI: a CA, a serving certificate and client certificates, all
+// ECDSA P-256 (fast to generate; Go's TLS and kubectl accept it). Generated once
+// into the data dir and reused on restart. Node's crypto cannot build X.509
+// certificates, so @peculiar/x509 does the encoding over WebCrypto.
+import { webcrypto } from "node:crypto";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import * as x509 from "@peculiar/x509";
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+const TEN_YEARS = 10 * 365 * 24 * 3600 * 1000;
+
+export type KeyPairPem = { cert: string; key: string };
+
+export type Pki = {
+  ca: KeyPairPem;
+  server: KeyPairPem;
+  /** Issue a client certificate: CN is the user, O entries are the groups. */
+  issueClient(user: string, groups: string[]): Promise<KeyPairPem>;
+};
+
+async function exportKey(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key as webcrypto.CryptoKey));
+  return `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").trimEnd()}\n-----END PRIVATE KEY-----\n`;
+}
+
+async function importKey(pem: string): Promise<CryptoKey> {
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
+  return (await webcrypto.subtle.importKey("pkcs8", der, ALG, true, ["sign"])) as unknown as CryptoKey;
+}
+
+async function newKeys(): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+}
+
+function escapeRdn(v: string): string {
+  return v.replace(/([,+"\\<>;=])/g, "\\$1");
+}
+
+async function issue(
+  ca: { cert: x509.X509Certificate; key: CryptoKey },
+  subject: string,
+  extensions: x509.Extension[],
+): Promise<KeyPairPem> {
+  const keys = await newKeys();
+  const cert = await x509.X509CertificateGenerator.create({
+    subject,
+    issuer: ca.cert.subject,
+    publicKey: keys.publicKey,
+    signingKey: ca.key,
+    notBefore: new Date(Date.now() - 3600_000),
+    notAfter: new Date(Date.now() + TEN_YEARS),
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false),
+      ...extensions,
+    ],
+  });
+  return { cert: cert.toString("pem"), key: await exportKey(keys.privateKey) };
+}
+
+async function createCa(): Promise<KeyPairPem> {
+  const keys = await newKeys();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    name: "CN=kpanda-ca",
+    keys,
+    notBefore: new Date(Date.now() - 3600_000),
+    notAfter: new Date(Date.now() + TEN_YEARS),
+    signingAlgorithm: ALG,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { cert: cert.toString("pem"), key: await exportKey(keys.privateKey) };
+}
+
+async function readPair(dir: string, name: string): Promise<KeyPairPem | undefined> {
+  try {
+    return {
+      cert: await readFile(join(dir, `${name}.crt`), "utf8"),
+      key: await readFile(join(dir, `${name}.key`), "utf8"),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+async function writePair(dir: string, name: string, pair: KeyPairPem): Promise<void> {
+  await writeFile(join(dir, `${name}.crt`), pair.cert);
+  await writeFile(join(dir, `${name}.key`), pair.key, { mode: 0o600 });
+  await chmod(join(dir, `${name}.key`), 0o600);
+}
+
+/**
+ * Loads the PKI from dir/pki, creating what is missing. `hosts` are the serving
+ * certificate's names (IP addresses or DNS names). With no dir, everything
+ * lives in memory only.
+ */
+export async function loadPki(dir: string | undefined, hosts: string[]): Promise<Pki> {
+  const pkiDir = dir ? join(dir, "pki") : undefined;
+  if (pkiDir) await mkdir(pkiDir, { recursive: true, mode: 0o700 });
+  let ca = pkiDir ? await readPair(pkiDir, "ca") : undefined;
+  if (!ca) {
+    ca = await createCa();
+    if (pkiDir) await writePair(pkiDir, "ca", ca);
+  }
+  const caSigner = { cert: new x509.X509Certificate(ca.cert), key: await importKey(ca.key) };
+  const names = [...new Set(["127.0.0.1", "::1", "localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", ...hosts])];
+  let server = pkiDir ? await readPair(pkiDir, "apiserver") : undefined;
+  if (!server || !coversHosts(server.cert, names)) {
+    server = await issue(caSigner, "CN=kube-apiserver", [
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(
+        names.map((n) => (/^[\d.]+$|:/.test(n) ? { type: "ip" as const, value: n } : { type: "dns" as const, value: n })),
+      ),
+    ]);
+    if (pkiDir) await writePair(pkiDir, "apiserver", server);
+  }
+  return {
+    ca,
+    server,
+    issueClient: (user, groups) =>
+      issue(caSigner, [...groups.map((g) => `O=${escapeRdn(g)}`), `CN=${escapeRdn(user)}`].join(", "), [
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+      ]),
+  };
+}
+
+function coversHosts(pem: string, names: string[]): boolean {
+  const san = new x509.X509Certificate(pem).getExtension(x509.SubjectAlternativeNameExtension);
+  const have = new Set((san?.names.items ?? []).map((n) => n.value));
+  return names.every((n) => have.has(n));
+}
