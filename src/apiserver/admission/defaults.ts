@@ -45,9 +45,13 @@ function defaultService(obj: Obj): void {
     }
   }
   const t = s.type;
-  const external = t === "NodePort" || t === "LoadBalancer" || (t === "ClusterIP" && Array.isArray(s.externalIPs) && s.externalIPs.length > 0);
+  const external =
+    t === "NodePort" ||
+    t === "LoadBalancer" ||
+    (t === "ClusterIP" && Array.isArray(s.externalIPs) && s.externalIPs.length > 0);
   if (external) orDefault(s, "externalTrafficPolicy", "Cluster");
-  if (t === "NodePort" || t === "LoadBalancer" || t === "ClusterIP") orDefault(s, "internalTrafficPolicy", "Cluster");
+  if (t === "NodePort" || t === "LoadBalancer" || t === "ClusterIP")
+    orDefault(s, "internalTrafficPolicy", "Cluster");
   if (t === "LoadBalancer" && s.allocateLoadBalancerNodePorts == null) s.allocateLoadBalancerNodePorts = true;
   if (t !== "ExternalName") defaultIPFamilies(s);
 }
@@ -58,7 +62,8 @@ function defaultService(obj: Obj): void {
  * RequireDualStack there, even on a single-stack cluster.
  */
 function defaultIPFamilies(s: Obj): void {
-  const headlessNoSelector = s.clusterIP === "None" && !(isObj(s.selector) && Object.keys(s.selector).length > 0);
+  const headlessNoSelector =
+    s.clusterIP === "None" && !(isObj(s.selector) && Object.keys(s.selector).length > 0);
   orDefault(s, "ipFamilyPolicy", headlessNoSelector ? "RequireDualStack" : "SingleStack");
   if (!Array.isArray(s.ipFamilies) || s.ipFamilies.length === 0) s.ipFamilies = ["IPv4"];
 }
@@ -93,7 +98,8 @@ function defaultPVC(obj: Obj): void {
 function defaultEndpoints(obj: Obj): void {
   if (!Array.isArray(obj.subsets)) return;
   for (const ss of obj.subsets) {
-    if (isObj(ss) && Array.isArray(ss.ports)) for (const p of ss.ports) if (isObj(p)) orDefault(p, "protocol", "TCP");
+    if (isObj(ss) && Array.isArray(ss.ports))
+      for (const p of ss.ports) if (isObj(p)) orDefault(p, "protocol", "TCP");
   }
 }
 
@@ -122,7 +128,8 @@ function defaultNetworkPolicy(obj: Obj): void {
   for (const dir of ["ingress", "egress"]) {
     if (!Array.isArray(s[dir])) continue;
     for (const rule of s[dir]) {
-      if (isObj(rule) && Array.isArray(rule.ports)) for (const p of rule.ports) if (isObj(p)) orDefault(p, "protocol", "TCP");
+      if (isObj(rule) && Array.isArray(rule.ports))
+        for (const p of rule.ports) if (isObj(p)) orDefault(p, "protocol", "TCP");
     }
   }
   // No policyTypes means at least "Ingress", plus "Egress" when egress rules exist.
@@ -156,7 +163,9 @@ function defaultCRD(obj: Obj): void {
   if (s.conversion == null) s.conversion = { strategy: "None" };
   const svc = s.conversion?.webhook?.clientConfig?.service;
   if (isObj(svc) && svc.port == null) svc.port = 443;
-  const storage = Array.isArray(s.versions) ? s.versions.find((v: unknown) => isObj(v) && v.storage === true) : undefined;
+  const storage = Array.isArray(s.versions)
+    ? s.versions.find((v: unknown) => isObj(v) && v.storage === true)
+    : undefined;
   const status = sub(obj, "status");
   if (status && storage && !(Array.isArray(status.storedVersions) && status.storedVersions.length > 0)) {
     status.storedVersions = [storage.name];

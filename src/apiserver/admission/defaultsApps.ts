@@ -145,7 +145,10 @@ const SCALE_UP = () => ({
   ],
 });
 // Scale-down stabilization stays unset: the controller's flag decides it (defaults.go comment).
-const SCALE_DOWN = () => ({ selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] });
+const SCALE_DOWN = () => ({
+  selectPolicy: "Max",
+  policies: [{ type: "Percent", value: 100, periodSeconds: 15 }],
+});
 
 function scalingRules(from: unknown, defaults: Obj): Obj {
   if (!isObj(from)) return defaults;
@@ -162,7 +165,10 @@ export function defaultHPA(obj: Obj, version: string): void {
   if (version !== "v2") return;
   if (!Array.isArray(s.metrics) || s.metrics.length === 0) {
     s.metrics = [
-      { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } },
+      {
+        type: "Resource",
+        resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } },
+      },
     ];
   }
   if (isObj(s.behavior)) {

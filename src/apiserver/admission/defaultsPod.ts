@@ -44,7 +44,8 @@ function defaultLifecycleHandler(h: unknown): void {
 function defaultEnv(env: unknown): void {
   if (!Array.isArray(env)) return;
   for (const e of env) {
-    if (isObj(e) && isObj(e.valueFrom) && isObj(e.valueFrom.fieldRef)) setIfAbsent(e.valueFrom.fieldRef, "apiVersion", "v1");
+    if (isObj(e) && isObj(e.valueFrom) && isObj(e.valueFrom.fieldRef))
+      setIfAbsent(e.valueFrom.fieldRef, "apiVersion", "v1");
   }
 }
 
@@ -106,7 +107,10 @@ export function defaultVolume(v: unknown): void {
       if (isObj(s.downwardAPI)) defaultItemsFieldRef(s.downwardAPI.items);
     }
   }
-  const tmpl = isObj(v.ephemeral) && isObj(v.ephemeral.volumeClaimTemplate) ? v.ephemeral.volumeClaimTemplate : undefined;
+  const tmpl =
+    isObj(v.ephemeral) && isObj(v.ephemeral.volumeClaimTemplate)
+      ? v.ephemeral.volumeClaimTemplate
+      : undefined;
   if (tmpl && isObj(tmpl.spec)) setIfAbsent(tmpl.spec, "volumeMode", "Filesystem");
 }
 
@@ -126,7 +130,8 @@ export function defaultPodSpec(spec: unknown, isPod: boolean): void {
       if (isPod) defaultRequestsFromLimits(c);
     }
   }
-  if (Array.isArray(spec.ephemeralContainers)) for (const c of spec.ephemeralContainers) defaultContainer(c, false);
+  if (Array.isArray(spec.ephemeralContainers))
+    for (const c of spec.ephemeralContainers) defaultContainer(c, false);
   if (Array.isArray(spec.volumes)) for (const v of spec.volumes) defaultVolume(v);
   if (isPod && spec.enableServiceLinks == null) spec.enableServiceLinks = true;
 }

@@ -10,11 +10,14 @@ export function showValue(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === "string")) return `[]string{${v.map((x) => JSON.stringify(x)).join(", ")}}`;
+    if (v.every((x) => typeof x === "string"))
+      return `[]string{${v.map((x) => JSON.stringify(x)).join(", ")}}`;
     return `[]interface {}{${v.map(showValue).join(", ")}}`;
   }
   if (typeof v === "object") {
-    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     if (entries.every(([, x]) => typeof x === "string")) {
       return `map[string]string{${entries.map(([k, x]) => `${JSON.stringify(k)}:${JSON.stringify(x)}`).join(", ")}}`;
     }
@@ -24,7 +27,11 @@ export function showValue(v: unknown): string {
 }
 
 export function required(field: string, detail = ""): FieldError {
-  return { reason: "FieldValueRequired", field, message: detail ? `Required value: ${detail}` : "Required value" };
+  return {
+    reason: "FieldValueRequired",
+    field,
+    message: detail ? `Required value: ${detail}` : "Required value",
+  };
 }
 
 export function invalid(field: string, value: unknown, detail: string): FieldError {
@@ -39,7 +46,11 @@ export function duplicate(field: string, value: unknown): FieldError {
 export function notSupported(field: string, value: unknown, valid: readonly string[]): FieldError {
   const list = valid.map((s) => JSON.stringify(s)).join(", ");
   const body = `Unsupported value: ${showValue(value)}`;
-  return { reason: "FieldValueNotSupported", field, message: list ? `${body}: supported values: ${list}` : body };
+  return {
+    reason: "FieldValueNotSupported",
+    field,
+    message: list ? `${body}: supported values: ${list}` : body,
+  };
 }
 
 /** field.TooLong in 1.32: "Too long: may not be more than N bytes" (value omitted). */
@@ -48,7 +59,11 @@ export function tooLong(field: string, max: number): FieldError {
 }
 
 export function tooMany(field: string, actual: number, max: number): FieldError {
-  return { reason: "FieldValueTooMany", field, message: `Too many: ${actual}: must have at most ${max} items` };
+  return {
+    reason: "FieldValueTooMany",
+    field,
+    message: `Too many: ${actual}: must have at most ${max} items`,
+  };
 }
 
 export function forbidden(field: string, detail: string): FieldError {
@@ -59,7 +74,8 @@ export function forbidden(field: string, detail: string): FieldError {
 export function typeError(field: string, value: unknown, want: string): FieldError {
   const got = jsonType(value);
   const name = field || "body";
-  return invalid(field, got, `${name} in body must be of type ${want}: ${JSON.stringify(got)}`);
+  const message = `Invalid value: ${JSON.stringify(got)}: ${name} in body must be of type ${want}: ${JSON.stringify(got)}`;
+  return { reason: "FieldValueTypeInvalid", field, message };
 }
 
 export function jsonType(v: unknown): string {
@@ -104,4 +120,31 @@ export function objectAt(v: unknown, field: string, errs: Errs): Record<string, 
     return undefined;
   }
   return v;
+}
+
+/** Invalid with a value already rendered (e.g. a Go %#v struct). */
+export function invalidRendered(field: string, rendered: string, detail: string): FieldError {
+  return { reason: "FieldValueInvalid", field, message: `Invalid value: ${rendered}: ${detail}` };
+}
+
+export function notFound(field: string, value: unknown): FieldError {
+  return { reason: "FieldValueNotFound", field, message: `Not found: ${showValue(value)}` };
+}
+
+/** A number field that must be a non-negative integer when present. */
+export function nonNegative(v: unknown, field: string, errs: Errs): void {
+  if (v === undefined || v === null) return;
+  if (typeof v !== "number") errs.push(typeError(field, v, "integer"));
+  else if (v < 0) errs.push(invalid(field, v, "must be greater than or equal to 0"));
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!deepEqual((a as any)[k], (b as any)[k])) return false;
+  return true;
 }

@@ -27,7 +27,8 @@ export function maxLenError(n: number): string {
   return `must be no more than ${n} characters`;
 }
 
-const QNAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+const QNAME_MSG =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 export function isDNS1123Label(v: string): string[] {
   const errs: string[] = [];
@@ -102,7 +103,8 @@ export function isQualifiedName(v: string): string[] {
   }
   if (name.length === 0) errs.push("name part must be non-empty");
   else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!reQname.test(name)) errs.push(`name part ${regexError(QNAME_MSG, QNAME, "MyName", "my.name", "123-abc")}`);
+  if (!reQname.test(name))
+    errs.push(`name part ${regexError(QNAME_MSG, QNAME, "MyName", "my.name", "123-abc")}`);
   return errs;
 }
 
@@ -146,7 +148,8 @@ export function isConfigMapKey(v: string): string[] {
 export function isValidPortName(v: string): string[] {
   const errs: string[] = [];
   if (v.length > 15) errs.push(maxLenError(15));
-  if (!/^[-a-z0-9]+$/.test(v)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+  if (!/^[-a-z0-9]+$/.test(v))
+    errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
   if (!/[a-z]/.test(v)) errs.push("must contain at least one letter (a-z)");
   if (v.includes("--")) errs.push("must not contain consecutive hyphens");
   if (v.startsWith("-") || v.endsWith("-")) errs.push("must not begin or end with a hyphen");

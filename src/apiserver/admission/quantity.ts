@@ -23,7 +23,8 @@ const SUFFIX: Record<string, number> = {
 const reQuantity = /^([+-]?(?:\d+\.?\d*|\.\d+))(.*)$/;
 
 /** The decode error kube-apiserver gives for a malformed quantity. */
-export const QUANTITY_MSG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+export const QUANTITY_MSG =
+  "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 
 /** The value of a quantity as a float, or undefined when it is not a valid quantity. */
 export function parseQuantity(v: unknown): number | undefined {
