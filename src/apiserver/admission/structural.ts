@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { FieldError, KObject, ResourceInfo } from "../registry/types.ts";
-import { invalid, notSupported, required, typeError } from "./fieldErrors.ts";
+import { invalid, typeError } from "./fieldErrors.ts";
 
 type AjvError = { instancePath: string; keyword: string; params: Record<string, any> };
 type ValidateFn = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
@@ -105,23 +105,24 @@ function valueAt(pointer: string, root: unknown): unknown {
   return node;
 }
 
+/**
+ * Only JSON type and format mismatches are reported: kube-apiserver rejects
+ * those while decoding, but it does not enforce the OpenAPI `required` and
+ * `enum` of built-in kinds (the kind's validation code does, in its own words).
+ */
 function toFieldError(e: AjvError, root: unknown, oneOfPaths: Set<string>): FieldError | undefined {
   const field = pointerToPath(e.instancePath, root);
   const value = valueAt(e.instancePath, root);
   switch (e.keyword) {
-    case "required":
-      return required(field ? `${field}.${e.params.missingProperty}` : String(e.params.missingProperty));
     case "type":
       if (oneOfPaths.has(e.instancePath)) return undefined;
       return typeError(field, value, String(e.params.type));
     case "oneOf":
       return typeError(field, value, "integer or string");
-    case "enum":
-      return notSupported(field, value, (e.params.allowedValues ?? []).map(String));
     case "format":
       return invalid(field, value, `must be a valid ${e.params.format}`);
     default:
-      return invalid(field, value, e.keyword);
+      return undefined;
   }
 }
 
