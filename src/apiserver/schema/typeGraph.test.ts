@@ -31,6 +31,7 @@ test("descriptions come from the model's JSDoc", () => {
   const d = getModelDocs("V1Pod");
   assert.match(d?.description ?? "", /^Pod is a collection of containers/);
   assert.match(d?.fields.get("kind") ?? "", /^Kind is a string value/);
+  assert.deepEqual(getModelDocs("V1PodSpec")?.required, ["containers"]);
 });
 
 test("the reachable set of Deployment includes the pod template and object meta", () => {

@@ -35,6 +35,8 @@ export type ModelDocs = {
   description?: string;
   /** Field descriptions keyed by JSON name. */
   fields: Map<string, string>;
+  /** JSON names of the fields the generator marks required (declared without `?`). */
+  required: string[];
 };
 
 type AttributeType = { name: string; baseName: string; type: string; format: string };
@@ -117,6 +119,7 @@ export function getModelDocs(typeName: string): ModelDocs | undefined {
 // `/**\n* text\n*/\nexport declare class X` and `/**\n    * text\n    */\n    'field'?: T;`
 const CLASS_DOC = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export declare class /;
 const FIELD_DOC = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*'([^']+)'\??:/g;
+const REQUIRED_PROP = /^\s*'([^']+)':/gm;
 
 function loadDocs(typeName: string): ModelDocs | undefined {
   let text: string;
@@ -128,6 +131,8 @@ function loadDocs(typeName: string): ModelDocs | undefined {
   const fields = new Map<string, string>();
   const byProp = new Map<string, string>();
   for (const m of text.matchAll(FIELD_DOC)) byProp.set(m[2], commentText(m[1]));
+  const requiredProps = new Set([...text.matchAll(REQUIRED_PROP)].map((m) => m[1]));
+  const required: string[] = [];
   // The .d.ts names properties by the generator's `name`, which differs from
   // the JSON name for a few fields ("_default" for "default").
   const model = getModel(typeName);
@@ -135,10 +140,11 @@ function loadDocs(typeName: string): ModelDocs | undefined {
   for (const [prop, jsonName] of attrs) {
     const d = byProp.get(prop);
     if (d && model?.fields.has(jsonName)) fields.set(jsonName, d);
+    if (requiredProps.has(prop)) required.push(jsonName);
   }
   const cls = CLASS_DOC.exec(text);
   const description = cls ? commentText(cls[1]) : undefined;
-  return { description: description || undefined, fields };
+  return { description: description || undefined, fields, required };
 }
 
 function loadAttrNames(typeName: string): [string, string][] {
