@@ -10,7 +10,7 @@ export function showValue(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (Array.isArray(v)) {
-    if (v.every((x) => typeof x === "string"))
+    if (v.length > 0 && v.every((x) => typeof x === "string"))
       return `[]string{${v.map((x) => JSON.stringify(x)).join(", ")}}`;
     return `[]interface {}{${v.map(showValue).join(", ")}}`;
   }
