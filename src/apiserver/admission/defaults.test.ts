@@ -161,7 +161,7 @@ test("Job defaults: completions and parallelism, backoffLimit, mode, suspend, re
     },
   );
   assert.deepEqual(j.metadata.labels, { a: "b" });
-  assert.equal(j.spec.manualSelector, undefined);
+  assert.equal(j.spec.manualSelector, false);
 
   const p: any = {
     metadata: { name: "j" },

@@ -119,6 +119,8 @@ export function defaultJob(obj: Obj): void {
     }
   }
   orDefault(s, "podReplacementPolicy", isObj(s.podFailurePolicy) ? "Failed" : "TerminatingOrFailed");
+  // Defaulted since 1.29 (kubernetes/kubernetes#120206).
+  orDefault(s, "manualSelector", false);
   defaultPodTemplate(s.template);
 }
 
