@@ -6,6 +6,7 @@ import { apiVersionOf } from "../registry/conversion.ts";
 import { deleteObject } from "../registry/deletion.ts";
 import { ApiError, badRequest, methodNotAllowed, notFound, qualifiedResource } from "../registry/errors.ts";
 import type { ObjectStore } from "../registry/store.ts";
+import { findDuplicateFields, strictDecodingMessage } from "../schema/unknownFields.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { bodyKind, decodeBody, decodeObject, negotiate, type Rendering } from "./codec.ts";
 import { deleteOptions, dryRun, fieldValidation, listOptions } from "./params.ts";
@@ -139,13 +140,22 @@ export function objectBody(call: Call): KObject {
 }
 
 /** Applies fieldValidation: Strict rejects unknown fields, Warn reports them. Custom resources are pruned either way. */
-export function checkUnknownFields(call: Call, ctx: RequestContext, obj: KObject): void {
+export function checkUnknownFields(call: Call, ctx: RequestContext, obj: KObject, rawJson?: string): void {
   if (ctx.fieldValidation === "Ignore" && !call.info.crd) return;
   const unknown = call.core.unknownFields(call.info, obj);
-  if (unknown.length === 0 || ctx.fieldValidation === "Ignore") return;
-  const msgs = unknown.map((f) => `unknown field "${f}"`);
-  if (ctx.fieldValidation === "Strict") throw badRequest(`strict decoding error: ${msgs.join(", ")}`);
-  ctx.warnings.push(...msgs);
+  if (ctx.fieldValidation === "Ignore") return;
+  const dups = rawJson ? findDuplicateFields(rawJson) : [];
+  if (unknown.length === 0 && dups.length === 0) return;
+  if (ctx.fieldValidation === "Strict") {
+    throw badRequest(strictDecodingMessage(call.info.kind, call.info.version, unknown, dups));
+  }
+  ctx.warnings.push(...unknown.map((f) => `unknown field "${f}"`), ...dups.map((f) => `duplicate field "${f}"`));
+}
+
+/** The body as text when it is JSON (duplicate fields are only visible there). */
+export function jsonText(call: Call): string | undefined {
+  const ct = String(call.req.headers["content-type"] ?? "");
+  return call.body && ct.startsWith("application/json") ? call.body.toString("utf8") : undefined;
 }
 
 function create(call: Call, namespace: string): void {
@@ -158,7 +168,7 @@ function create(call: Call, namespace: string): void {
       throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
     }
   }
-  checkUnknownFields(call, ctx, obj);
+  checkUnknownFields(call, ctx, obj, jsonText(call));
   const created = call.core.store.create(call.info, namespace, obj, ctx);
   sendObject(call.res, 201, rendering, JSON.stringify(created), ctx.warnings);
 }
@@ -170,7 +180,7 @@ function update(call: Call, namespace: string, name: string): void {
   if (call.info.namespaced && obj.metadata?.namespace && obj.metadata.namespace !== namespace) {
     throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
   }
-  checkUnknownFields(call, ctx, obj);
+  checkUnknownFields(call, ctx, obj, jsonText(call));
   const { obj: out, created } = call.core.store.update(call.info, namespace, name, obj, ctx);
   sendObject(call.res, created ? 201 : 200, rendering, JSON.stringify(out), ctx.warnings);
 }

@@ -5,9 +5,11 @@
 import { webcrypto } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+// @peculiar/x509 uses tsyringe, which needs the reflect-metadata polyfill loaded first.
+import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as any);
 
 const ALG = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 const TEN_YEARS = 10 * 365 * 24 * 3600 * 1000;
@@ -21,18 +23,18 @@ export type Pki = {
   issueClient(user: string, groups: string[]): Promise<KeyPairPem>;
 };
 
-async function exportKey(key: CryptoKey): Promise<string> {
+async function exportKey(key: webcrypto.CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key as webcrypto.CryptoKey));
   return `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").replace(/(.{64})/g, "$1\n").trimEnd()}\n-----END PRIVATE KEY-----\n`;
 }
 
-async function importKey(pem: string): Promise<CryptoKey> {
+async function importKey(pem: string): Promise<webcrypto.CryptoKey> {
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ""), "base64");
-  return (await webcrypto.subtle.importKey("pkcs8", der, ALG, true, ["sign"])) as unknown as CryptoKey;
+  return (await webcrypto.subtle.importKey("pkcs8", der, ALG, true, ["sign"])) ;
 }
 
-async function newKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+async function newKeys(): Promise<webcrypto.CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(ALG, true, ["sign", "verify"])) ;
 }
 
 function escapeRdn(v: string): string {
@@ -40,7 +42,7 @@ function escapeRdn(v: string): string {
 }
 
 async function issue(
-  ca: { cert: x509.X509Certificate; key: CryptoKey },
+  ca: { cert: x509.X509Certificate; key: webcrypto.CryptoKey },
   subject: string,
   extensions: x509.Extension[],
 ): Promise<KeyPairPem> {

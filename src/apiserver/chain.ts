@@ -1,0 +1,72 @@
+// The admission chain, in kube-apiserver's order: mutating plugins
+// (NamespaceLifecycle, defaulting, ServiceAccount, service IP allocation),
+// then validation of the object, then validating plugins.
+import { applyDefaults, setDefaultsFromSchema } from "./admission/defaults.ts";
+import { prepareForCreate } from "./admission/strategy.ts";
+import { validateCRD, validateCustomResource, validateObject } from "./admission/validation.ts";
+import { allocateServiceAddresses } from "./controllers/serviceIPs.ts";
+import type { Admission, Attributes } from "./registry/context.ts";
+import { ApiError, forbidden, notFound } from "./registry/errors.ts";
+import type { ObjectStore } from "./registry/store.ts";
+import type { FieldError } from "./registry/types.ts";
+
+const isNamespace = (a: Attributes) => a.info.group === "" && a.info.resource === "namespaces";
+
+/** NamespaceLifecycle: no new objects in a missing or terminating namespace. */
+function namespaceLifecycle(store: () => ObjectStore) {
+  return (a: Attributes) => {
+    if (a.op !== "CREATE" || !a.info.namespaced) return;
+    const nsInfo = store().registry.lookup("", "v1", "namespaces")!;
+    let ns: ReturnType<ObjectStore["get"]>;
+    try {
+      ns = store().get(nsInfo, "", a.namespace);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 404) throw notFound(nsInfo, a.namespace);
+      throw e;
+    }
+    // Events may still be written into a terminating namespace, as in kube.
+    if (ns.obj().status?.phase === "Terminating" && a.info.resource !== "events") {
+      throw forbidden(
+        a.requestInfo,
+        a.name,
+        `unable to create new content in namespace ${a.namespace} because it is being terminated`,
+      );
+    }
+  };
+}
+
+function defaulting(a: Attributes): void {
+  if (a.op === "DELETE") return;
+  if (a.info.crd) {
+    if (a.info.crd.schema) setDefaultsFromSchema(a.info.crd.schema, a.obj);
+    return;
+  }
+  if (a.subresource === "status" || a.subresource === "finalize") return;
+  applyDefaults(a.info, a.obj);
+  if (a.op === "CREATE") prepareForCreate(a.info, a.obj);
+}
+
+function validation(a: Attributes): FieldError[] | undefined {
+  if (a.op === "DELETE") return undefined;
+  if (a.info.crd) return validateCustomResource(a.info.crd.schema, a.obj);
+  const errs = validateObject(a.info, a.obj, a.old);
+  if (a.info.group === "apiextensions.k8s.io" && a.info.resource === "customresourcedefinitions") {
+    errs.push(...validateCRD(a.obj));
+  }
+  return errs;
+}
+
+/** Namespaces cannot be renamed into existence under a terminating name; the default ones cannot be deleted. */
+function protectedNamespaces(a: Attributes): FieldError[] | undefined {
+  if (a.op === "DELETE" && isNamespace(a) && ["default", "kube-system", "kube-public"].includes(a.name)) {
+    throw forbidden(a.requestInfo, a.name, `this namespace may not be deleted`);
+  }
+  return undefined;
+}
+
+export function admissionChain(store: () => ObjectStore): Admission {
+  return {
+    mutating: [namespaceLifecycle(store), defaulting, (a) => allocateServiceAddresses(store(), a)],
+    validating: [validation, protectedNamespaces],
+  };
+}

@@ -1,0 +1,168 @@
+// The request handler: authentication, routing, body limits and the mapping of
+// every failure to a Kubernetes Status. Plain node:http rather than Fastify:
+// Kubernetes paths resolve against a registry that changes at runtime (CRDs),
+// and content negotiation, watch streaming and the 413/415 Status answers all
+// need control below what a router framework hands out.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { Logger } from "pino";
+import type { UserInfo } from "../registry/context.ts";
+import { ApiError, internalError } from "../registry/errors.ts";
+import type { ResourceRegistry } from "../registry/resources.ts";
+import {
+  aggregatedDiscovery,
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregated,
+} from "./discovery.ts";
+import { parsePath } from "./requestInfo.ts";
+import { type ApiCore, handleResource } from "./resources.ts";
+import { sendError, sendJson, sendRaw } from "./respond.ts";
+
+/** kube-apiserver's default request body limit (3 MiB). */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export type OpenApiDocs = {
+  v2(): string;
+  v3Root(): string;
+  v3GroupVersion(path: string): string | undefined;
+};
+
+export type HandlerOptions = {
+  core: ApiCore;
+  registry: ResourceRegistry;
+  openapi: OpenApiDocs;
+  log: Logger;
+  serverAddress: () => string;
+  /** Bearer tokens accepted besides client certificates. */
+  tokens: Map<string, UserInfo>;
+  version: Record<string, string>;
+};
+
+export function createHandler(opts: HandlerOptions) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    handle(opts, req, res).catch((e) => fail(opts, req, res, e));
+  };
+}
+
+function fail(opts: HandlerOptions, req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  if (e instanceof ApiError) {
+    sendError(res, e);
+    return;
+  }
+  opts.log.error({ err: e, method: req.method, path: req.url }, "request failed");
+  if (!res.headersSent) sendError(res, internalError());
+  else res.destroy();
+}
+
+function authenticate(opts: HandlerOptions, req: IncomingMessage): UserInfo | undefined {
+  const sock = req.socket as TLSSocket;
+  if (sock.authorized) {
+    const cert = sock.getPeerCertificate();
+    if (cert?.subject) {
+      const o = cert.subject.O;
+      const groups = Array.isArray(o) ? o : o ? [o] : [];
+      return { name: String(cert.subject.CN ?? ""), groups: [...groups, "system:authenticated"] };
+    }
+  }
+  const auth = req.headers.authorization;
+  if (auth?.startsWith("Bearer ")) {
+    const user = opts.tokens.get(auth.slice(7).trim());
+    if (user) return user;
+  }
+  return undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      reject(tooLarge());
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(tooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function tooLarge(): ApiError {
+  return new ApiError(413, "RequestEntityTooLarge", `Request entity too large: limit is ${MAX_BODY_BYTES}`);
+}
+
+async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "https://localhost");
+  const path = url.pathname;
+  if (path === "/healthz" || path === "/livez" || path === "/readyz" || path.startsWith("/healthz/")) {
+    sendRaw(res, 200, "ok", "text/plain; charset=utf-8");
+    return;
+  }
+  const user = authenticate(opts, req);
+  if (!user) {
+    sendError(res, new ApiError(401, "Unauthorized", "Unauthorized"));
+    return;
+  }
+  const method = req.method ?? "GET";
+  const body = method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE" ? await readBody(req) : undefined;
+  if (path === "/version" || path === "/version/") {
+    sendJson(res, 200, opts.version);
+    return;
+  }
+  if (path === "/openapi/v2") return sendRaw(res, 200, opts.openapi.v2(), "application/json");
+  if (path === "/openapi/v3") return sendRaw(res, 200, opts.openapi.v3Root(), "application/json");
+  if (path.startsWith("/openapi/v3/")) {
+    const doc = opts.openapi.v3GroupVersion(path.slice("/openapi/v3/".length));
+    if (doc) return sendRaw(res, 200, doc, "application/json");
+    throw new ApiError(404, "NotFound", "the server could not find the requested resource");
+  }
+  const target = parsePath(path);
+  const reg = opts.registry;
+  const agg = wantsAggregated(req.headers.accept);
+  switch (target.kind) {
+    case "apis-root":
+      if (agg) {
+        const ct = `application/json;g=apidiscovery.k8s.io;v=${agg};as=APIGroupDiscoveryList`;
+        const doc = aggregatedDiscovery(reg, target.legacy);
+        doc.apiVersion = `apidiscovery.k8s.io/${agg}`;
+        return sendRaw(res, 200, JSON.stringify(doc), ct);
+      }
+      return sendJson(res, 200, target.legacy ? apiVersions(opts.serverAddress()) : apiGroupList(reg));
+    case "group": {
+      const g = apiGroup(reg, target.group);
+      if (!g) throw notFoundPath();
+      return sendJson(res, 200, g);
+    }
+    case "group-version": {
+      const l = apiResourceList(reg, target.group, target.version);
+      if (!l) throw notFoundPath();
+      return sendJson(res, 200, l);
+    }
+    case "resource": {
+      const info = reg.lookup(target.group, target.version, target.resource);
+      if (!info) throw notFoundPath();
+      return handleResource({ core: opts.core, req, res, query: url.searchParams, target, info, user, body });
+    }
+    default:
+      if (path === "/" || path === "") {
+        return sendJson(res, 200, { paths: ["/api", "/apis", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/readyz", "/version"] });
+      }
+      throw notFoundPath();
+  }
+}
+
+function notFoundPath(): ApiError {
+  return new ApiError(404, "NotFound", "the server could not find the requested resource");
+}

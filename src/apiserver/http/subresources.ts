@@ -1,0 +1,215 @@
+// Subresources: status, scale, pods' binding, eviction and log, and the
+// namespace finalize endpoint.
+import { deleteObject } from "../registry/deletion.ts";
+import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from "../registry/errors.ts";
+import { now } from "../registry/store.ts";
+import type { KObject, ResourceInfo } from "../registry/types.ts";
+import { bodyKind, decodeBody, decodeObject, negotiate } from "./codec.ts";
+import { applyPatch } from "./patch.ts";
+import { type Call, checkUnknownFields, objectBody, patchObject, requestContext } from "./resources.ts";
+import { sendJson, sendObject, sendRaw } from "./respond.ts";
+
+export async function handleSubresource(call: Call, namespace: string): Promise<void> {
+  const { info, target } = call;
+  const sub = target.subresource!;
+  const name = target.name!;
+  if (!info.subresources.includes(sub)) throw notFound(info, name);
+  const method = call.req.method ?? "GET";
+  switch (sub) {
+    case "status":
+    case "finalize":
+      return statusLike(call, namespace, name, sub, method);
+    case "scale":
+      return scale(call, namespace, name, method);
+    case "binding":
+      if (method !== "POST") throw methodNotAllowed();
+      return binding(call, namespace, name);
+    case "eviction":
+      if (method !== "POST") throw methodNotAllowed();
+      return eviction(call, namespace, name);
+    case "log":
+      if (method !== "GET") throw methodNotAllowed();
+      call.core.store.get(info, namespace, name);
+      sendRaw(call.res, 200, "", "text/plain");
+      return;
+    default:
+      throw notFound(info, name);
+  }
+}
+
+function statusLike(call: Call, namespace: string, name: string, sub: string, method: string): void {
+  const rendering = negotiate(call.req.headers.accept);
+  const ctx = requestContext(call);
+  if (method === "GET" && sub === "status") {
+    sendObject(call.res, 200, rendering, call.core.store.get(call.info, namespace, name).raw);
+    return;
+  }
+  if (method === "PUT") {
+    const obj = objectBody(call);
+    checkUnknownFields(call, ctx, obj);
+    const out = call.core.store.update(call.info, namespace, name, obj, ctx, sub).obj;
+    sendObject(call.res, 200, rendering, JSON.stringify(out), ctx.warnings);
+    return;
+  }
+  if (method === "PATCH" && sub === "status") {
+    const out = patchObject(call, ctx, namespace, name, sub);
+    sendObject(call.res, 200, rendering, JSON.stringify(out), ctx.warnings);
+    return;
+  }
+  throw methodNotAllowed();
+}
+
+/** The autoscaling/v1 Scale kind, for patching a scale document. */
+const SCALE_INFO: ResourceInfo = {
+  group: "autoscaling",
+  version: "v1",
+  resource: "scale",
+  singular: "scale",
+  kind: "Scale",
+  listKind: "ScaleList",
+  namespaced: true,
+  shortNames: [],
+  categories: [],
+  verbs: [],
+  subresources: [],
+  modelType: "V1Scale",
+  storagePrefix: "",
+};
+
+type ScalePaths = { spec: string[]; status: string[]; selector?: string[] };
+
+function scalePaths(info: ResourceInfo): ScalePaths {
+  const s = info.crd?.scale;
+  if (s) {
+    const p = (jp: string) => jp.replace(/^\./, "").split(".");
+    return { spec: p(s.specReplicasPath), status: p(s.statusReplicasPath), selector: s.labelSelectorPath ? p(s.labelSelectorPath) : undefined };
+  }
+  return { spec: ["spec", "replicas"], status: ["status", "replicas"] };
+}
+
+function at(obj: any, path: string[]): any {
+  let cur = obj;
+  for (const p of path) cur = cur?.[p];
+  return cur;
+}
+
+function selectorString(obj: KObject, info: ResourceInfo, paths: ScalePaths): string {
+  if (paths.selector) return String(at(obj, paths.selector) ?? "");
+  if (info.crd) return "";
+  const sel = obj.spec?.selector;
+  if (!sel) return "";
+  // metav1.FormatLabelSelector
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);
+  for (const e of sel.matchExpressions ?? []) {
+    const op = String(e.operator ?? "");
+    if (op === "In" || op === "NotIn") parts.push(`${e.key} ${op.toLowerCase()} (${(e.values ?? []).join(",")})`);
+    else if (op === "Exists") parts.push(e.key);
+    else if (op === "DoesNotExist") parts.push(`!${e.key}`);
+  }
+  return parts.join(",");
+}
+
+function toScale(obj: KObject, info: ResourceInfo): KObject {
+  const paths = scalePaths(info);
+  const m = obj.metadata ?? {};
+  return {
+    kind: "Scale",
+    apiVersion: "autoscaling/v1",
+    metadata: {
+      name: m.name,
+      namespace: m.namespace,
+      uid: m.uid,
+      resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp,
+    },
+    spec: { replicas: at(obj, paths.spec) ?? 0 },
+    status: { replicas: at(obj, paths.status) ?? 0, selector: selectorString(obj, info, paths) },
+  };
+}
+
+function scale(call: Call, namespace: string, name: string, method: string): void {
+  const { store } = call.core;
+  const rendering = negotiate(call.req.headers.accept);
+  if (method === "GET") {
+    sendObject(call.res, 200, rendering, JSON.stringify(toScale(store.get(call.info, namespace, name).obj(), call.info)));
+    return;
+  }
+  if (method !== "PUT" && method !== "PATCH") throw methodNotAllowed();
+  const ctx = requestContext(call);
+  const paths = scalePaths(call.info);
+  for (let attempt = 0; ; attempt++) {
+    const current = store.get(call.info, namespace, name).obj();
+    const curScale = toScale(current, call.info);
+    let next: KObject;
+    if (method === "PUT") {
+      next = decodeObject(call.body ?? Buffer.from(""), bodyKind(call.req.headers["content-type"]));
+    } else {
+      next = patchScale({ ...call, info: SCALE_INFO }, curScale);
+    }
+    const replicas = next?.spec?.replicas;
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw new ApiError(422, "Invalid", `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
+    }
+    const pinned = next.metadata?.resourceVersion;
+    if (pinned && pinned !== current.metadata?.resourceVersion) throw conflict(call.info, name, "the object has been modified; please apply your changes to the latest version and try again");
+    const updated = structuredClone(current);
+    let cur: any = updated;
+    for (const p of paths.spec.slice(0, -1)) cur = cur[p] ??= {};
+    cur[paths.spec.at(-1)!] = replicas;
+    try {
+      const out = store.update(call.info, namespace, name, updated, ctx).obj;
+      sendObject(call.res, 200, rendering, JSON.stringify(toScale(out, call.info)), ctx.warnings);
+      return;
+    } catch (e) {
+      if (!pinned && attempt < 5 && e instanceof ApiError && e.reason === "Conflict") continue;
+      throw e;
+    }
+  }
+}
+
+function patchScale(call: Call, current: KObject): KObject {
+  const kind = bodyKind(call.req.headers["content-type"]);
+  if (kind === "json" || kind === "yaml") {
+    throw new ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format");
+  }
+  return applyPatch(kind, current, decodeBody(call.body ?? Buffer.from("{}"), kind), call.info);
+}
+
+function binding(call: Call, namespace: string, name: string): void {
+  const ctx = requestContext(call);
+  const b = decodeObject(call.body ?? Buffer.from(""), bodyKind(call.req.headers["content-type"]));
+  const node = b?.target?.name;
+  if (typeof node !== "string" || node === "") {
+    throw new ApiError(422, "Invalid", `Binding "${name}" is invalid: target.name: Required value`);
+  }
+  const store = call.core.store;
+  const current = store.get(call.info, namespace, name).obj();
+  if (current.metadata?.deletionTimestamp) throw conflict(call.info, name, "pod is being deleted, cannot be assigned to a host");
+  if (current.spec?.nodeName) {
+    throw conflict(call.info, name, `pod ${name} is already assigned to node "${current.spec.nodeName}"`);
+  }
+  const next = structuredClone(current);
+  next.spec.nodeName = node;
+  const conds = (next.status.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
+  conds.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now() });
+  store.update(call.info, namespace, name, next, ctx);
+  // Binding does not go through the status endpoint in kube either: the
+  // registry's binding storage writes nodeName and the condition together.
+  store.mutate(call.info, namespace, name, ctx, (o) => {
+    o.status = { ...o.status, conditions: conds };
+    return true;
+  }, "status");
+  sendJson(call.res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
+}
+
+function eviction(call: Call, namespace: string, name: string): void {
+  const ctx = requestContext(call);
+  const ev = call.body?.length ? decodeObject(call.body, bodyKind(call.req.headers["content-type"])) : {};
+  if (ev.metadata?.name && ev.metadata.name !== name) {
+    throw badRequest(`name in URL does not match name in Eviction object`);
+  }
+  deleteObject(call.core.store, call.info, namespace, name, ev.deleteOptions ?? {}, ctx);
+  sendJson(call.res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
+}
+

@@ -1,0 +1,160 @@
+// Assembles an API server: PKI, storage, registry, admission, controllers and
+// the HTTPS listener. `startApiServer` is the public start function used by
+// the CLI, by tests, and (later) by the platform and the simulator.
+import { writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import pino, { type Logger } from "pino";
+import { stringify as toYaml } from "yaml";
+import { pruneUnknownFields } from "./admission/validation.ts";
+import { bootstrap } from "./bootstrap.ts";
+import { admissionChain } from "./chain.ts";
+import { CrdController } from "./controllers/crds.ts";
+import { GarbageCollector } from "./controllers/gc.ts";
+import { ControllerManager } from "./controllers/manager.ts";
+import { NamespaceController } from "./controllers/namespaces.ts";
+import { createHandler } from "./http/handler.ts";
+import { openApiCache } from "./openapiCache.ts";
+import type { UserInfo } from "./registry/context.ts";
+import { ResourceRegistry } from "./registry/resources.ts";
+import { ObjectStore } from "./registry/store.ts";
+import type { KObject, ResourceInfo } from "./registry/types.ts";
+import { findUnknownFields } from "./schema/unknownFields.ts";
+import type { Storage } from "./storage/interface.ts";
+import { MemoryStorage } from "./storage/memory.ts";
+import { type KeyPairPem, loadPki, type Pki } from "./tls/pki.ts";
+
+export type ApiServerOptions = {
+  /** Address to listen on; loopback unless told otherwise. */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Where the PKI and the admin kubeconfig go. Without it, nothing is written. */
+  dataDir?: string;
+  storage?: "memory";
+  /** Watch history size of memory storage (small values let tests force 410 Gone). */
+  historySize?: number;
+  /** Bookmark interval for watches that allow them. */
+  logger?: Logger;
+  /** Static bearer tokens (token → user). */
+  tokens?: Map<string, UserInfo>;
+};
+
+export type ApiServer = {
+  url: string;
+  port: number;
+  host: string;
+  pki: Pki;
+  admin: KeyPairPem;
+  storage: Storage;
+  store: ObjectStore;
+  registry: ResourceRegistry;
+  /** An admin kubeconfig as YAML text. */
+  kubeconfig(): string;
+  close(): Promise<void>;
+};
+
+export const KUBE_VERSION = {
+  major: "1",
+  minor: "32",
+  gitVersion: "v1.32.0-kpanda",
+  gitCommit: "0000000000000000000000000000000000000000",
+  gitTreeState: "clean",
+  buildDate: "2026-11-26T00:00:00Z",
+  goVersion: "go1.23.0",
+  compiler: "gc",
+  platform: "linux/amd64",
+};
+
+function unknownFields(info: ResourceInfo, obj: KObject): string[] {
+  if (info.crd) {
+    if (info.crd.preserveUnknownFields || !info.crd.schema) return [];
+    return pruneUnknownFields(info.crd.schema, obj);
+  }
+  return info.modelType ? findUnknownFields(info.modelType, obj) : [];
+}
+
+export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
+  const host = opts.host ?? "127.0.0.1";
+  const log = opts.logger ?? pino({ level: "warn" });
+  const pki = await loadPki(opts.dataDir, [host]);
+  const admin = await pki.issueClient("kubernetes-admin", ["system:masters"]);
+  const storage = new MemoryStorage({ historySize: opts.historySize });
+  const registry = new ResourceRegistry();
+  let store: ObjectStore;
+  store = new ObjectStore(storage, registry, admissionChain(() => store));
+  await bootstrap(store);
+
+  const controllers = new ControllerManager(store, log.child({ component: "controllers" }));
+  controllers.add(new CrdController(store));
+  controllers.add(new GarbageCollector(store));
+  controllers.add(new NamespaceController(store, pki.ca.cert));
+  controllers.start();
+
+  let address = "";
+  const handler = createHandler({
+    core: { store, unknownFields },
+    registry,
+    openapi: openApiCache(registry),
+    log,
+    serverAddress: () => address,
+    tokens: opts.tokens ?? new Map(),
+    version: KUBE_VERSION,
+  });
+  const server: Server = createServer(
+    {
+      cert: pki.server.cert,
+      key: pki.server.key,
+      ca: pki.ca.cert,
+      requestCert: true,
+      rejectUnauthorized: false,
+      keepAliveTimeout: 65_000,
+    },
+    handler,
+  );
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = `https://${address}`;
+
+  const kubeconfig = () => adminKubeconfig(url, pki.ca.cert, admin);
+  if (opts.dataDir) {
+    await writeFile(join(opts.dataDir, "kubeconfig"), kubeconfig(), { mode: 0o600 });
+  }
+  log.info({ url }, "apiserver serving");
+  return {
+    url,
+    port,
+    host,
+    pki,
+    admin,
+    storage,
+    store,
+    registry,
+    kubeconfig,
+    close: async () => {
+      controllers.stop();
+      storage.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export function adminKubeconfig(url: string, caPem: string, cred: KeyPairPem, name = "kpanda"): string {
+  const b64 = (s: string) => Buffer.from(s).toString("base64");
+  return toYaml({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name, cluster: { server: url, "certificate-authority-data": b64(caPem) } }],
+    users: [{ name: "admin", user: { "client-certificate-data": b64(cred.cert), "client-key-data": b64(cred.key) } }],
+    contexts: [{ name, context: { cluster: name, user: "admin" } }],
+    "current-context": name,
+  });
+}

@@ -1,0 +1,77 @@
+// `kpanda apiserver`: serve the Kubernetes API until SIGINT/SIGTERM.
+import { mkdir } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { startApiServer } from "../apiserver/server.ts";
+
+const USAGE = `Usage: kpanda apiserver [flags]
+
+Runs a Kubernetes-compatible API server over HTTPS. Once it serves, it writes
+an admin kubeconfig (client certificate in group system:masters, and the CA it
+generated) to DIR/kubeconfig, so kubectl works with KUBECONFIG=DIR/kubeconfig.
+
+Flags:
+  --listen HOST:PORT     address to serve on (default 127.0.0.1:6443; port 0 picks a free one)
+  --data-dir DIR         where the CA, certificates and kubeconfig live (default ./data/apiserver)
+  --storage memory       storage driver (default memory)
+  --watch-history N      events kept for watches before compaction (default 100000)
+  --log-level LEVEL      pino level: fatal, error, warn, info, debug (default info)
+  -h, --help             show this help
+`;
+
+export function parseListen(s: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(s);
+  if (!m) throw new Error(`--listen must be HOST:PORT, got "${s}"`);
+  const port = Number(m[3]);
+  if (port > 65535) throw new Error(`--listen port out of range: ${port}`);
+  return { host: m[1] ?? m[2] ?? "127.0.0.1", port };
+}
+
+export async function apiserverCommand(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        listen: { type: "string", default: "127.0.0.1:6443" },
+        "data-dir": { type: "string", default: "data/apiserver" },
+        storage: { type: "string", default: "memory" },
+        "watch-history": { type: "string" },
+        "log-level": { type: "string", default: "info" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+    }));
+  } catch (e) {
+    process.stderr.write(`kpanda apiserver: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (values.storage !== "memory") {
+    process.stderr.write(`kpanda apiserver: unsupported --storage "${values.storage}" (supported: memory)\n`);
+    return 2;
+  }
+  let listen: { host: string; port: number };
+  try {
+    listen = parseListen(String(values.listen));
+  } catch (e) {
+    process.stderr.write(`kpanda apiserver: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const dataDir = String(values["data-dir"]);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const logger = pino({ level: String(values["log-level"]) });
+  const history = values["watch-history"] ? Number(values["watch-history"]) : undefined;
+  const server = await startApiServer({ ...listen, dataDir, logger, historySize: history });
+  logger.info({ url: server.url, kubeconfig: `${dataDir}/kubeconfig` }, "kpanda apiserver ready");
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await server.close();
+  return 0;
+}
