@@ -55,8 +55,8 @@ export class GarbageCollector implements Controller {
     const owners = Array.isArray(m.ownerReferences) ? m.ownerReferences.filter((o) => o?.uid) : [];
     this.nodes.set(m.uid, { uid: m.uid, prefix: e.prefix, namespace: m.namespace ?? "", name: m.name ?? "", owners });
     for (const o of owners) {
-      let set = this.dependents.get(o.uid);
-      if (!set) this.dependents.set(o.uid, (set = new Set()));
+      const set = this.dependents.get(o.uid) ?? new Set<string>();
+      this.dependents.set(o.uid, set);
       set.add(m.uid);
     }
   }

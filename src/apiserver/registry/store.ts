@@ -157,7 +157,8 @@ export class ObjectStore {
   create(reqInfo: ResourceInfo, namespace: string, input: KObject, ctx: RequestContext): KObject {
     const info = this.storageInfo(reqInfo);
     const obj = toStorageVersion(input, reqInfo, info);
-    const meta = (obj.metadata ??= {});
+    obj.metadata ??= {};
+    const meta = obj.metadata;
     if (meta.resourceVersion) throw badRequest("resourceVersion should not be set on objects to be created");
     if (info.namespaced) meta.namespace = namespace;
     else delete meta.namespace;
@@ -213,7 +214,8 @@ export class ObjectStore {
     }
     const obj = toStorageVersion(input, reqInfo, info);
     const old: KObject = JSON.parse(stored.value);
-    const meta = (obj.metadata ??= {});
+    obj.metadata ??= {};
+    const meta = obj.metadata;
     if (meta.name !== undefined && meta.name !== name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     }
