@@ -31,7 +31,7 @@ describe("client-node informer", () => {
   after(() => cluster.close());
 
   const cm = (name: string, v: string): V1ConfigMap => ({ metadata: { name }, data: { v } });
-  const names = (inf: { list(): V1ConfigMap[] }) =>
+  const names = (inf: { list(): readonly V1ConfigMap[] }) =>
     inf
       .list()
       .map((c) => `${c.metadata!.name}=${c.data?.v}`)
