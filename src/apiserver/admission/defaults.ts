@@ -172,10 +172,25 @@ function defaultCRD(obj: Obj): void {
   }
 }
 
+/**
+ * Decoding a v1 Secret merges stringData into data (stringData wins) and
+ * drops it, so it is never stored. Non-string values are left for validation.
+ */
+function defaultSecret(obj: Obj): void {
+  orDefault(obj, "type", "Opaque");
+  const sd = obj.stringData;
+  if (sd === null) delete obj.stringData;
+  if (!isObj(sd) || !Object.values(sd).every((v) => typeof v === "string")) return;
+  const data = isObj(obj.data) ? obj.data : {};
+  for (const [k, v] of Object.entries(sd)) data[k] = Buffer.from(v as string).toString("base64");
+  if (Object.keys(data).length > 0) obj.data = data;
+  delete obj.stringData;
+}
+
 const byKind: Record<string, Defaulter> = {
   "/Pod": (o) => defaultPodSpec(o.spec, true),
   "/Service": defaultService,
-  "/Secret": (o) => orDefault(o, "type", "Opaque"),
+  "/Secret": defaultSecret,
   "/Namespace": defaultNamespace,
   "/PersistentVolume": defaultPV,
   "/PersistentVolumeClaim": defaultPVC,
