@@ -1,9 +1,11 @@
 // Test harness: an API server on a free loopback port (or any cluster named
 // by KPANDA_TEST_KUBECONFIG), and kubectl pointed at it with its own cache.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stringify } from "yaml";
 import { type ApiServer, startApiServer } from "../src/apiserver/server.ts";
 
 export type Cluster = {
@@ -11,7 +13,26 @@ export type Cluster = {
   /** Set when the cluster is our in-process server. */
   server?: ApiServer;
   kubectl(args: string[], opts?: { input?: string; allowFail?: boolean }): Promise<KubectlResult>;
+  /** `kubectl apply -f -` of YAML text (one or more documents). */
+  apply(yaml: string, args?: string[]): Promise<KubectlResult>;
+  /**
+   * Creates a namespace named `base` plus a suffix unique to this cluster
+   * handle (so reruns against a shared cluster do not collide); close()
+   * deletes it when the cluster is not ours.
+   */
+  namespace(base: string): Promise<string>;
+  /** Starts a long-running kubectl (e.g. `get -w`) as a child process. */
+  spawnKubectl(args: string[]): KubectlProcess;
   close(): Promise<void>;
+};
+
+export type KubectlProcess = {
+  /** Resolves with the first stdout line (from the start) that matches, or rejects if kubectl exits first. */
+  waitForLine(match: (line: string) => boolean): Promise<string>;
+  /** Every stdout line seen so far. */
+  lines(): string[];
+  stderr(): string;
+  kill(): Promise<void>;
 };
 
 export type KubectlResult = { code: number; stdout: string; stderr: string };
@@ -26,11 +47,26 @@ export async function startCluster(opts: { historySize?: number } = {}): Promise
     await writeFile(kubeconfigPath, server.kubeconfig(), { mode: 0o600 });
   }
   const cacheDir = join(dir, "cache");
+  const base = ["--kubeconfig", kubeconfigPath, "--cache-dir", cacheDir];
+  const suffix = randomBytes(3).toString("hex");
+  const namespaces: string[] = [];
+  const kubectl: Cluster["kubectl"] = (args, o = {}) => runKubectl([...base, ...args], o);
   return {
     kubeconfigPath,
     server,
-    kubectl: (args, o = {}) => runKubectl(["--kubeconfig", kubeconfigPath, "--cache-dir", cacheDir, ...args], o),
+    kubectl,
+    apply: (yaml, args = []) => kubectl(["apply", "-f", "-", ...args], { input: yaml }),
+    namespace: async (name) => {
+      const ns = `${name}-${suffix}`;
+      await kubectl(["apply", "-f", "-"], { input: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n` });
+      namespaces.push(ns);
+      return ns;
+    },
+    spawnKubectl: (args) => spawnKubectl([...base, ...args]),
     close: async () => {
+      if (!server && namespaces.length > 0) {
+        await kubectl(["delete", "namespace", "--wait=false", "--ignore-not-found", ...namespaces], { allowFail: true });
+      }
       await server?.close();
       await rm(dir, { recursive: true, force: true });
     },
@@ -50,4 +86,64 @@ export function runKubectl(args: string[], opts: { input?: string; allowFail?: b
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     else child.stdin?.end();
   });
+}
+
+function spawnKubectl(args: string[]): KubectlProcess {
+  const child = spawn("kubectl", args, { stdio: ["ignore", "pipe", "pipe"] });
+  const seen: string[] = [];
+  let partial = "";
+  let stderr = "";
+  let exited = false;
+  const waiters: { match: (line: string) => boolean; resolve: (l: string) => void; reject: (e: Error) => void }[] =
+    [];
+  const exitedPromise = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    stderr += chunk;
+  });
+  child.stdout.on("data", (chunk: string) => {
+    partial += chunk;
+    const parts = partial.split("\n");
+    partial = parts.pop() ?? "";
+    for (const line of parts) {
+      seen.push(line);
+      for (const w of [...waiters]) {
+        if (w.match(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    }
+  });
+  child.once("close", (code) => {
+    exited = true;
+    for (const w of waiters.splice(0)) {
+      w.reject(new Error(`kubectl exited ${code} before the line came\nstdout: ${seen.join("\n")}\nstderr: ${stderr}`));
+    }
+  });
+  return {
+    waitForLine: (match) => {
+      const found = seen.find(match);
+      if (found !== undefined) return Promise.resolve(found);
+      if (exited) return Promise.reject(new Error(`kubectl exited before the line came\nstderr: ${stderr}`));
+      return new Promise((resolve, reject) => waiters.push({ match, resolve, reject }));
+    },
+    lines: () => [...seen],
+    stderr: () => stderr,
+    kill: async () => {
+      if (!exited) child.kill("SIGTERM");
+      await exitedPromise;
+    },
+  };
+}
+
+/** Objects as one multi-document YAML stream. */
+export function yamlDocs(...objects: object[]): string {
+  return objects.map((o) => stringify(o)).join("---\n");
+}
+
+/** The column headers of kubectl's table output (first line, split on runs of spaces). */
+export function headers(stdout: string): string[] {
+  return stdout.split("\n")[0].trim().split(/\s{2,}/);
 }
