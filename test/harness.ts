@@ -58,14 +58,18 @@ export async function startCluster(opts: { historySize?: number } = {}): Promise
     apply: (yaml, args = []) => kubectl(["apply", "-f", "-", ...args], { input: yaml }),
     namespace: async (name) => {
       const ns = `${name}-${suffix}`;
-      await kubectl(["apply", "-f", "-"], { input: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n` });
+      await kubectl(["apply", "-f", "-"], {
+        input: `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`,
+      });
       namespaces.push(ns);
       return ns;
     },
     spawnKubectl: (args) => spawnKubectl([...base, ...args]),
     close: async () => {
       if (!server && namespaces.length > 0) {
-        await kubectl(["delete", "namespace", "--wait=false", "--ignore-not-found", ...namespaces], { allowFail: true });
+        await kubectl(["delete", "namespace", "--wait=false", "--ignore-not-found", ...namespaces], {
+          allowFail: true,
+        });
       }
       await server?.close();
       await rm(dir, { recursive: true, force: true });
@@ -73,16 +77,28 @@ export async function startCluster(opts: { historySize?: number } = {}): Promise
   };
 }
 
-export function runKubectl(args: string[], opts: { input?: string; allowFail?: boolean } = {}): Promise<KubectlResult> {
+export function runKubectl(
+  args: string[],
+  opts: { input?: string; allowFail?: boolean } = {},
+): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile("kubectl", args, { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? ((err as any).code ?? 1) : 0;
-      if (code !== 0 && !opts.allowFail) {
-        reject(new Error(`kubectl ${args.slice(4).join(" ")} exited ${code}\nstdout: ${stdout}\nstderr: ${stderr}`));
-        return;
-      }
-      resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
-    });
+    const child = execFile(
+      "kubectl",
+      args,
+      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as any).code ?? 1) : 0;
+        if (code !== 0 && !opts.allowFail) {
+          reject(
+            new Error(
+              `kubectl ${args.slice(4).join(" ")} exited ${code}\nstdout: ${stdout}\nstderr: ${stderr}`,
+            ),
+          );
+          return;
+        }
+        resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
+      },
+    );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
     else child.stdin?.end();
   });
@@ -94,8 +110,11 @@ function spawnKubectl(args: string[]): KubectlProcess {
   let partial = "";
   let stderr = "";
   let exited = false;
-  const waiters: { match: (line: string) => boolean; resolve: (l: string) => void; reject: (e: Error) => void }[] =
-    [];
+  const waiters: {
+    match: (line: string) => boolean;
+    resolve: (l: string) => void;
+    reject: (e: Error) => void;
+  }[] = [];
   const exitedPromise = new Promise<void>((resolve) => child.once("close", () => resolve()));
   child.stdout.setEncoding("utf8");
   child.stderr.setEncoding("utf8");
@@ -119,7 +138,11 @@ function spawnKubectl(args: string[]): KubectlProcess {
   child.once("close", (code) => {
     exited = true;
     for (const w of waiters.splice(0)) {
-      w.reject(new Error(`kubectl exited ${code} before the line came\nstdout: ${seen.join("\n")}\nstderr: ${stderr}`));
+      w.reject(
+        new Error(
+          `kubectl exited ${code} before the line came\nstdout: ${seen.join("\n")}\nstderr: ${stderr}`,
+        ),
+      );
     }
   });
   return {
@@ -145,5 +168,8 @@ export function yamlDocs(...objects: object[]): string {
 
 /** The column headers of kubectl's table output (first line, split on runs of spaces). */
 export function headers(stdout: string): string[] {
-  return stdout.split("\n")[0].trim().split(/\s{2,}/);
+  return stdout
+    .split("\n")[0]
+    .trim()
+    .split(/\s{2,}/);
 }

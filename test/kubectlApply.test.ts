@@ -61,7 +61,15 @@ test("apply of a multi-document file reports created, then unchanged, then confi
     "secret/creds unchanged",
     "deployment.apps/web unchanged",
   ]);
-  const stored = await cluster.kubectl(["-n", ns, "get", "configmap", "settings", "-o", "jsonpath={.data.mode}"]);
+  const stored = await cluster.kubectl([
+    "-n",
+    ns,
+    "get",
+    "configmap",
+    "settings",
+    "-o",
+    "jsonpath={.data.mode}",
+  ]);
   assert.equal(stored.stdout, "b");
 });
 
@@ -120,7 +128,11 @@ test("--dry-run=server answers as if created but stores nothing", async () => {
 
 test("create -f of an object with only generateName gets a generated name with that prefix", async () => {
   const ns = await cluster.namespace("apply-genname");
-  const doc = yamlDocs({ apiVersion: "v1", kind: "ConfigMap", metadata: { generateName: "job-", namespace: ns } });
+  const doc = yamlDocs({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { generateName: "job-", namespace: ns },
+  });
   const one = await cluster.kubectl(["create", "-f", "-", "-o", "name"], { input: doc });
   const two = await cluster.kubectl(["create", "-f", "-", "-o", "name"], { input: doc });
   assert.match(one.stdout.trim(), /^configmap\/job-[a-z0-9]{5}$/);
@@ -147,16 +159,23 @@ test("create of an existing object fails with AlreadyExists and leaves it as it 
 test("replace with a stale resourceVersion fails with Conflict and keeps the newer object", async () => {
   const ns = await cluster.namespace("apply-stale");
   await cluster.apply(yamlDocs(configMap(ns, "cfg", { v: "1" })));
-  const stale = JSON.parse((await cluster.kubectl(["-n", ns, "get", "configmap", "cfg", "-o", "json"])).stdout);
+  const stale = JSON.parse(
+    (await cluster.kubectl(["-n", ns, "get", "configmap", "cfg", "-o", "json"])).stdout,
+  );
   await cluster.kubectl(["-n", ns, "label", "configmap", "cfg", "touched=yes"]);
   stale.data.v = "stale";
-  const replaced = await cluster.kubectl(["replace", "-f", "-"], { input: JSON.stringify(stale), allowFail: true });
+  const replaced = await cluster.kubectl(["replace", "-f", "-"], {
+    input: JSON.stringify(stale),
+    allowFail: true,
+  });
   assert.equal(replaced.code, 1);
   assert.match(
     replaced.stderr,
     /Error from server \(Conflict\): .*Operation cannot be fulfilled on configmaps "cfg": the object has been modified; please apply your changes to the latest version and try again/,
   );
-  const live = JSON.parse((await cluster.kubectl(["-n", ns, "get", "configmap", "cfg", "-o", "json"])).stdout);
+  const live = JSON.parse(
+    (await cluster.kubectl(["-n", ns, "get", "configmap", "cfg", "-o", "json"])).stdout,
+  );
   assert.equal(live.data.v, "1");
   assert.equal(live.metadata.labels.touched, "yes");
 
@@ -174,7 +193,10 @@ test("a Deployment whose selector does not match its template labels is refused 
   });
   assert.equal(res.code, 1);
   assert.match(res.stderr, /The Deployment "mismatch" is invalid: /);
-  assert.match(res.stderr, /spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/);
+  assert.match(
+    res.stderr,
+    /spec\.template\.metadata\.labels: Invalid value: .*`selector` does not match template `labels`/,
+  );
   const get = await cluster.kubectl(["-n", ns, "get", "deployment", "mismatch"], { allowFail: true });
   assert.equal(get.code, 1);
   assert.match(get.stderr, /Error from server \(NotFound\): deployments\.apps "mismatch" not found/);
