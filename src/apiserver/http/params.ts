@@ -37,12 +37,16 @@ export function fieldValidation(q: URLSearchParams): FieldValidation {
 export function listOptions(q: URLSearchParams, info: ResourceInfo): WatchOptions {
   let opts: ListOptions;
   try {
-    opts = {
-      labelSelector: parseLabelSelector(q.get("labelSelector") ?? undefined),
-      fieldSelector: parseFieldSelector(q.get("fieldSelector") ?? undefined, (f) => supportsField(info, f)),
-    };
+    opts = { labelSelector: parseLabelSelector(q.get("labelSelector") ?? undefined) };
   } catch (e) {
     if (e instanceof SelectorError) throw badRequest(`unable to parse requirement: ${e.message}`);
+    throw e;
+  }
+  try {
+    // Field selector errors carry no prefix in kube ("field label not supported: x").
+    opts.fieldSelector = parseFieldSelector(q.get("fieldSelector") ?? undefined, (f) => supportsField(info, f));
+  } catch (e) {
+    if (e instanceof SelectorError) throw badRequest(e.message);
     throw e;
   }
   const limit = intParam(q, "limit");

@@ -58,7 +58,8 @@ function parseRequirement(raw: string): Req {
     checkKey(term.slice(1).trim());
     return { key: term.slice(1).trim(), op: "!exists", values: [] };
   }
-  if (/\s/.test(term)) throw new SelectorError(`unable to parse requirement: "${term}"`);
+  const words = term.split(/\s+/);
+  if (words.length > 1) throw new SelectorError(`found '${words[1]}', expected: in, notin, =, ==, !=, gt, lt`);
   checkKey(term);
   return { key: term, op: "exists", values: [] };
 }
