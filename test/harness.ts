@@ -161,9 +161,9 @@ function spawnKubectl(args: string[]): KubectlProcess {
   };
 }
 
-/** Objects as one multi-document YAML stream. */
+/** Objects as one multi-document YAML stream, quoted for kubectl's YAML 1.1 (y, no, on...). */
 export function yamlDocs(...objects: object[]): string {
-  return objects.map((o) => stringify(o)).join("---\n");
+  return objects.map((o) => stringify(o, { version: "1.1" })).join("---\n");
 }
 
 /** The column headers of kubectl's table output (first line, split on runs of spaces). */
