@@ -2,6 +2,7 @@
 // (NamespaceLifecycle, defaulting, ServiceAccount, service IP allocation),
 // then validation of the object, then validating plugins.
 import { applyDefaults, setDefaultsFromSchema } from "./admission/defaults.ts";
+import { forbidden as fieldForbidden } from "./admission/fieldErrors.ts";
 import { prepareForCreate } from "./admission/strategy.ts";
 import { validateCRD, validateCustomResource, validateObject } from "./admission/validation.ts";
 import { allocateServiceAddresses } from "./controllers/serviceIPs.ts";
@@ -64,9 +65,24 @@ function protectedNamespaces(a: Attributes): FieldError[] | undefined {
   return undefined;
 }
 
+/** ValidateObjectMetaUpdate: an object being deleted may lose finalizers but gain none. */
+function noNewFinalizersWhileDeleting(a: Attributes): FieldError[] | undefined {
+  if (a.op !== "UPDATE" || !a.old?.metadata?.deletionTimestamp) return undefined;
+  const had = new Set(a.old.metadata.finalizers ?? []);
+  const extra = [...new Set(a.obj.metadata?.finalizers ?? [])].filter((f) => !had.has(f)).sort();
+  if (extra.length === 0) return undefined;
+  const list = `[]string{${extra.map((f) => JSON.stringify(f)).join(", ")}}`;
+  return [
+    fieldForbidden(
+      "metadata.finalizers",
+      `no new finalizers can be added if the object is being deleted, found new finalizers ${list}`,
+    ),
+  ];
+}
+
 export function admissionChain(store: () => ObjectStore): Admission {
   return {
     mutating: [namespaceLifecycle(store), defaulting, (a) => allocateServiceAddresses(store(), a)],
-    validating: [validation, protectedNamespaces],
+    validating: [validation, noNewFinalizersWhileDeleting, protectedNamespaces],
   };
 }
