@@ -1,7 +1,7 @@
 // The storage conformance suite: every driver must pass it unchanged.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CompactedError, ConflictError, KeyExistsError, NotFoundError } from "./errors.ts";
+import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, NotFoundError } from "./errors.ts";
 import type { Storage, StorageEvent } from "./interface.ts";
 
 const val = (s: string) => (rev: number) => JSON.stringify({ s, rev });
@@ -111,6 +111,60 @@ export function storageConformance(name: string, make: (opts: { historySize?: nu
         st.list("/c/").items.map((i) => JSON.parse(i.value).s),
         ["2"],
       );
+    });
+
+    it("a build that throws writes nothing and takes no revision", () => {
+      const st = make({});
+      const a = st.create("/b/a", val("x"));
+      const boom = () => {
+        throw new Error("build failed");
+      };
+      assert.throws(() => st.create("/b/new", boom), /build failed/);
+      assert.throws(() => st.update("/b/a", a.modRevision, boom), /build failed/);
+      assert.equal(st.currentRevision(), a.modRevision);
+      assert.equal(st.get("/b/new"), undefined);
+      assert.equal(st.create("/b/next", val("y")).modRevision, a.modRevision + 1);
+    });
+
+    it("list and watch of a prefix leave out keys that only share its first characters", () => {
+      const st = make({});
+      st.create("/ns/a/1", val("in"));
+      st.create("/ns/ab/1", val("sibling"));
+      st.create("/ns/a0", val("sibling"));
+      const seen: string[] = [];
+      st.watch("/ns/a/", 0, (e) => seen.push(e.key)).stop();
+      assert.deepEqual(seen, ["/ns/a/1"]);
+      assert.deepEqual(
+        st.list("/ns/a/").items.map((i) => i.key),
+        ["/ns/a/1"],
+      );
+      assert.equal(st.list("/ns/a/", { startKey: "/ns/a/2" }).items.length, 0);
+    });
+
+    it("read or watch at a future revision fails with FutureRevision", () => {
+      const st = make({});
+      st.create("/f/a", val("x"));
+      assert.throws(() => st.get("/f/a", st.currentRevision() + 1), FutureRevisionError);
+      assert.throws(() => st.watch("/f/", st.currentRevision() + 1, () => {}), FutureRevisionError);
+    });
+
+    it("a watcher whose handler throws is dropped and the write still succeeds", () => {
+      const st = make({});
+      let closed = 0;
+      const good: number[] = [];
+      st.watch(
+        "/t/",
+        0,
+        () => {
+          throw new Error("handler failed");
+        },
+        () => closed++,
+      );
+      st.watch("/t/", 0, (e) => good.push(e.revision));
+      const a = st.create("/t/a", val("x"));
+      const b = st.update("/t/a", a.modRevision, val("y"));
+      assert.equal(closed, 1);
+      assert.deepEqual(good, [a.modRevision, b.modRevision]);
     });
 
     it("close ends every watcher", () => {
