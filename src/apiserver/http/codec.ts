@@ -1,5 +1,6 @@
 // Request body decoding and response media type negotiation.
 import { parse as parseYaml } from "yaml";
+import { decodeProtobufObject } from "../protobuf/decode.ts";
 import { ApiError, badRequest } from "../registry/errors.ts";
 
 export type MediaType = { type: string; params: Record<string, string> };
@@ -44,11 +45,19 @@ export function negotiate(accept: string | undefined): Rendering {
   throw new ApiError(406, "NotAcceptable", "only the following media types are accepted: application/json, application/yaml");
 }
 
-export type BodyKind = "json" | "yaml" | "merge-patch" | "strategic-merge-patch" | "json-patch" | "apply-patch";
+export type BodyKind =
+  | "json"
+  | "yaml"
+  | "protobuf"
+  | "merge-patch"
+  | "strategic-merge-patch"
+  | "json-patch"
+  | "apply-patch";
 
 const BODY_TYPES: Record<string, BodyKind> = {
   "application/json": "json",
   "application/yaml": "yaml",
+  "application/vnd.kubernetes.protobuf": "protobuf",
   "application/merge-patch+json": "merge-patch",
   "application/strategic-merge-patch+json": "strategic-merge-patch",
   "application/json-patch+json": "json-patch",
@@ -64,8 +73,9 @@ export function bodyKind(contentType: string | undefined): BodyKind {
   return k;
 }
 
-/** Decodes a body as JSON, or YAML for the YAML media types. Never returns a non-object for object bodies. */
+/** Decodes a body as JSON, YAML for the YAML media types, or a kube protobuf object. */
 export function decodeBody(buf: Buffer, kind: BodyKind): unknown {
+  if (kind === "protobuf") return decodeProtobufObject(buf);
   const text = buf.toString("utf8");
   if (kind === "yaml" || kind === "apply-patch") {
     try {

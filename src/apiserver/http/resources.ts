@@ -199,7 +199,7 @@ function patch(call: Call, namespace: string, name: string, subresource?: string
 export function patchObject(call: Call, ctx: RequestContext, namespace: string, name: string, subresource?: string): KObject {
   if (!call.body) throw badRequest("the body of the request is empty");
   const kind = bodyKind(call.req.headers["content-type"]);
-  if (kind === "json" || kind === "yaml") {
+  if (kind === "json" || kind === "yaml" || kind === "protobuf") {
     throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${call.info.crd ? "" : ", application/strategic-merge-patch+json"}`);
   }
   const doc = decodeBody(call.body, kind);

@@ -170,7 +170,7 @@ function scale(call: Call, namespace: string, name: string, method: string): voi
 
 function patchScale(call: Call, current: KObject): KObject {
   const kind = bodyKind(call.req.headers["content-type"]);
-  if (kind === "json" || kind === "yaml") {
+  if (kind === "json" || kind === "yaml" || kind === "protobuf") {
     throw new ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format");
   }
   return applyPatch(kind, current, decodeBody(call.body ?? Buffer.from("{}"), kind), call.info);
