@@ -27,7 +27,7 @@ const defs: Def[] = [
   { gv: "v1", resource: "endpoints", kind: "Endpoints", namespaced: true, model: "V1Endpoints", short: ["ep"] },
   { gv: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, model: "V1ConfigMap", short: ["cm"] },
   { gv: "v1", resource: "secrets", kind: "Secret", namespaced: true, model: "V1Secret" },
-  { gv: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, model: "V1ServiceAccount", short: ["sa"], sub: ["token"] },
+  { gv: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, model: "V1ServiceAccount", short: ["sa"] },
   { gv: "v1", resource: "events", kind: "Event", namespaced: true, model: "CoreV1Event", short: ["ev"], storage: "events" },
   { gv: "v1", resource: "nodes", kind: "Node", namespaced: false, model: "V1Node", short: ["no"], sub: ["status"] },
   { gv: "v1", resource: "persistentvolumes", kind: "PersistentVolume", namespaced: false, model: "V1PersistentVolume", short: ["pv"], sub: ["status"] },
