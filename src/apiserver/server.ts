@@ -23,6 +23,7 @@ import type { KObject, ResourceInfo } from "./registry/types.ts";
 import { findUnknownFields } from "./schema/unknownFields.ts";
 import type { Storage } from "./storage/interface.ts";
 import { MemoryStorage } from "./storage/memory.ts";
+import { SqliteStorage } from "./storage/sqlite.ts";
 import { type KeyPairPem, loadPki, type Pki } from "./tls/pki.ts";
 
 export type ApiServerOptions = {
@@ -32,7 +33,8 @@ export type ApiServerOptions = {
   port?: number;
   /** Where the PKI and the admin kubeconfig go. Without it, nothing is written. */
   dataDir?: string;
-  storage?: "memory";
+  /** "sqlite" keeps state in DIR/state.db (needs dataDir); "memory" forgets it on exit. */
+  storage?: "memory" | "sqlite";
   /** Watch history size of memory storage (small values let tests force 410 Gone). */
   historySize?: number;
   /** Bookmark interval for watches that allow them. */
@@ -80,7 +82,11 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const log = opts.logger ?? pino({ level: "warn" });
   const pki = await loadPki(opts.dataDir, [host]);
   const admin = await pki.issueClient("kubernetes-admin", ["system:masters"]);
-  const storage = new MemoryStorage({ historySize: opts.historySize });
+  const sqlite =
+    opts.storage === "sqlite"
+      ? new SqliteStorage({ path: join(requireDir(opts.dataDir), "state.db"), historySize: opts.historySize })
+      : undefined;
+  const storage: Storage = sqlite ?? new MemoryStorage({ historySize: opts.historySize });
   const registry = new ResourceRegistry();
   let store: ObjectStore;
   store = new ObjectStore(storage, registry, admissionChain(() => store));
@@ -143,8 +149,14 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       storage.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      sqlite?.closeDatabase();
     },
   };
+}
+
+function requireDir(dir: string | undefined): string {
+  if (!dir) throw new Error("sqlite storage needs a data dir");
+  return dir;
 }
 
 export function adminKubeconfig(url: string, caPem: string, cred: KeyPairPem, name = "kpanda"): string {

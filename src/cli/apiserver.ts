@@ -13,7 +13,7 @@ generated) to DIR/kubeconfig, so kubectl works with KUBECONFIG=DIR/kubeconfig.
 Flags:
   --listen HOST:PORT     address to serve on (default 127.0.0.1:6443; port 0 picks a free one)
   --data-dir DIR         where the CA, certificates and kubeconfig live (default ./data/apiserver)
-  --storage memory       storage driver (default memory)
+  --storage KIND         memory, or sqlite: durable, in DIR/state.db (default memory)
   --watch-history N      events kept for watches before compaction (default 100000)
   --log-level LEVEL      pino level: fatal, error, warn, info, debug (default info)
   -h, --help             show this help
@@ -50,8 +50,9 @@ export async function apiserverCommand(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (values.storage !== "memory") {
-    process.stderr.write(`kpanda apiserver: unsupported --storage "${values.storage}" (supported: memory)\n`);
+  const storage = values.storage;
+  if (storage !== "memory" && storage !== "sqlite") {
+    process.stderr.write(`kpanda apiserver: unsupported --storage "${storage}" (supported: memory, sqlite)\n`);
     return 2;
   }
   let listen: { host: string; port: number };
@@ -65,7 +66,7 @@ export async function apiserverCommand(argv: string[]): Promise<number> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const logger = pino({ level: String(values["log-level"]) });
   const history = values["watch-history"] ? Number(values["watch-history"]) : undefined;
-  const server = await startApiServer({ ...listen, dataDir, logger, historySize: history });
+  const server = await startApiServer({ ...listen, dataDir, logger, historySize: history, storage });
   logger.info({ url: server.url, kubeconfig: `${dataDir}/kubeconfig` }, "kpanda apiserver ready");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

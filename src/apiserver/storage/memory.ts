@@ -178,10 +178,11 @@ export class MemoryStorage implements Storage {
       this.tree.set(key, [v]);
     }
     this.events.push(e);
-    if (this.events.length > this.historySize) {
-      // The ring is full: compact away the oldest quarter in one go, so that
-      // the per-key trimming sweep runs rarely.
-      this.compact(this.firstEventRev + Math.ceil(this.historySize / 4) - 1);
+    // Keep at least historySize revisions: once a quarter more has piled up,
+    // compact back down to historySize in one go, so the per-key trimming
+    // sweep runs rarely.
+    if (this.events.length > this.historySize + Math.ceil(this.historySize / 4)) {
+      this.compact(this.rev - this.historySize);
     }
     for (const s of this.subs) {
       if (s.closed || !key.startsWith(s.prefix)) continue;
