@@ -66,6 +66,9 @@ const BODY_TYPES: Record<string, BodyKind> = {
 
 export function bodyKind(contentType: string | undefined): BodyKind {
   const t = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  // No Content-Type means the first supported type, JSON, as in kube's
+  // NegotiateInputSerializer (client-go's scale client sends none).
+  if (t === "") return "json";
   const k = BODY_TYPES[t];
   if (!k) {
     throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
