@@ -147,7 +147,8 @@ function scale(call: Call, namespace: string, name: string, method: string): voi
     } else {
       next = patchScale({ ...call, info: SCALE_INFO }, curScale);
     }
-    const replicas = next?.spec?.replicas;
+    // Scale.spec.replicas is omitempty: a body scaling to zero leaves it out.
+    const replicas = next?.spec?.replicas ?? 0;
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw new ApiError(422, "Invalid", `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
     }
