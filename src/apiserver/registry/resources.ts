@@ -8,6 +8,8 @@ export class ResourceRegistry {
   /** Custom resources by CRD name. */
   private readonly custom = new Map<string, ResourceInfo[]>();
   private index = new Map<string, ResourceInfo>();
+  /** Storage prefix → the resource in its storage version; rebuilt by reindex(). */
+  private byStoragePrefix = new Map<string, ResourceInfo>();
   private listeners: (() => void)[] = [];
   private generation = 0;
 
@@ -35,17 +37,12 @@ export class ResourceRegistry {
 
   /** One entry per storage prefix: the version objects are stored in. */
   storageResources(): ResourceInfo[] {
-    const seen = new Map<string, ResourceInfo>();
-    for (const r of this.index.values()) {
-      const cur = seen.get(r.storagePrefix);
-      if (!cur || isStorageVersion(r)) seen.set(r.storagePrefix, r);
-    }
-    return [...seen.values()];
+    return [...this.byStoragePrefix.values()];
   }
 
-  /** The resource whose stored version lives under a storage prefix. */
+  /** The resource whose stored version lives under a storage prefix (several lookups per request). */
   storageInfo(prefix: string): ResourceInfo | undefined {
-    return this.storageResources().find((r) => r.storagePrefix === prefix);
+    return this.byStoragePrefix.get(prefix);
   }
 
   /** Groups in preference order, each with its versions (preferred first). */
@@ -80,7 +77,12 @@ export class ResourceRegistry {
         if (!index.has(k)) index.set(k, r);
       }
     }
+    const byStoragePrefix = new Map<string, ResourceInfo>();
+    for (const r of index.values()) {
+      if (!byStoragePrefix.has(r.storagePrefix) || isStorageVersion(r)) byStoragePrefix.set(r.storagePrefix, r);
+    }
     this.index = index;
+    this.byStoragePrefix = byStoragePrefix;
     this.generation++;
     for (const fn of this.listeners) fn();
   }
