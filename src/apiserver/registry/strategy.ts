@@ -43,11 +43,11 @@ export function initialStatus(info: ResourceInfo, obj: KObject): void {
   const k = key(info);
   if (k === "/nodes" || !hasStatus(info)) return;
   switch (k) {
+    // Pods and namespaces get their first status from the create strategy
+    // (admission/strategy.ts prepareForCreate).
     case "/pods":
-      obj.status = { phase: "Pending", qosClass: qosClass(obj) };
-      return;
     case "/namespaces":
-      obj.status = { phase: "Active" };
+      delete obj.status;
       return;
     case "/persistentvolumes":
       obj.status = { phase: "Pending" };
@@ -68,24 +68,6 @@ export function initialStatus(info: ResourceInfo, obj: KObject): void {
 export function specOf(obj: KObject): string {
   const { metadata: _m, status: _s, ...rest } = obj;
   return JSON.stringify(rest);
-}
-
-/** Pod QoS class (pkg/apis/core/helper/qos): Guaranteed, Burstable or BestEffort. */
-export function qosClass(pod: KObject): string {
-  const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const req = c?.resources?.requests ?? {};
-    const lim = c?.resources?.limits ?? {};
-    if (Object.keys(req).length || Object.keys(lim).length) any = true;
-    for (const r of ["cpu", "memory"]) {
-      if (lim[r] === undefined) guaranteed = false;
-      else if (req[r] !== undefined && req[r] !== lim[r]) guaranteed = false;
-    }
-  }
-  if (!any) return "BestEffort";
-  return guaranteed ? "Guaranteed" : "Burstable";
 }
 
 /** Selectable fields beyond metadata.name and metadata.namespace, per kind (GetAttrs / AddFieldLabelConversionFunc). */
