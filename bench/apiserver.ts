@@ -1,0 +1,237 @@
+// API server benchmark: creates/s, GET latency, paginated list latency and
+// watch delivery latency, over HTTPS exactly as any client would see them.
+//
+//   node bench/apiserver.ts                        our server (memory storage) in a child process
+//   node bench/apiserver.ts --kubeconfig FILE      any cluster, e.g. a real kube-apiserver
+//
+// It works in fresh namespaces named kpanda-bench-<random>-* and deletes them
+// at the end. Plain-text figures first, then one JSON line with all of them.
+import { randomBytes } from "node:crypto";
+import { cpus, loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { KubeClient } from "./client.ts";
+import { createConfigMaps, createPods, getConfigMaps, listPods, sleep, watchDelivery } from "./phases.ts";
+import { ms, round } from "./stats.ts";
+import { openTarget, type Target } from "./target.ts";
+
+const USAGE = `Usage: node bench/apiserver.ts [flags]
+
+Without --kubeconfig, starts "kpanda apiserver" (memory storage) in a child
+process on a free loopback port and benchmarks it over HTTPS.
+
+Flags:
+  --kubeconfig FILE      benchmark the cluster of FILE's current context instead
+  --context NAME         kubeconfig context to use
+  --in-process           run our server inside this process instead of a child
+  --server-cpu-prof DIR  run the server child with --cpu-prof, writing to DIR
+  --kpanda PATH          the bin/kpanda to start as the child (default: this checkout's)
+  --configmaps N         configmaps to create (default 20000)
+  --concurrency N        concurrent creates (default 32)
+  --gets N               single-object GETs (default 5000) at --get-concurrency (default 8)
+  --pods N               pods to create and list (default 10000)
+  --page N               list page size (default 500)
+  --passes N             measured list passes (default 5, after one warm-up pass)
+  --watchers N           concurrent watches (default 100)
+  --watch-events N       writes seen by each watcher (default 1000: half creates, half updates)
+  --watch-rate N         writes per second (default 100)
+  --timeout SECONDS      hard limit for the whole run (default 900)
+  -h, --help             show this help
+`;
+
+const TARGETS = { createsPerSecond: 3000, listPageP99Ms: 20, watchDeliveryP99Ms: 50 };
+
+type Options = ReturnType<typeof options>;
+
+function options(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      kubeconfig: { type: "string" },
+      context: { type: "string" },
+      "in-process": { type: "boolean", default: false },
+      "server-cpu-prof": { type: "string" },
+      kpanda: { type: "string" },
+      configmaps: { type: "string", default: "20000" },
+      concurrency: { type: "string", default: "32" },
+      gets: { type: "string", default: "5000" },
+      "get-concurrency": { type: "string", default: "8" },
+      pods: { type: "string", default: "10000" },
+      page: { type: "string", default: "500" },
+      passes: { type: "string", default: "5" },
+      watchers: { type: "string", default: "100" },
+      "watch-events": { type: "string", default: "1000" },
+      "watch-rate": { type: "string", default: "100" },
+      timeout: { type: "string", default: "900" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+  });
+  const num = (k: keyof typeof values) => {
+    const v = Number(values[k]);
+    if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer`);
+    return v;
+  };
+  return {
+    help: values.help === true,
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    inProcess: values["in-process"] === true,
+    serverCpuProf: values["server-cpu-prof"],
+    kpanda: values.kpanda,
+    configmaps: num("configmaps"),
+    concurrency: num("concurrency"),
+    gets: num("gets"),
+    getConcurrency: num("get-concurrency"),
+    pods: num("pods"),
+    page: num("page"),
+    passes: num("passes"),
+    watchers: num("watchers"),
+    watchEvents: num("watch-events"),
+    watchRate: num("watch-rate"),
+    timeout: num("timeout"),
+  };
+}
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+async function main(argv: string[]): Promise<number> {
+  let o: Options;
+  try {
+    o = options(argv);
+  } catch (e) {
+    process.stderr.write(`bench/apiserver: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (o.help) {
+    print(USAGE);
+    return 0;
+  }
+  let target: Target | undefined;
+  const hard = setTimeout(() => {
+    process.stderr.write(`bench/apiserver: hard timeout of ${o.timeout} s reached, giving up\n`);
+    if (target?.pid) process.kill(target.pid, "SIGKILL");
+    process.exit(3);
+  }, o.timeout * 1000);
+  hard.unref();
+  target = await openTarget(o);
+  const client = new KubeClient(target.access, Math.max(o.concurrency, o.getConcurrency));
+  try {
+    await run(o, target, client);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`bench/apiserver: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  } finally {
+    await client.close().catch(() => {});
+    await target.stop();
+  }
+}
+
+async function run(o: Options, target: Target, c: KubeClient): Promise<void> {
+  const version = (await c.json("GET", "/version")).gitVersion as string;
+  print(`setup: ${target.setup}`);
+  print(`server version: ${version}; node ${process.version}; ${cpus().length} CPUs`);
+  const prefix = `kpanda-bench-${randomBytes(3).toString("hex")}`;
+  const ns = { cm: `${prefix}-cm`, pods: `${prefix}-pods`, watch: `${prefix}-watch` };
+  const created: string[] = [];
+  let figures: Awaited<ReturnType<typeof measure>>;
+  try {
+    for (const name of Object.values(ns)) {
+      await c.json("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+      created.push(name);
+    }
+    await waitForServiceAccount(c, ns.pods);
+    figures = await measure(o, c, ns, () => target.cpuSeconds());
+  } finally {
+    for (const name of created) {
+      const status = await c.status("DELETE", `/api/v1/namespaces/${name}`).catch(() => 0);
+      if (status !== 200 && status !== 202) process.stderr.write(`cleanup: DELETE namespace ${name} answered ${status}\n`);
+    }
+    if (created.length) print(`cleanup: deleted namespaces ${created.join(", ")} (finalization continues on the server)`);
+  }
+  print(JSON.stringify({ bench: "apiserver", setup: target.setup, version, cpus: cpus().length, ...figures }));
+}
+
+type Namespaces = { cm: string; pods: string; watch: string };
+
+async function measure(o: Options, c: KubeClient, ns: Namespaces, cpuSeconds: () => number | undefined) {
+  // Server CPU per operation (when the server is our child) stays meaningful
+  // when other work on the machine makes the wall-clock figures noisy.
+  const cpu: Record<string, number> = {};
+  const timed = async <T>(key: string, ops: number, fn: () => Promise<T>): Promise<T> => {
+    const before = cpuSeconds();
+    const r = await fn();
+    const after = cpuSeconds();
+    if (before !== undefined && after !== undefined) cpu[key] = Math.round(((after - before) * 1e6) / ops);
+    return r;
+  };
+  const cpuNote = (key: string, what: string) => (cpu[key] === undefined ? "" : `; server CPU ${cpu[key]} µs per ${what}`);
+  print(`load average at start: ${loadavg()[0].toFixed(2)} on ${cpus().length} CPUs`);
+
+  const creates = await timed("create", o.configmaps, () => createConfigMaps(c, ns.cm, o.configmaps, o.concurrency));
+  print(`configmap creates/s: ${Math.round(creates.perSecond)} (${o.configmaps} in ${creates.seconds.toFixed(2)} s at concurrency ${o.concurrency}; request p50 ${ms(creates.latency.p50)}, p99 ${ms(creates.latency.p99)}${cpuNote("create", "create")})`);
+
+  const gets = await timed("get", o.gets, () => getConfigMaps(c, ns.cm, o.gets, o.getConcurrency, o.configmaps));
+  const getHow = `${o.gets} GETs of random configmaps among ${o.configmaps}, concurrency ${o.getConcurrency}, ${Math.round(gets.perSecond)}/s${cpuNote("get", "GET")}`;
+  print(`configmap get p50: ${ms(gets.latency.p50)} (${getHow})`);
+  print(`configmap get p99: ${ms(gets.latency.p99)}`);
+
+  const pods = await timed("podCreate", o.pods, () => createPods(c, ns.pods, o.pods, o.concurrency));
+  print(`pod creates/s: ${Math.round(pods.perSecond)} (${o.pods} at concurrency ${o.concurrency}; request p99 ${ms(pods.latency.p99)}${cpuNote("podCreate", "create")})`);
+  const pages = Math.ceil(o.pods / o.page) * (o.passes + 1);
+  const list = await timed("listPage", pages, () => listPods(c, ns.pods, o.pods, o.page, o.passes));
+  print(`pod list page p99: ${ms(list.pages.p99)} (${o.pods} pods, limit=${o.page} + continue, ${list.pages.count} pages over ${o.passes} passes after 1 warm-up; p50 ${ms(list.pages.p50)}, max ${ms(list.pages.max)}${cpuNote("listPage", "page")})`);
+
+  const watchOpts = { watchers: o.watchers, events: o.watchEvents, rate: o.watchRate, drainMs: 15_000 };
+  const watch = await timed("watchEvent", o.watchEvents, () => watchDelivery(c, ns.watch, watchOpts));
+  const lost = watch.expected - watch.delivered;
+  print(`watch delivery p99: ${ms(watch.delivery.p99)} (${o.watchers} watchers × ${o.watchEvents} writes at ${o.watchRate}/s [achieved ${watch.achievedRate.toFixed(0)}/s]; p50 ${ms(watch.delivery.p50)}, max ${ms(watch.delivery.max)}; write p50 ${ms(watch.write.p50)}${cpuNote("watchEvent", "write fanned out to all watchers")})`);
+  print(`load average at end: ${loadavg()[0].toFixed(2)}`);
+  if (lost > 0) print(`watch events missing: ${lost} of ${watch.expected}${watch.watchError ? ` (${watch.watchError})` : ""}`);
+
+  const verdict = (ok: boolean) => (ok ? "meets" : "MISSES");
+  print(
+    `targets: creates/s >= ${TARGETS.createsPerSecond} ${verdict(creates.perSecond >= TARGETS.createsPerSecond)}; ` +
+      `list page p99 <= ${TARGETS.listPageP99Ms} ms ${verdict(list.pages.p99 <= TARGETS.listPageP99Ms)}; ` +
+      `watch p99 <= ${TARGETS.watchDeliveryP99Ms} ms ${verdict(watch.delivery.p99 <= TARGETS.watchDeliveryP99Ms && lost === 0)}`,
+  );
+  return {
+    configmapCreatesPerSecond: Math.round(creates.perSecond),
+    configmapCreateP50Ms: round(creates.latency.p50),
+    configmapCreateP99Ms: round(creates.latency.p99),
+    configmapGetP50Ms: round(gets.latency.p50),
+    configmapGetP99Ms: round(gets.latency.p99),
+    podCreatesPerSecond: Math.round(pods.perSecond),
+    podListPageP50Ms: round(list.pages.p50),
+    podListPageP99Ms: round(list.pages.p99),
+    watchDeliveryP50Ms: round(watch.delivery.p50),
+    watchDeliveryP99Ms: round(watch.delivery.p99),
+    watchEventsExpected: watch.expected,
+    watchEventsDelivered: watch.delivered,
+    serverCpuUsPer: cpu,
+    loadAverage1m: round(loadavg()[0]),
+    params: {
+      configmaps: o.configmaps,
+      concurrency: o.concurrency,
+      gets: o.gets,
+      getConcurrency: o.getConcurrency,
+      pods: o.pods,
+      page: o.page,
+      passes: o.passes,
+      watchers: o.watchers,
+      watchEvents: o.watchEvents,
+      watchRate: o.watchRate,
+    },
+  };
+}
+
+/** A real cluster refuses pods until the namespace's default ServiceAccount exists. */
+async function waitForServiceAccount(c: KubeClient, ns: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await c.status("GET", `/api/v1/namespaces/${ns}/serviceaccounts/default`)) === 200) return;
+    await sleep(100);
+  }
+  process.stderr.write(`warning: no default ServiceAccount in ${ns} after 10 s; pod creates may fail\n`);
+}
+
+process.exitCode = await main(process.argv.slice(2));
