@@ -14,7 +14,6 @@ export type ObjectEvent = {
   /** The storage prefix: "core/pods", "apps/deployments", "stable.example.com/crontabs". */
   prefix: string;
   obj: KObject;
-  prev?: KObject;
 };
 
 export interface Controller {
@@ -98,7 +97,6 @@ export class ControllerManager {
         key: se.key,
         prefix,
         obj: JSON.parse(se.value),
-        prev: se.prevValue ? JSON.parse(se.prevValue) : undefined,
       };
       for (const c of wanted) {
         try {

@@ -39,8 +39,17 @@ export type ListResult = { items: Item[]; resourceVersion: string; continue?: st
 
 const GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
+let nowSecond = 0;
+let nowText = "";
+
+/** The current time as RFC 3339 with whole seconds, as metav1.Time serializes. Cached per second: it is on every write. */
 export function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const sec = Math.floor(Date.now() / 1000);
+  if (sec !== nowSecond) {
+    nowSecond = sec;
+    nowText = new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+  return nowText;
 }
 
 export class ObjectStore {
@@ -179,11 +188,12 @@ export class ObjectStore {
     if (ctx.dryRun) return fromStorageVersion(obj, reqInfo);
     const key = objectKey(info, namespace, meta.name);
     try {
-      const stored = this.storage.create(key, (rev) => {
+      this.storage.create(key, (rev) => {
         meta.resourceVersion = String(rev);
         return JSON.stringify(obj);
       });
-      return fromStorageVersion(JSON.parse(stored.value), reqInfo);
+      // obj is what was stored: the build step set its resourceVersion.
+      return fromStorageVersion(obj, reqInfo);
     } catch (e) {
       if (e instanceof KeyExistsError) throw alreadyExists(reqInfo, meta.name);
       throw e;
@@ -245,11 +255,11 @@ export class ObjectStore {
     }
     if (ctx.dryRun) return next;
     try {
-      const res = this.storage.update(key, stored.modRevision, (rev) => {
+      this.storage.update(key, stored.modRevision, (rev) => {
         next.metadata!.resourceVersion = String(rev);
         return JSON.stringify(next);
       });
-      return JSON.parse(res.value);
+      return next;
     } catch (e) {
       if (e instanceof ConflictError) throw conflict(reqInfo, name, MODIFIED);
       if (e instanceof NotFoundError) throw notFound(reqInfo, name);
