@@ -9,6 +9,8 @@ import pino, { type Logger } from "pino";
 import { stringify as toYaml } from "yaml";
 import { pruneUnknownFields } from "./admission/validation.ts";
 import { bootstrap } from "./bootstrap.ts";
+import type { KubeClient } from "./client.ts";
+import { LocalClient } from "./localClient.ts";
 import { admissionChain } from "./chain.ts";
 import { CrdController } from "./controllers/crds.ts";
 import { GarbageCollector } from "./controllers/gc.ts";
@@ -54,6 +56,8 @@ export type ApiServer = {
   registry: ResourceRegistry;
   /** An admin kubeconfig as YAML text. */
   kubeconfig(): string;
+  /** The in-process transport: the Kubernetes API without HTTP, as system:masters. */
+  client(): KubeClient;
   close(): Promise<void>;
 };
 
@@ -144,6 +148,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     store,
     registry,
     kubeconfig,
+    client: () => new LocalClient(store),
     close: async () => {
       controllers.stop();
       storage.close();

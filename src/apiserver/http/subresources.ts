@@ -1,5 +1,6 @@
 // Subresources: status, scale, pods' binding, eviction and log, and the
 // namespace finalize endpoint.
+import { bindPod } from "../registry/binding.ts";
 import { deleteObject } from "../registry/deletion.ts";
 import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from "../registry/errors.ts";
 import { now } from "../registry/store.ts";
@@ -184,23 +185,7 @@ function binding(call: Call, namespace: string, name: string): void {
   if (typeof node !== "string" || node === "") {
     throw new ApiError(422, "Invalid", `Binding "${name}" is invalid: target.name: Required value`);
   }
-  const store = call.core.store;
-  const current = store.get(call.info, namespace, name).obj();
-  if (current.metadata?.deletionTimestamp) throw conflict(call.info, name, "pod is being deleted, cannot be assigned to a host");
-  if (current.spec?.nodeName) {
-    throw conflict(call.info, name, `pod ${name} is already assigned to node "${current.spec.nodeName}"`);
-  }
-  const next = structuredClone(current);
-  next.spec.nodeName = node;
-  const conds = (next.status.conditions ?? []).filter((c: any) => c.type !== "PodScheduled");
-  conds.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now() });
-  store.update(call.info, namespace, name, next, ctx);
-  // Binding does not go through the status endpoint in kube either: the
-  // registry's binding storage writes nodeName and the condition together.
-  store.mutate(call.info, namespace, name, ctx, (o) => {
-    o.status = { ...o.status, conditions: conds };
-    return true;
-  }, "status");
+  bindPod(call.core.store, call.info, namespace, name, node, ctx);
   sendJson(call.res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
 }
 

@@ -1,0 +1,181 @@
+// The in-process transport: the KubeClient contract served straight from the
+// object store, with the same semantics as over HTTP (admission, validation,
+// resourceVersions, selectors, watch, 410 Gone) but without TLS and JSON
+// framing. The simulator drives its clusters through it; nothing here
+// touches storage directly.
+import { type DeleteOptions, type KObject, KubeError, type KubeClient, type ListOptions, type PatchType, type Resource, type WatchEventType, type WatchOptions } from "./client.ts";
+import { applyPatch } from "./http/patch.ts";
+import { bindPod } from "./registry/binding.ts";
+import { type RequestContext, systemContext } from "./registry/context.ts";
+import { apiVersionOf } from "./registry/conversion.ts";
+import { deleteObject } from "./registry/deletion.ts";
+import { ApiError } from "./registry/errors.ts";
+import { parseFieldSelector, parseLabelSelector, SelectorError } from "./registry/selectors.ts";
+import type { ObjectStore } from "./registry/store.ts";
+import { supportsField } from "./registry/strategy.ts";
+import type { ResourceInfo } from "./registry/types.ts";
+import { startWatch } from "./registry/watch.ts";
+
+function toKubeError(e: unknown): never {
+  if (e instanceof ApiError) throw new KubeError(e.code, e.reason, e.message);
+  if (e instanceof SelectorError) throw new KubeError(400, "BadRequest", e.message);
+  throw e;
+}
+
+const PATCH_KIND = { merge: "merge-patch", strategic: "strategic-merge-patch", json: "json-patch" } as const;
+
+export class LocalClient implements KubeClient {
+  private readonly store: ObjectStore;
+  private readonly ctx: () => RequestContext;
+
+  constructor(store: ObjectStore, ctx: () => RequestContext = systemContext) {
+    this.store = store;
+    this.ctx = ctx;
+  }
+
+  private info(r: Resource): ResourceInfo {
+    const info = this.store.registry.lookup(r.group, r.version, r.resource);
+    if (!info) throw new KubeError(404, "NotFound", "the server could not find the requested resource");
+    return info;
+  }
+
+  private run<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (e) {
+      try {
+        toKubeError(e);
+      } catch (k) {
+        return Promise.reject(k);
+      }
+    }
+  }
+
+  get(r: Resource, namespace: string, name: string): Promise<KObject> {
+    return this.run(() => this.store.get(this.info(r), namespace, name).obj());
+  }
+
+  list(r: Resource, namespace: string | undefined, opts: ListOptions = {}) {
+    return this.run(() => {
+      const info = this.info(r);
+      const res = this.store.list(info, namespace, {
+        labelSelector: parseLabelSelector(opts.labelSelector),
+        fieldSelector: parseFieldSelector(opts.fieldSelector, (f) => supportsField(info, f)),
+        limit: opts.limit,
+        continue: opts.continue,
+      });
+      return { items: res.items.map((i) => i.obj()), resourceVersion: res.resourceVersion, continue: res.continue };
+    });
+  }
+
+  create(r: Resource, namespace: string, obj: KObject, sub?: { name: string; subresource: string }): Promise<KObject> {
+    return this.run(() => {
+      const info = this.info(r);
+      if (sub?.subresource === "binding") {
+        bindPod(this.store, info, namespace, sub.name, obj.target?.name ?? "", this.ctx());
+        return obj;
+      }
+      if (sub?.subresource === "eviction") {
+        deleteObject(this.store, info, namespace, sub.name, obj.deleteOptions ?? {}, this.ctx());
+        return obj;
+      }
+      if (sub) throw new ApiError(404, "NotFound", `subresource ${sub.subresource} is not served in-process`);
+      return this.store.create(info, namespace, { ...obj, apiVersion: apiVersionOf(info), kind: info.kind }, this.ctx());
+    });
+  }
+
+  update(r: Resource, namespace: string, obj: KObject, subresource?: string): Promise<KObject> {
+    return this.run(() => {
+      const info = this.info(r);
+      const input = structuredClone(obj);
+      return this.store.update(info, namespace, obj.metadata?.name ?? "", input, this.ctx(), subresource).obj;
+    });
+  }
+
+  patch(r: Resource, namespace: string, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<KObject> {
+    return this.run(() => {
+      const info = this.info(r);
+      for (let attempt = 0; ; attempt++) {
+        const current = this.store.get(info, namespace, name).obj();
+        const next = applyPatch(PATCH_KIND[type], current, patch, info);
+        next.metadata = { ...next.metadata, resourceVersion: current.metadata?.resourceVersion };
+        try {
+          return this.store.update(info, namespace, name, next, this.ctx(), subresource).obj;
+        } catch (e) {
+          if (attempt < 5 && e instanceof ApiError && e.reason === "Conflict") continue;
+          throw e;
+        }
+      }
+    });
+  }
+
+  delete(r: Resource, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {
+    return this.run(() => {
+      deleteObject(this.store, this.info(r), namespace, name, opts, this.ctx());
+    });
+  }
+
+  watch(
+    r: Resource,
+    namespace: string | undefined,
+    opts: WatchOptions,
+    onEvent: (type: WatchEventType, obj: KObject) => void,
+    onClose: (err?: KubeError) => void,
+  ): { stop(): void } {
+    let closed = false;
+    let stopped = false;
+    // Storage delivers events inside the write that caused them; hand them
+    // over on a later microtask, in order, so a handler may write in turn.
+    let queue: [WatchEventType, KObject][] = [];
+    const deliver = () => {
+      const batch = queue;
+      queue = [];
+      for (const [t, o] of batch) if (!stopped) onEvent(t, o);
+    };
+    const close = (err?: KubeError) => {
+      if (closed) return;
+      closed = true;
+      handle?.stop();
+      // Like a network stream, the end arrives after the events before it.
+      queueMicrotask(() => {
+        deliver();
+        if (!stopped) onClose(err);
+      });
+    };
+    let handle: { stop(): void } | undefined;
+    try {
+      const info = this.info(r);
+      handle = startWatch(
+        this.store,
+        info,
+        namespace,
+        {
+          resourceVersion: opts.resourceVersion,
+          labelSelector: parseLabelSelector(opts.labelSelector),
+          fieldSelector: parseFieldSelector(opts.fieldSelector, (f) => supportsField(info, f)),
+          allowWatchBookmarks: opts.allowWatchBookmarks,
+        },
+        {
+          event: (type, item) => {
+            if (closed || type === "ERROR") return;
+            if (queue.length === 0) queueMicrotask(deliver);
+            queue.push([type, item.obj()]);
+          },
+          error: (err) => close(new KubeError(err.code, err.reason, err.message)),
+          close: () => close(),
+        },
+      );
+      if (closed) handle.stop();
+    } catch (e) {
+      const k = e instanceof ApiError ? new KubeError(e.code, e.reason, e.message) : e instanceof SelectorError ? new KubeError(400, "BadRequest", e.message) : undefined;
+      if (!k) throw e;
+      close(k);
+    }
+    return {
+      stop: () => {
+        stopped = closed = true;
+        handle?.stop();
+      },
+    };
+  }
+}
