@@ -3,7 +3,6 @@
 import { bindPod } from "../registry/binding.ts";
 import { deleteObject } from "../registry/deletion.ts";
 import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from "../registry/errors.ts";
-import { now } from "../registry/store.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { bodyKind, decodeBody, decodeObject, negotiate } from "./codec.ts";
 import { applyPatch } from "./patch.ts";
