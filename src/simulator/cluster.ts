@@ -1,0 +1,76 @@
+// One simulated cluster: an API server of our own on a loopback port, plus the
+// controllers that make it behave like a cluster. The controllers reach the
+// server through the in-process client only.
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import pino from "pino";
+import type { KubeClient, Resource } from "../apiserver/client.ts";
+import { type ApiServer, startApiServer } from "../apiserver/server.ts";
+import { type Clock, RealClock } from "./clock.ts";
+import type { SimContext, SimController } from "./controller.ts";
+import { Informer } from "./kube/informer.ts";
+
+export type SimClusterOptions = {
+  name: string;
+  /** Where DIR/<name>/kubeconfig goes; none means nothing is written. */
+  dataDir?: string;
+  port?: number;
+  clock?: Clock;
+  logger?: Logger;
+  /** Controllers to run, in start order. */
+  controllers: SimController[];
+  historySize?: number;
+};
+
+export type SimCluster = {
+  name: string;
+  server: ApiServer;
+  client: KubeClient;
+  clock: Clock;
+  ctx: SimContext;
+  stop(): Promise<void>;
+};
+
+export async function startSimCluster(opts: SimClusterOptions): Promise<SimCluster> {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(opts.name) || opts.name.length > 63) {
+    throw new Error(`cluster name "${opts.name}" is not a DNS label`);
+  }
+  const dir = opts.dataDir ? join(opts.dataDir, opts.name) : undefined;
+  if (dir) await mkdir(dir, { recursive: true, mode: 0o700 });
+  const logger = (opts.logger ?? pino({ level: "warn" })).child({ cluster: opts.name });
+  const server = await startApiServer({ port: opts.port ?? 0, dataDir: dir, logger, historySize: opts.historySize });
+  const client = server.client();
+  const clock = opts.clock ?? new RealClock();
+  const informers = new Map<string, Informer>();
+  const ctx: SimContext = {
+    cluster: opts.name,
+    client,
+    clock,
+    informer(r: Resource) {
+      const k = `${r.group}/${r.version}/${r.resource}`;
+      let inf = informers.get(k);
+      if (!inf) {
+        inf = new Informer(client, r);
+        informers.set(k, inf);
+      }
+      return inf;
+    },
+  };
+  for (const c of opts.controllers) await c.start(ctx);
+  // Controllers take their informers in start(); the informers start once
+  // every handler is attached, so no handler misses the initial list.
+  await Promise.all([...informers.values()].map((i) => i.start()));
+  return {
+    name: opts.name,
+    server,
+    client,
+    clock,
+    ctx,
+    stop: async () => {
+      for (const c of [...opts.controllers].reverse()) c.stop();
+      for (const i of informers.values()) i.stop();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+// What every simulated controller is: one options object, validated and
+// defaulted by its constructor, and start/stop. Time comes from the clock in
+// its context; the cluster only through the client.
+import type { KubeClient } from "../apiserver/client.ts";
+import type { Clock } from "./clock.ts";
+import type { Informer } from "./kube/informer.ts";
+
+export type SimContext = {
+  /** The cluster's name, for logs and events. */
+  cluster: string;
+  client: KubeClient;
+  clock: Clock;
+  /** Shared informers, one per resource, started by the cluster before controllers run. */
+  informer(resource: import("../apiserver/client.ts").Resource): Informer;
+};
+
+export interface SimController {
+  readonly name: string;
+  start(ctx: SimContext): Promise<void>;
+  stop(): void;
+}
