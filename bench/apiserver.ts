@@ -2,6 +2,7 @@
 // watch delivery latency, over HTTPS exactly as any client would see them.
 //
 //   node bench/apiserver.ts                        our server (memory storage) in a child process
+//   node bench/apiserver.ts --storage sqlite       the same on durable SQLite storage
 //   node bench/apiserver.ts --kubeconfig FILE      any cluster, e.g. a real kube-apiserver
 //
 // It works in fresh namespaces named kpanda-bench-<random>-* and deletes them
@@ -16,12 +17,14 @@ import { openTarget, type Target } from "./target.ts";
 
 const USAGE = `Usage: node bench/apiserver.ts [flags]
 
-Without --kubeconfig, starts "kpanda apiserver" (memory storage) in a child
-process on a free loopback port and benchmarks it over HTTPS.
+Without --kubeconfig, starts "kpanda apiserver" (memory storage unless
+--storage says otherwise) in a child process on a free loopback port and
+benchmarks it over HTTPS.
 
 Flags:
   --kubeconfig FILE      benchmark the cluster of FILE's current context instead
   --context NAME         kubeconfig context to use
+  --storage KIND         our server's storage: memory (default) or sqlite (durable, in a temp dir)
   --in-process           run our server inside this process instead of a child
   --server-cpu-prof DIR  run the server child with --cpu-prof, writing to DIR
   --kpanda PATH          the bin/kpanda to start as the child (default: this checkout's)
@@ -48,6 +51,7 @@ function options(argv: string[]) {
     options: {
       kubeconfig: { type: "string" },
       context: { type: "string" },
+      storage: { type: "string", default: "memory" },
       "in-process": { type: "boolean", default: false },
       "server-cpu-prof": { type: "string" },
       kpanda: { type: "string" },
@@ -71,8 +75,10 @@ function options(argv: string[]) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer`);
     return v;
   };
+  if (values.storage !== "memory" && values.storage !== "sqlite") throw new Error("--storage must be memory or sqlite");
   return {
     help: values.help === true,
+    storage: values.storage as "memory" | "sqlite",
     kubeconfig: values.kubeconfig,
     context: values.context,
     inProcess: values["in-process"] === true,

@@ -1,5 +1,5 @@
 // Where the benchmark points: a cluster named by a kubeconfig, or our own API
-// server with memory storage, started either in a child process (its own
+// server with memory or SQLite storage, started either in a child process (its own
 // core, as deployed) or in this process.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -25,6 +25,8 @@ export type TargetOptions = {
   kubeconfig?: string;
   context?: string;
   inProcess: boolean;
+  /** Storage of our own server. */
+  storage: "memory" | "sqlite";
   /** Directory for the server child's --cpu-prof output. */
   serverCpuProf?: string;
   /** The bin/kpanda to run as the child (another checkout, to compare commits). */
@@ -39,26 +41,43 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
     const setup = `cluster from ${opts.kubeconfig} (context "${access.context}", ${access.server})`;
     return { access, setup, cpuSeconds: () => undefined, stop: async () => {} };
   }
-  return opts.inProcess ? inProcess() : child(opts.kpanda ?? join(ROOT, "bin/kpanda"), opts.serverCpuProf);
+  if (opts.inProcess) return inProcess(opts.storage);
+  return child(opts.kpanda ?? join(ROOT, "bin/kpanda"), opts.storage, opts.serverCpuProf);
 }
 
-async function inProcess(): Promise<Target> {
+async function inProcess(storage: "memory" | "sqlite"): Promise<Target> {
   // Only this mode reaches into src/: the load still goes over HTTPS.
   const { startApiServer } = await import("../src/apiserver/server.ts");
-  const server = await startApiServer({ port: 0 });
+  const dir = await mkdtemp(join(tmpdir(), "kpanda-bench-"));
+  const server = await startApiServer({ port: 0, storage, dataDir: dir });
   const access = parseKubeconfig(server.kubeconfig(), process.cwd());
   return {
     access,
-    setup: `kpanda apiserver, memory storage, in this process (shares the load generator's core), ${server.url}`,
+    setup: `kpanda apiserver, ${storage} storage, in this process (shares the load generator's core), ${server.url}`,
     cpuSeconds: () => undefined,
-    stop: () => server.close(),
+    stop: async () => {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 }
 
-async function child(kpanda: string, cpuProfDir?: string): Promise<Target> {
+async function child(kpanda: string, storage: "memory" | "sqlite", cpuProfDir?: string): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), "kpanda-bench-"));
   const nodeArgs = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${resolve(cpuProfDir)}`] : [];
-  const args = [...nodeArgs, resolve(kpanda), "apiserver", "--listen", "127.0.0.1:0", "--data-dir", dir, "--log-level", "info"];
+  const args = [
+    ...nodeArgs,
+    resolve(kpanda),
+    "apiserver",
+    "--listen",
+    "127.0.0.1:0",
+    "--data-dir",
+    dir,
+    "--storage",
+    storage,
+    "--log-level",
+    "info",
+  ];
   const proc = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const stop = async () => {
     await stopChild(proc);
@@ -69,7 +88,7 @@ async function child(kpanda: string, cpuProfDir?: string): Promise<Target> {
     const access = parseKubeconfig(await readFile(join(dir, "kubeconfig"), "utf8"), dir);
     const prof = cpuProfDir ? `, CPU profile to ${cpuProfDir}` : "";
     const bin = binNote(kpanda);
-    const setup = `kpanda apiserver${bin}, memory storage, child process pid ${proc.pid} (${url})${prof}; load generator in this process`;
+    const setup = `kpanda apiserver${bin}, ${storage} storage (data dir ${dir}), child process pid ${proc.pid} (${url})${prof}; load generator in this process`;
     return { access, setup, pid: proc.pid, cpuSeconds: () => procCpuSeconds(proc.pid), stop };
   } catch (e) {
     await stop();

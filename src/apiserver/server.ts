@@ -23,6 +23,8 @@ import { ResourceRegistry } from "./registry/resources.ts";
 import { ObjectStore } from "./registry/store.ts";
 import type { KObject, ResourceInfo } from "./registry/types.ts";
 import { findUnknownFields } from "./schema/unknownFields.ts";
+import { EncryptingStorage } from "./storage/encrypting.ts";
+import { secretsEncryption } from "./storage/encryption.ts";
 import type { Storage } from "./storage/interface.ts";
 import { MemoryStorage } from "./storage/memory.ts";
 import { SqliteStorage } from "./storage/sqlite.ts";
@@ -35,7 +37,11 @@ export type ApiServerOptions = {
   port?: number;
   /** Where the PKI and the admin kubeconfig go. Without it, nothing is written. */
   dataDir?: string;
-  /** "sqlite" keeps state in DIR/state.db (needs dataDir); "memory" forgets it on exit. */
+  /**
+   * "sqlite" keeps state in DIR/state.db (needs dataDir); "memory" forgets it
+   * on exit. Either way Secrets are encrypted with the keys of
+   * DIR/encryption-config.yaml (created on first start).
+   */
   storage?: "memory" | "sqlite";
   /** Watch history size of memory storage (small values let tests force 410 Gone). */
   historySize?: number;
@@ -86,11 +92,13 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const log = opts.logger ?? pino({ level: "warn" });
   const pki = await loadPki(opts.dataDir, [host]);
   const admin = await pki.issueClient("kubernetes-admin", ["system:masters"]);
+  const secrets = await secretsEncryption(opts.dataDir);
   const sqlite =
     opts.storage === "sqlite"
       ? new SqliteStorage({ path: join(requireDir(opts.dataDir), "state.db"), historySize: opts.historySize })
       : undefined;
-  const storage: Storage = sqlite ?? new MemoryStorage({ historySize: opts.historySize });
+  const driver: Storage = sqlite ?? new MemoryStorage({ historySize: opts.historySize });
+  const storage: Storage = new EncryptingStorage(driver, secrets);
   const registry = new ResourceRegistry();
   let store: ObjectStore;
   store = new ObjectStore(storage, registry, admissionChain(() => store));

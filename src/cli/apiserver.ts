@@ -12,8 +12,10 @@ generated) to DIR/kubeconfig, so kubectl works with KUBECONFIG=DIR/kubeconfig.
 
 Flags:
   --listen HOST:PORT     address to serve on (default 127.0.0.1:6443; port 0 picks a free one)
-  --data-dir DIR         where the CA, certificates and kubeconfig live (default ./data/apiserver)
-  --storage KIND         memory, or sqlite: durable, in DIR/state.db (default memory)
+  --data-dir DIR         where the CA, certificates, kubeconfig, state and keys live (default ./data/apiserver)
+  --storage KIND         sqlite: durable, in DIR/state.db (the default); or memory: lost on exit.
+                         Secrets are encrypted at rest (AES-256-GCM) with the keys of
+                         DIR/encryption-config.yaml, an EncryptionConfiguration made on first start
   --watch-history N      events kept for watches before compaction (default 100000)
   --log-level LEVEL      pino level: fatal, error, warn, info, debug (default info)
   -h, --help             show this help
@@ -35,7 +37,7 @@ export async function apiserverCommand(argv: string[]): Promise<number> {
       options: {
         listen: { type: "string", default: "127.0.0.1:6443" },
         "data-dir": { type: "string", default: "data/apiserver" },
-        storage: { type: "string", default: "memory" },
+        storage: { type: "string", default: "sqlite" },
         "watch-history": { type: "string" },
         "log-level": { type: "string", default: "info" },
         help: { type: "boolean", short: "h" },

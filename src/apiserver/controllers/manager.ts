@@ -55,10 +55,12 @@ export class ControllerManager {
     const events = initial.items.map(
       (s): ObjectEvent => ({ type: "ADDED", key: s.key, prefix: prefixOf(s.key), obj: JSON.parse(s.value) }),
     );
+    // Watch before syncing: the writes sync makes may compact initial.revision
+    // away (a small watch history), and their events queue up like any other.
+    this.watcher = storage.watch("/", initial.revision, (e) => this.enqueue(e), () => this.restart());
     for (const c of this.controllers) {
       c.sync?.(c.prefixes ? events.filter((e) => c.prefixes!.includes(e.prefix)) : events);
     }
-    this.watcher = storage.watch("/", initial.revision, (e) => this.enqueue(e), () => this.restart());
   }
 
   stop(): void {

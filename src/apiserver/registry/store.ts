@@ -246,7 +246,7 @@ export class ObjectStore {
   ): KObject {
     const name = old.metadata!.name!;
     next.metadata!.resourceVersion = old.metadata!.resourceVersion;
-    if (JSON.stringify(next) === stored.value) return old;
+    if (!stored.stale && JSON.stringify(next) === stored.value) return old;
     if (next.metadata!.deletionTimestamp && !next.metadata!.finalizers?.length && this.deletable(reqInfo, next)) {
       // The last finalizer is gone from an object being deleted: delete it now.
       if (ctx.dryRun) return next;

@@ -13,6 +13,11 @@ export type StoredValue = {
   modRevision: number;
   /** Revision at which this key was created. */
   createRevision: number;
+  /**
+   * The value was read through an encryption key other than the current
+   * one: rewrite it even when unchanged (see encryption.ts).
+   */
+  stale?: boolean;
 };
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
