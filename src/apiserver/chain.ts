@@ -1,12 +1,19 @@
 // The admission chain, in kube-apiserver's order: mutating plugins
-// (NamespaceLifecycle, defaulting, ServiceAccount, service IP allocation),
-// then validation of the object, then validating plugins.
+// (NamespaceLifecycle, defaulting, LimitRanger, ServiceAccount,
+// DefaultStorageClass, service IP allocation), the create strategy, then
+// validation of the object, then, only for a valid object, the validating
+// plugins (PodSecurity, LimitRanger, ResourceQuota), which answer 403.
 import { applyDefaults, setDefaultsFromSchema } from "./admission/defaults.ts";
 import { forbidden as fieldForbidden } from "./admission/fieldErrors.ts";
+import { defaultStorageClass } from "./admission/plugins/defaultStorageClass.ts";
+import { limitRangerMutate, limitRangerValidate } from "./admission/plugins/limitRanger.ts";
+import { podSecurity } from "./admission/plugins/podSecurity.ts";
+import { resourceQuotaAdmission } from "./admission/plugins/resourceQuota.ts";
+import { serviceAccountAdmission } from "./admission/plugins/serviceAccount.ts";
 import { prepareForCreate } from "./admission/strategy.ts";
 import { validateCRD, validateCustomResource, validateObject } from "./admission/validation.ts";
 import { allocateServiceAddresses } from "./controllers/serviceIPs.ts";
-import type { Admission, Attributes } from "./registry/context.ts";
+import type { Admission, Attributes, ValidatingStep } from "./registry/context.ts";
 import { ApiError, forbidden, notFound } from "./registry/errors.ts";
 import type { ObjectStore } from "./registry/store.ts";
 import type { FieldError } from "./registry/types.ts";
@@ -44,7 +51,11 @@ function defaulting(a: Attributes): void {
   }
   if (a.subresource === "status" || a.subresource === "finalize") return;
   applyDefaults(a.info, a.obj);
-  if (a.op === "CREATE") prepareForCreate(a.info, a.obj);
+}
+
+/** PrepareForCreate runs after the mutating plugins (a pod's QoS class sees LimitRanger's defaults). */
+function createStrategy(a: Attributes): void {
+  if (a.op === "CREATE" && !a.info.crd) prepareForCreate(a.info, a.obj);
 }
 
 function validation(a: Attributes): FieldError[] | undefined {
@@ -80,9 +91,30 @@ function noNewFinalizersWhileDeleting(a: Attributes): FieldError[] | undefined {
   ];
 }
 
+/** Validating plugins run only once the object is valid, as kube runs them after the strategy's Validate. */
+function validatingPlugins(store: () => ObjectStore): ValidatingStep {
+  const checks: ValidatingStep[] = [validation, noNewFinalizersWhileDeleting, protectedNamespaces];
+  const plugins = [podSecurity(store), limitRangerValidate(store), resourceQuotaAdmission(store)];
+  return (a) => {
+    const errs: FieldError[] = [];
+    for (const check of checks) errs.push(...(check(a) ?? []));
+    if (errs.length) return errs;
+    for (const plugin of plugins) plugin(a);
+    return undefined;
+  };
+}
+
 export function admissionChain(store: () => ObjectStore): Admission {
   return {
-    mutating: [namespaceLifecycle(store), defaulting, (a) => allocateServiceAddresses(store(), a)],
-    validating: [validation, noNewFinalizersWhileDeleting, protectedNamespaces],
+    mutating: [
+      namespaceLifecycle(store),
+      defaulting,
+      limitRangerMutate(store),
+      serviceAccountAdmission(store),
+      defaultStorageClass(store),
+      createStrategy,
+      (a) => allocateServiceAddresses(store(), a),
+    ],
+    validating: [validatingPlugins(store)],
   };
 }
