@@ -16,6 +16,7 @@ import { CrdController } from "./controllers/crds.ts";
 import { GarbageCollector } from "./controllers/gc.ts";
 import { ControllerManager } from "./controllers/manager.ts";
 import { NamespaceController } from "./controllers/namespaces.ts";
+import { QuotaController } from "./controllers/quota.ts";
 import { createHandler } from "./http/handler.ts";
 import { openApiCache } from "./openapiCache.ts";
 import type { UserInfo } from "./registry/context.ts";
@@ -108,6 +109,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   controllers.add(new CrdController(store));
   controllers.add(new GarbageCollector(store));
   controllers.add(new NamespaceController(store, pki.ca.cert));
+  controllers.add(new QuotaController({ store }));
   controllers.start();
 
   let address = "";
