@@ -10,6 +10,8 @@ import { findDuplicateFields, strictDecodingMessage } from "../schema/unknownFie
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { bodyKind, decodeBody, decodeObject, negotiate, type Rendering } from "./codec.ts";
 import { deleteOptions, dryRun, fieldValidation, listOptions } from "./params.ts";
+import { managerFromUserAgent } from "../apply/managedFields.ts";
+import { checkForceParam, serverSideApply } from "./applyPatch.ts";
 import { applyPatch } from "./patch.ts";
 import { listJson, sendJson, sendObject, sendRaw, statusSuccess } from "./respond.ts";
 import { handleSubresource } from "./subresources.ts";
@@ -40,7 +42,7 @@ export function requestContext(call: Call): RequestContext {
     user: call.user,
     dryRun: dryRun(q),
     fieldValidation: fieldValidation(q),
-    fieldManager: q.get("fieldManager") ?? undefined,
+    fieldManager: q.get("fieldManager") || managerFromUserAgent(call.req.headers["user-agent"]),
     warnings: [],
   };
 }
@@ -188,6 +190,11 @@ function update(call: Call, namespace: string, name: string): void {
 function patch(call: Call, namespace: string, name: string, subresource?: string): void {
   const ctx = requestContext(call);
   const rendering = negotiate(call.req.headers.accept);
+  if (bodyKind(call.req.headers["content-type"]) === "apply-patch") {
+    const { obj, created } = serverSideApply(call, ctx, namespace, name, subresource);
+    sendObject(call.res, created ? 201 : 200, rendering, JSON.stringify(obj), ctx.warnings);
+    return;
+  }
   const out = patchObject(call, ctx, namespace, name, subresource);
   sendObject(call.res, 200, rendering, JSON.stringify(out), ctx.warnings);
 }
@@ -202,6 +209,8 @@ export function patchObject(call: Call, ctx: RequestContext, namespace: string, 
   if (kind === "json" || kind === "yaml" || kind === "protobuf") {
     throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${call.info.crd ? "" : ", application/strategic-merge-patch+json"}`);
   }
+  if (kind === "apply-patch") return serverSideApply(call, ctx, namespace, name, subresource).obj;
+  checkForceParam(call);
   const doc = decodeBody(call.body, kind);
   const store = call.core.store;
   for (let attempt = 0; ; attempt++) {

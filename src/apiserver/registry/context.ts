@@ -10,6 +10,8 @@ export type RequestContext = {
   dryRun: boolean;
   fieldValidation: FieldValidation;
   fieldManager?: string;
+  /** Set by server-side apply: the object's managedFields are already computed, the store keeps them. */
+  managedFieldsSet?: boolean;
   /** Warnings to return in `Warning: 299 - "..."` headers. */
   warnings: string[];
 };

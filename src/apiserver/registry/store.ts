@@ -2,6 +2,7 @@
 // preconditions, status split, admission) over a revisioned key-value Storage.
 // Like genericregistry.Store in kube-apiserver, one instance serves every kind.
 import { randomUUID } from "node:crypto";
+import { recordUpdate } from "../apply/managedFields.ts";
 import { CompactedError, ConflictError, FutureRevisionError, KeyExistsError, NotFoundError } from "../storage/errors.ts";
 import type { Storage, StoredValue } from "../storage/interface.ts";
 import type { Admission, Attributes, Operation, RequestContext } from "./context.ts";
@@ -185,6 +186,9 @@ export class ObjectStore {
     else delete meta.generation;
     initialStatus(info, obj);
     this.admit({ op: "CREATE", info, requestInfo: reqInfo, namespace, name: meta.name, obj, ctx });
+    if (!ctx.managedFieldsSet) {
+      recordUpdate({ info, apiVersion: apiVersionOf(reqInfo), old: undefined, obj, manager: ctx.fieldManager, time: meta.creationTimestamp });
+    }
     if (ctx.dryRun) return fromStorageVersion(obj, reqInfo);
     const key = objectKey(info, namespace, meta.name);
     try {
@@ -232,6 +236,9 @@ export class ObjectStore {
     checkPreconditions(reqInfo, name, meta, stored);
     const next = this.prepareUpdate(info, old, obj, subresource);
     this.admit({ op: "UPDATE", info, requestInfo: reqInfo, subresource, namespace, name, obj: next, old, ctx });
+    if (!ctx.managedFieldsSet) {
+      recordUpdate({ info, apiVersion: apiVersionOf(reqInfo), old, obj: next, manager: ctx.fieldManager, subresource, time: now() });
+    } else if (subresource) next.metadata!.managedFields = meta.managedFields;
     return { obj: fromStorageVersion(this.commitUpdate(reqInfo, key, stored, old, next, ctx), reqInfo), created: false };
   }
 
