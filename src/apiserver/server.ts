@@ -8,10 +8,14 @@ import { join } from "node:path";
 import pino, { type Logger } from "pino";
 import { stringify as toYaml } from "yaml";
 import { pruneUnknownFields } from "./admission/validation.ts";
+import { AccessControl } from "./auth/AccessControl.ts";
+import { ensureBootstrapPolicy } from "./auth/bootstrapPolicy.ts";
+import { withEscalationCheck } from "./auth/escalation.ts";
 import { bootstrap } from "./bootstrap.ts";
 import type { KubeClient } from "./client.ts";
 import { LocalClient } from "./localClient.ts";
 import { admissionChain } from "./chain.ts";
+import { ClusterRoleAggregationController } from "./controllers/clusterRoleAggregation.ts";
 import { CrdController } from "./controllers/crds.ts";
 import { GarbageCollector } from "./controllers/gc.ts";
 import { ControllerManager } from "./controllers/manager.ts";
@@ -50,6 +54,8 @@ export type ApiServerOptions = {
   logger?: Logger;
   /** Static bearer tokens (token → user). */
   tokens?: Map<string, UserInfo>;
+  /** A kube-apiserver --token-auth-file: CSV `token,user,uid,"group1,group2"`. */
+  tokenAuthFile?: string;
 };
 
 export type ApiServer = {
@@ -61,6 +67,8 @@ export type ApiServer = {
   storage: Storage;
   store: ObjectStore;
   registry: ResourceRegistry;
+  /** Authentication, impersonation and RBAC. */
+  access: AccessControl;
   /** An admin kubeconfig as YAML text. */
   kubeconfig(): string;
   /** The in-process transport: the Kubernetes API without HTTP, as system:masters. */
@@ -102,13 +110,23 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const storage: Storage = new EncryptingStorage(driver, secrets);
   const registry = new ResourceRegistry();
   let store: ObjectStore;
-  store = new ObjectStore(storage, registry, admissionChain(() => store));
+  const access = await AccessControl.create({
+    storage,
+    store: () => store,
+    tokens: opts.tokens,
+    tokenAuthFile: opts.tokenAuthFile,
+    dataDir: opts.dataDir,
+  });
+  store = new ObjectStore(storage, registry, withEscalationCheck(admissionChain(() => store), access.rbac));
   await bootstrap(store);
+  ensureBootstrapPolicy(store);
+  access.start();
 
   const controllers = new ControllerManager(store, log.child({ component: "controllers" }));
   controllers.add(new CrdController(store));
   controllers.add(new GarbageCollector(store));
   controllers.add(new NamespaceController(store, pki.ca.cert));
+  controllers.add(new ClusterRoleAggregationController(store));
   controllers.add(new QuotaController({ store }));
   controllers.start();
 
@@ -119,7 +137,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     openapi: openApiCache(registry),
     log,
     serverAddress: () => address,
-    tokens: opts.tokens ?? new Map(),
+    access,
     version: KUBE_VERSION,
   });
   const server: Server = createServer(
@@ -157,10 +175,12 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     storage,
     store,
     registry,
+    access,
     kubeconfig,
     client: () => new LocalClient(store),
     close: async () => {
       controllers.stop();
+      access.stop();
       storage.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

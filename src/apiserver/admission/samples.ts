@@ -138,4 +138,13 @@ export const SAMPLES: Record<string, () => Record<string, any>> = {
       ],
     },
   }),
+  "authentication.k8s.io/SelfSubjectReview": () => ({ metadata: { name: "r" } }),
+  "authentication.k8s.io/TokenReview": () => ({ metadata: { name: "r" }, spec: { token: "t" } }),
+  "authorization.k8s.io/SelfSubjectAccessReview": () => ({ metadata: { name: "r" }, spec: { resourceAttributes: { verb: "get", resource: "pods" } } }),
+  "authorization.k8s.io/SubjectAccessReview": () => ({ metadata: { name: "r" }, spec: { user: "bob", resourceAttributes: { verb: "get", resource: "pods" } } }),
+  "authorization.k8s.io/LocalSubjectAccessReview": () => ({
+    metadata: { name: "r", ...ns },
+    spec: { user: "bob", resourceAttributes: { namespace: "default", verb: "get", resource: "pods" } },
+  }),
+  "authorization.k8s.io/SelfSubjectRulesReview": () => ({ metadata: { name: "r" }, spec: { namespace: "default" } }),
 };
