@@ -2,10 +2,10 @@
 // by KPANDA_TEST_KUBECONFIG), and kubectl pointed at it with its own cache.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
+import { parse as parseYaml, stringify } from "yaml";
 import { type ApiServer, startApiServer } from "../src/apiserver/server.ts";
 
 export type Cluster = {
@@ -21,6 +21,8 @@ export type Cluster = {
    * deletes it when the cluster is not ours.
    */
   namespace(base: string): Promise<string>;
+  /** kubectl authenticated by a bearer token alone (no client certificate), on the same cluster. */
+  kubectlWithToken(token: string, args: string[], opts?: { input?: string; allowFail?: boolean }): Promise<KubectlResult>;
   /** Starts a long-running kubectl (e.g. `get -w`) as a child process. */
   spawnKubectl(args: string[]): KubectlProcess;
   close(): Promise<void>;
@@ -37,12 +39,12 @@ export type KubectlProcess = {
 
 export type KubectlResult = { code: number; stdout: string; stderr: string };
 
-export async function startCluster(opts: { historySize?: number } = {}): Promise<Cluster> {
+export async function startCluster(opts: { historySize?: number; tokenAuthFile?: string } = {}): Promise<Cluster> {
   const dir = await mkdtemp(join(tmpdir(), "kpanda-test-"));
   let server: ApiServer | undefined;
   let kubeconfigPath = process.env.KPANDA_TEST_KUBECONFIG ?? "";
   if (!kubeconfigPath) {
-    server = await startApiServer({ port: 0, historySize: opts.historySize });
+    server = await startApiServer({ port: 0, historySize: opts.historySize, tokenAuthFile: opts.tokenAuthFile });
     kubeconfigPath = join(dir, "kubeconfig");
     await writeFile(kubeconfigPath, server.kubeconfig(), { mode: 0o600 });
   }
@@ -64,6 +66,11 @@ export async function startCluster(opts: { historySize?: number } = {}): Promise
       namespaces.push(ns);
       return ns;
     },
+    kubectlWithToken: async (token, args, o = {}) => {
+      const path = join(dir, `token-${randomBytes(4).toString("hex")}.kubeconfig`);
+      await writeFile(path, tokenKubeconfig(await readFile(kubeconfigPath, "utf8"), token), { mode: 0o600 });
+      return runKubectl(["--kubeconfig", path, "--cache-dir", cacheDir, ...args], o);
+    },
     spawnKubectl: (args) => spawnKubectl([...base, ...args]),
     close: async () => {
       if (!server && namespaces.length > 0) {
@@ -75,6 +82,21 @@ export async function startCluster(opts: { historySize?: number } = {}): Promise
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A kubeconfig for the current context's cluster of `kubeconfig`, whose user is a bearer token. */
+export function tokenKubeconfig(kubeconfig: string, token: string): string {
+  const cfg = parseYaml(kubeconfig);
+  const ctx = cfg.contexts.find((c: any) => c.name === cfg["current-context"]).context;
+  const cluster = cfg.clusters.find((c: any) => c.name === ctx.cluster);
+  return stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [cluster],
+    users: [{ name: "token", user: { token } }],
+    contexts: [{ name: "token", context: { cluster: cluster.name, user: "token", namespace: ctx.namespace } }],
+    "current-context": "token",
+  });
 }
 
 export function runKubectl(
