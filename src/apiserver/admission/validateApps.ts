@@ -1,4 +1,5 @@
 // Workload checks: pkg/apis/apps/validation and pkg/apis/batch/validation (1.32).
+import { validateHPAMetrics } from "./validateAutoscaling.ts";
 import {
   deepEqual,
   type Errs,
@@ -283,6 +284,7 @@ export function validateHPA(obj: Obj, errs: Errs): void {
   else if (max < 1) errs.push(invalid("spec.maxReplicas", max, "must be greater than 0"));
   else if (typeof min === "number" && max < min)
     errs.push(invalid("spec.maxReplicas", max, "must be greater than or equal to `minReplicas`"));
+  validateHPAMetrics(s, errs);
 }
 
 export function validatePDB(obj: Obj, errs: Errs): void {

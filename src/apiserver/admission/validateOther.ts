@@ -9,7 +9,6 @@ import {
   required,
   typeError,
 } from "./fieldErrors.ts";
-import { validateLabelSelector } from "./labelSelector.ts";
 import { isDNS1123Label, isPathSegmentName } from "./names.ts";
 
 type Obj = Record<string, any>;
@@ -128,41 +127,6 @@ export function validateStorageClassUpdate(obj: Obj, old: Obj, errs: Errs): void
   if (obj.volumeBindingMode !== old.volumeBindingMode) {
     errs.push(forbidden("volumeBindingMode", "field is immutable"));
   }
-}
-
-export function validateNetworkPolicy(obj: Obj, errs: Errs): void {
-  const s = obj.spec;
-  if (!isObj(s)) {
-    if (s != null) errs.push(typeError("spec", s, "object"));
-    return;
-  }
-  validateLabelSelector(s.podSelector, "spec.podSelector", errs);
-  const types = ["Ingress", "Egress"];
-  const pts = arrayAt(s.policyTypes, "spec.policyTypes", errs);
-  pts.forEach((t, i) => {
-    if (!types.includes(t as string)) errs.push(notSupported(`spec.policyTypes[${i}]`, t, types));
-  });
-  if (pts.length > 2)
-    errs.push(invalid("spec.policyTypes", pts, "may not specify more than two policyTypes"));
-}
-
-export function validateIngress(obj: Obj, errs: Errs): void {
-  const s = obj.spec;
-  if (!isObj(s)) return;
-  arrayAt(s.rules, "spec.rules", errs).forEach((r, i) => {
-    if (!isObj(r) || !isObj(r.http)) return;
-    arrayAt(r.http.paths, `spec.rules[${i}].http.paths`, errs).forEach((p, j) => {
-      const path = `spec.rules[${i}].http.paths[${j}]`;
-      if (!isObj(p)) return;
-      const pt = ["Exact", "ImplementationSpecific", "Prefix"];
-      if (!p.pathType) errs.push(required(`${path}.pathType`, "pathType must be specified"));
-      else if (!pt.includes(p.pathType)) errs.push(notSupported(`${path}.pathType`, p.pathType, pt));
-      if (p.pathType !== "ImplementationSpecific" && typeof p.path === "string" && !p.path.startsWith("/")) {
-        errs.push(invalid(`${path}.path`, p.path, "must be an absolute path"));
-      }
-      if (!isObj(p.backend)) errs.push(required(`${path}.backend`));
-    });
-  });
 }
 
 export function validateNamespaceFinalizers(obj: Obj, errs: Errs): void {

@@ -31,13 +31,12 @@ import { type NameFn, validateObjectMeta } from "./validateMeta.ts";
 import {
   validateBinding,
   validateBindingUpdate,
-  validateIngress,
   validateNamespaceFinalizers,
-  validateNetworkPolicy,
   validateRole,
   validateStorageClass,
   validateStorageClassUpdate,
 } from "./validateOther.ts";
+import { validateIngress, validateNetworkPolicy } from "./validateNetworking.ts";
 import { validatePodSpec } from "./validatePod.ts";
 
 export { validateCRD } from "./crd.ts";

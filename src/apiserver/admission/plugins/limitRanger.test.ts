@@ -23,7 +23,7 @@ test("a new pod gets the LimitRange's default requests and limits, noted in an a
   assert.deepEqual(p.spec.containers[0].resources, { requests: { memory: "128Mi", cpu: "100m" }, limits: { cpu: "1", memory: "256Mi" } });
   assert.deepEqual(p.spec.initContainers[0].resources, { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "256Mi" } });
   assert.equal(
-    p.metadata.annotations["kubernetes.io/limit-ranger"],
+    p.metadata?.annotations?.["kubernetes.io/limit-ranger"],
     "LimitRanger plugin set: cpu request for container c; cpu, memory limit for container c; cpu, memory request for init container init; cpu, memory limit for init container init",
   );
   assert.equal(p.status.qosClass, "Burstable");
