@@ -125,3 +125,53 @@ test("a container field owned by another manager survives when its container's a
   assert.equal(containers[0].image, undefined);
   assert.deepEqual(containers[0].env, [{ name: "X", value: "1" }]);
 });
+
+test("a status subresource write records its own entry owning only status", () => {
+  const old: KObject = { ...deployment([{ name: "a", image: "1" }], 1), status: { replicas: 0 } };
+  recordUpdate({ info: deployments, apiVersion: "apps/v1", old: undefined, obj: old, manager: "creator", time: "t1" });
+  const next: KObject = { ...structuredClone(old), status: { replicas: 1, readyReplicas: 1 } };
+  recordUpdate({ info: deployments, apiVersion: "apps/v1", old, obj: next, manager: "controller", subresource: "status", time: "t2" });
+  const status = owner(next, "controller")!;
+  assert.equal(status.subresource, "status");
+  assert.deepEqual(status.fieldsV1, { "f:status": { "f:readyReplicas": {}, "f:replicas": {} } });
+  assert.equal(owner(next, "creator")?.fieldsV1["f:status"], undefined);
+});
+
+test("custom resources merge and own list-type map items by their list-map keys", () => {
+  const info = {
+    group: "example.com",
+    version: "v1",
+    resource: "routes",
+    kind: "Route",
+    subresources: [] as string[],
+    crd: {
+      crdName: "routes.example.com",
+      printerColumns: [],
+      preserveUnknownFields: false,
+      storage: true,
+      schema: {
+        type: "object",
+        properties: {
+          spec: {
+            type: "object",
+            properties: {
+              rules: {
+                type: "array",
+                "x-kubernetes-list-type": "map",
+                "x-kubernetes-list-map-keys": ["host"],
+                items: { type: "object", properties: { host: { type: "string" }, backend: { type: "string" } } },
+              },
+            },
+          },
+        },
+      },
+    },
+  } as unknown as ResourceInfo;
+  const route = (rules: KObject[]): KObject => ({ apiVersion: "example.com/v1", kind: "Route", metadata: { name: "r" }, spec: { rules } });
+  let live = apply(undefined, route([{ host: "a", backend: "x" }]), "one", false, info);
+  live = apply(live, route([{ host: "b", backend: "y" }]), "two", false, info);
+  assert.deepEqual(live.spec.rules.map((r: KObject) => r.host), ["a", "b"]);
+  assert.throws(() => apply(live, route([{ host: "a", backend: "z" }]), "two", false, info), /conflict with "one": \.spec\.rules\[host="a"\]\.backend/);
+  live = apply(live, route([]), "one", false, info);
+  assert.deepEqual(live.spec.rules, [{ host: "b", backend: "y" }]);
+});

@@ -10,10 +10,9 @@ import {
   type ManagedEntry,
   managerKey,
   newEntry,
+  ownable,
   resetsStatus,
   setEntries,
-  stripFields,
-  withoutManagedFields,
 } from "./managedFields.ts";
 import { mergeValue, removeFields } from "./merge.ts";
 import { objectShape } from "./shape.ts";
@@ -41,10 +40,10 @@ export function applyConfig(p: ApplyParams): KObject {
   let entries = (p.live && decodeEntries(p.live.metadata?.managedFields)) ?? [];
   if (p.live && entries.length === 0) {
     // An object nobody manages yet: its fields belong to "before-first-apply", as in kube.
-    const all = stripFields(wholeNode(live, shape), p.subresource, resets);
+    const all = wholeNode(ownable(p.live, p.subresource, resets), shape);
     entries = [newEntry("before-first-apply", "Update", apiVersion, p.time, all, p.subresource)];
   }
-  const applied = stripFields(configFieldSet(p.config, shape), p.subresource, resets);
+  const applied = configFieldSet(ownable(p.config, p.subresource, resets), shape);
   let merged = mergeValue(live ?? {}, p.config, shape) as KObject;
 
   const selfKey = managerKey({ manager: p.manager, operation: "Apply", apiVersion, subresource: p.subresource });
@@ -58,9 +57,9 @@ export function applyConfig(p: ApplyParams): KObject {
     }
   }
 
-  const raw = compare(live, merged, shape);
-  const changed = stripFields(union(raw.modified, raw.added), p.subresource, resets);
-  const removed = stripFields(raw.removed, p.subresource, resets);
+  const raw = compare(ownable(p.live, p.subresource, resets), ownable(merged, p.subresource, resets), shape);
+  const changed = union(raw.modified, raw.added);
+  const removed = raw.removed;
   const conflicts: Conflict[] = [];
   for (const e of others) {
     const fields = intersection(e.fieldsV1, changed);
@@ -101,7 +100,9 @@ function allowedByLastApplied(p: ApplyParams, live: KObject | undefined, conflic
     return false;
   }
   const shape = objectShape(p.info);
-  const allowed = difference(configFieldSet(last, shape), compare(last, live, shape).modified);
+  const resets = resetsStatus(p.info);
+  const lastOwnable = ownable(last as KObject, p.subresource, resets);
+  const allowed = difference(configFieldSet(lastOwnable, shape), compare(lastOwnable, ownable(live, p.subresource, resets), shape).modified);
   return conflicts.every((c) => isEmptySet(difference(c.fields, allowed)));
 }
 
@@ -114,6 +115,12 @@ function keepLastApplied(live: KObject | undefined, merged: KObject, config: KOb
   const next = { ...merged, metadata: { ...merged.metadata } };
   next.metadata.annotations = { ...next.metadata.annotations, [LAST_APPLIED]: `${JSON.stringify(copy)}\n` };
   return next;
+}
+
+function withoutManagedFields(obj: KObject | undefined): KObject | undefined {
+  if (obj?.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }
 
 /** How kube names a manager in a conflict: appliers by name, updaters with their version. */

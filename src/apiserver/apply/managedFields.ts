@@ -6,7 +6,7 @@ import { hasStatus } from "../registry/strategy.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { difference, equalSets, type FieldSet, isEmptySet, isFieldSet, sortSet, union } from "./fieldSet.ts";
 import { objectShape } from "./shape.ts";
-import { type Comparison, compare } from "./walk.ts";
+import { compare } from "./walk.ts";
 
 export type Operation = "Apply" | "Update";
 
@@ -88,37 +88,51 @@ export function setEntries(obj: KObject, entries: ManagedEntry[]): void {
 }
 
 // Fields no manager owns (fieldmanager's stripMeta): identity and server-set metadata.
-const STRIPPED_META = ["f:name", "f:namespace", "f:creationTimestamp", "f:selfLink", "f:uid", "f:generation", "f:managedFields", "f:resourceVersion", "f:deletionTimestamp", "f:deletionGracePeriodSeconds"];
-
-/**
- * Drops the fields no manager may own, and those the endpoint resets: status
- * on the main resource of a kind with a status subresource, everything but
- * status on the status subresource. Modifies `set` (always a fresh one).
- */
-export function stripFields(set: FieldSet, subresource: string | undefined, resetsStatus: boolean): FieldSet {
-  if (subresource === "status") return set["f:status"] ? { "f:status": set["f:status"] } : {};
-  delete set["f:apiVersion"];
-  delete set["f:kind"];
-  if (resetsStatus) delete set["f:status"];
-  const meta = set["f:metadata"];
-  if (meta) {
-    for (const k of STRIPPED_META) delete meta[k];
-    delete meta["."];
-    if (isEmptySet(meta)) delete set["f:metadata"];
-  }
-  return set;
-}
+const STRIPPED_META = new Set([
+  "name",
+  "namespace",
+  "creationTimestamp",
+  "selfLink",
+  "uid",
+  "generation",
+  "managedFields",
+  "resourceVersion",
+  "deletionTimestamp",
+  "deletionGracePeriodSeconds",
+]);
 
 /** Whether main-resource writes leave status alone (store.prepareUpdate keeps the old status). */
 export function resetsStatus(info: ResourceInfo): boolean {
   return hasStatus(info) && !(info.group === "" && info.resource === "nodes");
 }
 
-/** The object as field management compares it: without managedFields. */
-export function withoutManagedFields(obj: KObject | undefined): KObject | undefined {
-  if (!obj?.metadata || obj.metadata.managedFields === undefined) return obj;
-  const { managedFields: _, ...metadata } = obj.metadata;
-  return { ...obj, metadata };
+/**
+ * The part of an object a write can own, built as a projection (rather than
+ * stripping the field sets afterwards): no apiVersion, kind or server-set
+ * metadata; no status where the main resource resets it; only status on the
+ * status subresource.
+ */
+export function ownable(obj: KObject | undefined, subresource: string | undefined, resets: boolean): KObject | undefined {
+  if (!obj) return obj;
+  if (subresource === "status") return obj.status === undefined ? {} : { status: obj.status };
+  const out: KObject = {};
+  for (const k in obj) {
+    if (k === "apiVersion" || k === "kind" || (resets && k === "status")) continue;
+    if (k !== "metadata") {
+      out[k] = obj[k];
+      continue;
+    }
+    const meta = obj.metadata;
+    if (meta === null || typeof meta !== "object") continue;
+    let m: Record<string, unknown> | undefined;
+    for (const mk in meta) {
+      if (STRIPPED_META.has(mk)) continue;
+      m ??= {};
+      m[mk] = meta[mk];
+    }
+    if (m) out.metadata = m;
+  }
+  return out;
 }
 
 export type UpdateParams = {
@@ -156,12 +170,7 @@ export function recordUpdate(p: UpdateParams): void {
   }
   const shape = objectShape(p.info);
   const resets = resetsStatus(p.info);
-  const raw = compare(withoutManagedFields(p.old), withoutManagedFields(p.obj), shape);
-  const cmp: Comparison = {
-    added: stripFields(raw.added, p.subresource, resets),
-    modified: stripFields(raw.modified, p.subresource, resets),
-    removed: stripFields(raw.removed, p.subresource, resets),
-  };
+  const cmp = compare(ownable(p.old, p.subresource, resets), ownable(p.obj, p.subresource, resets), shape);
   const taken = union(cmp.modified, cmp.added);
   if (isEmptySet(taken) && isEmptySet(cmp.removed)) {
     if (fromOld) {
