@@ -233,8 +233,20 @@ const claimEvaluator: Evaluator = {
 /** Object kinds counted under their legacy quota names as well as count/<resource>. */
 const LEGACY = new Set(["configmaps", "secrets", "resourcequotas", "replicationcontrollers"]);
 
-/** The evaluator for a resource, given its storage prefix. */
+const evaluators = new Map<string, Evaluator>();
+
+/** The evaluator for a resource, given its storage prefix (made once per resource: it is on every create). */
 export function evaluatorFor(group: string, resource: string, prefix: string): Evaluator {
+  const key = `${group}/${resource}/${prefix}`;
+  let ev = evaluators.get(key);
+  if (!ev) {
+    ev = makeEvaluator(group, resource, prefix);
+    evaluators.set(key, ev);
+  }
+  return ev;
+}
+
+function makeEvaluator(group: string, resource: string, prefix: string): Evaluator {
   if (group === "") {
     if (resource === "pods") return podEvaluator;
     if (resource === "services") return serviceEvaluator;
