@@ -17,6 +17,8 @@ Flags:
                          Secrets are encrypted at rest (AES-256-GCM) with the keys of
                          DIR/encryption-config.yaml, an EncryptionConfiguration made on first start
   --watch-history N      events kept for watches before compaction (default 100000)
+  --token-auth-file FILE bearer tokens as kube-apiserver's CSV: token,user,uid,"group1,group2"
+                         (client certificates and ServiceAccount tokens are accepted as well)
   --log-level LEVEL      pino level: fatal, error, warn, info, debug (default info)
   -h, --help             show this help
 `;
@@ -39,6 +41,7 @@ export async function apiserverCommand(argv: string[]): Promise<number> {
         "data-dir": { type: "string", default: "data/apiserver" },
         storage: { type: "string", default: "sqlite" },
         "watch-history": { type: "string" },
+        "token-auth-file": { type: "string" },
         "log-level": { type: "string", default: "info" },
         help: { type: "boolean", short: "h" },
       },
@@ -68,7 +71,8 @@ export async function apiserverCommand(argv: string[]): Promise<number> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const logger = pino({ level: String(values["log-level"]) });
   const history = values["watch-history"] ? Number(values["watch-history"]) : undefined;
-  const server = await startApiServer({ ...listen, dataDir, logger, historySize: history, storage });
+  const tokenAuthFile = values["token-auth-file"] ? String(values["token-auth-file"]) : undefined;
+  const server = await startApiServer({ ...listen, dataDir, logger, historySize: history, storage, tokenAuthFile });
   logger.info({ url: server.url, kubeconfig: `${dataDir}/kubeconfig` }, "kpanda apiserver ready");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
