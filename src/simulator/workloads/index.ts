@@ -3,8 +3,10 @@
 // and CronJob. They reach the cluster only through the KubeClient and time
 // only through the injected clock.
 import type { SimController } from "../controller.ts";
+import { DaemonSetController } from "./DaemonSetController.ts";
 import { DeploymentController } from "./DeploymentController.ts";
 import { ReplicaSetController } from "./ReplicaSetController.ts";
+import { StatefulSetController } from "./StatefulSetController.ts";
 
 export type WorkloadControllersOptions = {
   /** Workers per controller (default 8). */
@@ -13,7 +15,12 @@ export type WorkloadControllersOptions = {
 
 export function workloadControllers(opts: WorkloadControllersOptions = {}): SimController[] {
   const concurrency = opts.concurrency;
-  return [new ReplicaSetController({ concurrency }), new DeploymentController({ concurrency })];
+  return [
+    new ReplicaSetController({ concurrency }),
+    new DeploymentController({ concurrency }),
+    new StatefulSetController({ concurrency }),
+    new DaemonSetController({ concurrency }),
+  ];
 }
 
-export { DeploymentController, ReplicaSetController };
+export { DaemonSetController, DeploymentController, ReplicaSetController, StatefulSetController };
