@@ -5,16 +5,19 @@
 // touches storage directly.
 import { type DeleteOptions, type KObject, KubeError, type KubeClient, type ListOptions, type PatchType, type Resource, type WatchEventType, type WatchOptions } from "./client.ts";
 import { applyPatch } from "./http/patch.ts";
+import { SCALE_INFO, writeScale } from "./http/subresources.ts";
 import { bindPod } from "./registry/binding.ts";
 import { type RequestContext, systemContext } from "./registry/context.ts";
 import { apiVersionOf } from "./registry/conversion.ts";
 import { deleteObject } from "./registry/deletion.ts";
+import { evictPod } from "./registry/eviction.ts";
 import { ApiError } from "./registry/errors.ts";
 import { parseFieldSelector, parseLabelSelector, SelectorError } from "./registry/selectors.ts";
 import type { ObjectStore } from "./registry/store.ts";
 import { supportsField } from "./registry/strategy.ts";
 import type { ResourceInfo } from "./registry/types.ts";
 import { startWatch } from "./registry/watch.ts";
+import { getVirtual, listVirtual } from "./http/virtual.ts";
 
 function toKubeError(e: unknown): never {
   if (e instanceof ApiError) throw new KubeError(e.code, e.reason, e.message);
@@ -52,11 +55,17 @@ export class LocalClient implements KubeClient {
   }
 
   get(r: Resource, namespace: string, name: string): Promise<KObject> {
-    return this.run(() => this.store.get(this.info(r), namespace, name).obj());
+    return this.run(() => {
+      const v = this.store.registry.lookupVirtual(r.group, r.version, r.resource);
+      if (v) return getVirtual(v.info, v.provider, namespace, name);
+      return this.store.get(this.info(r), namespace, name).obj();
+    });
   }
 
   list(r: Resource, namespace: string | undefined, opts: ListOptions = {}) {
     return this.run(() => {
+      const v = this.store.registry.lookupVirtual(r.group, r.version, r.resource);
+      if (v) return { items: listVirtual(v.provider, namespace, opts.labelSelector), resourceVersion: "" };
       const info = this.info(r);
       const res = this.store.list(info, namespace, {
         labelSelector: parseLabelSelector(opts.labelSelector),
@@ -76,7 +85,7 @@ export class LocalClient implements KubeClient {
         return obj;
       }
       if (sub?.subresource === "eviction") {
-        deleteObject(this.store, info, namespace, sub.name, obj.deleteOptions ?? {}, this.ctx());
+        evictPod(this.store, info, namespace, sub.name, obj.deleteOptions ?? {}, this.ctx());
         return obj;
       }
       if (sub) throw new ApiError(404, "NotFound", `subresource ${sub.subresource} is not served in-process`);
@@ -87,6 +96,7 @@ export class LocalClient implements KubeClient {
   update(r: Resource, namespace: string, obj: KObject, subresource?: string): Promise<KObject> {
     return this.run(() => {
       const info = this.info(r);
+      if (subresource === "scale") return this.scale(info, namespace, obj.metadata?.name ?? "", () => obj);
       const input = structuredClone(obj);
       return this.store.update(info, namespace, obj.metadata?.name ?? "", input, this.ctx(), subresource).obj;
     });
@@ -95,6 +105,7 @@ export class LocalClient implements KubeClient {
   patch(r: Resource, namespace: string, name: string, type: PatchType, patch: unknown, subresource?: string): Promise<KObject> {
     return this.run(() => {
       const info = this.info(r);
+      if (subresource === "scale") return this.scale(info, namespace, name, (cur) => applyPatch(PATCH_KIND[type], cur, patch, SCALE_INFO));
       for (let attempt = 0; ; attempt++) {
         const current = this.store.get(info, namespace, name).obj();
         const next = applyPatch(PATCH_KIND[type], current, patch, info);
@@ -107,6 +118,12 @@ export class LocalClient implements KubeClient {
         }
       }
     });
+  }
+
+  /** The scale subresource: reads and writes an autoscaling/v1 Scale. */
+  private scale(info: ResourceInfo, namespace: string, name: string, next: (current: KObject) => KObject): KObject {
+    if (!info.subresources.includes("scale")) throw new ApiError(404, "NotFound", "the server could not find the requested resource");
+    return writeScale(this.store, info, namespace, name, this.ctx(), next);
   }
 
   delete(r: Resource, namespace: string, name: string, opts: DeleteOptions = {}): Promise<void> {

@@ -21,6 +21,7 @@ import { GarbageCollector } from "./controllers/gc.ts";
 import { ControllerManager } from "./controllers/manager.ts";
 import { NamespaceController } from "./controllers/namespaces.ts";
 import { QuotaController } from "./controllers/quota.ts";
+import { HttpFaults } from "./http/faults.ts";
 import { createHandler } from "./http/handler.ts";
 import { openApiCache } from "./openapiCache.ts";
 import type { UserInfo } from "./registry/context.ts";
@@ -73,6 +74,12 @@ export type ApiServer = {
   kubeconfig(): string;
   /** The in-process transport: the Kubernetes API without HTTP, as system:masters. */
   client(): KubeClient;
+  /** Injected HTTP faults (latency, 500/429 answers); off until set. */
+  faults: HttpFaults;
+  /** Stops accepting connections and drops open ones, so clients get connection refused. */
+  unlisten(): Promise<void>;
+  /** Listens again on the same port after unlisten(). */
+  relisten(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -131,7 +138,9 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   controllers.start();
 
   let address = "";
+  const faults = new HttpFaults();
   const handler = createHandler({
+    faults,
     core: { store, unknownFields },
     registry,
     openapi: openApiCache(registry),
@@ -153,10 +162,19 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   );
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  const unlisten = async () => {
+    server.closeAllConnections();
+    if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  await listen(opts.port ?? 0);
   const port = (server.address() as AddressInfo).port;
   address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
   const url = `https://${address}`;
@@ -178,12 +196,16 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     access,
     kubeconfig,
     client: () => new LocalClient(store),
+    faults,
+    unlisten,
+    relisten: async () => {
+      if (!server.listening) await listen(port);
+    },
     close: async () => {
       controllers.stop();
       access.stop();
       storage.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await unlisten();
       sqlite?.closeDatabase();
     },
   };

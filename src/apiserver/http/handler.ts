@@ -18,9 +18,11 @@ import {
   wantsAggregated,
 } from "./discovery.ts";
 import { bodyKind, decodeObject } from "./codec.ts";
+import type { HttpFaults } from "./faults.ts";
 import { parsePath } from "./requestInfo.ts";
 import { type ApiCore, handleResource } from "./resources.ts";
 import { sendError, sendJson, sendRaw } from "./respond.ts";
+import { serveVirtual } from "./virtual.ts";
 
 /** kube-apiserver's default request body limit (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -40,6 +42,8 @@ export type HandlerOptions = {
   /** Authentication, impersonation, authorization, and the endpoints that belong to them. */
   access: AccessControl;
   version: Record<string, string>;
+  /** Injected faults (simulated clusters); absent or inactive costs one check per request. */
+  faults?: HttpFaults;
 };
 
 export function createHandler(opts: HandlerOptions) {
@@ -87,6 +91,7 @@ function tooLarge(): ApiError {
 }
 
 async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (opts.faults?.active && (await opts.faults.apply(res))) return;
   const url = new URL(req.url ?? "/", "https://localhost");
   const path = url.pathname;
   if (path === "/healthz" || path === "/livez" || path === "/readyz" || path.startsWith("/healthz/")) {
@@ -130,6 +135,8 @@ async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerRes
       return sendJson(res, 200, l);
     }
     case "resource": {
+      const v = reg.lookupVirtual(target.group, target.version, target.resource);
+      if (v) return serveVirtual({ req, res, query: url.searchParams, target, info: v.info }, target, v.provider);
       const info = reg.lookup(target.group, target.version, target.resource);
       if (!info) throw notFoundPath();
       if (opts.access.serves(info, target.subresource)) {

@@ -1,8 +1,10 @@
 // Subresources: status, scale, pods' binding, eviction and log, and the
 // namespace finalize endpoint.
 import { bindPod } from "../registry/binding.ts";
-import { deleteObject } from "../registry/deletion.ts";
+import { evictPod } from "../registry/eviction.ts";
 import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from "../registry/errors.ts";
+import type { RequestContext } from "../registry/context.ts";
+import type { ObjectStore } from "../registry/store.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { bodyKind, decodeBody, decodeObject, negotiate } from "./codec.ts";
 import { applyPatch } from "./patch.ts";
@@ -60,7 +62,7 @@ function statusLike(call: Call, namespace: string, name: string, sub: string, me
 }
 
 /** The autoscaling/v1 Scale kind, for patching a scale document. */
-const SCALE_INFO: ResourceInfo = {
+export const SCALE_INFO: ResourceInfo = {
   group: "autoscaling",
   version: "v1",
   resource: "scale",
@@ -110,7 +112,7 @@ function selectorString(obj: KObject, info: ResourceInfo, paths: ScalePaths): st
   return parts.join(",");
 }
 
-function toScale(obj: KObject, info: ResourceInfo): KObject {
+export function toScale(obj: KObject, info: ResourceInfo): KObject {
   const paths = scalePaths(info);
   const m = obj.metadata ?? {};
   return {
@@ -137,31 +139,44 @@ function scale(call: Call, namespace: string, name: string, method: string): voi
   }
   if (method !== "PUT" && method !== "PATCH") throw methodNotAllowed();
   const ctx = requestContext(call);
-  const paths = scalePaths(call.info);
+  const out = writeScale(store, call.info, namespace, name, ctx, (curScale) =>
+    method === "PUT"
+      ? decodeObject(call.body ?? Buffer.from(""), bodyKind(call.req.headers["content-type"]))
+      : patchScale({ ...call, info: SCALE_INFO }, curScale),
+  );
+  sendObject(call.res, 200, rendering, JSON.stringify(out), ctx.warnings);
+}
+
+/**
+ * Writes a Scale to its object: `next` maps the current Scale to the wanted
+ * one (the PUT body, or the patched Scale). Retried on a write conflict
+ * unless the wanted Scale pins a resourceVersion. Returns the new Scale.
+ */
+export function writeScale(
+  store: ObjectStore,
+  info: ResourceInfo,
+  namespace: string,
+  name: string,
+  ctx: RequestContext,
+  nextScale: (current: KObject) => KObject,
+): KObject {
+  const paths = scalePaths(info);
   for (let attempt = 0; ; attempt++) {
-    const current = store.get(call.info, namespace, name).obj();
-    const curScale = toScale(current, call.info);
-    let next: KObject;
-    if (method === "PUT") {
-      next = decodeObject(call.body ?? Buffer.from(""), bodyKind(call.req.headers["content-type"]));
-    } else {
-      next = patchScale({ ...call, info: SCALE_INFO }, curScale);
-    }
+    const current = store.get(info, namespace, name).obj();
+    const next = nextScale(toScale(current, info));
     // Scale.spec.replicas is omitempty: a body scaling to zero leaves it out.
     const replicas = next?.spec?.replicas ?? 0;
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw new ApiError(422, "Invalid", `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
     }
     const pinned = next.metadata?.resourceVersion;
-    if (pinned && pinned !== current.metadata?.resourceVersion) throw conflict(call.info, name, "the object has been modified; please apply your changes to the latest version and try again");
+    if (pinned && pinned !== current.metadata?.resourceVersion) throw conflict(info, name, "the object has been modified; please apply your changes to the latest version and try again");
     const updated = structuredClone(current);
     let cur: any = updated;
     for (const p of paths.spec.slice(0, -1)) cur = cur[p] ??= {};
     cur[paths.spec.at(-1)!] = replicas;
     try {
-      const out = store.update(call.info, namespace, name, updated, ctx).obj;
-      sendObject(call.res, 200, rendering, JSON.stringify(toScale(out, call.info)), ctx.warnings);
-      return;
+      return toScale(store.update(info, namespace, name, updated, ctx).obj, info);
     } catch (e) {
       if (!pinned && attempt < 5 && e instanceof ApiError && e.reason === "Conflict") continue;
       throw e;
@@ -194,7 +209,7 @@ function eviction(call: Call, namespace: string, name: string): void {
   if (ev.metadata?.name && ev.metadata.name !== name) {
     throw badRequest(`name in URL does not match name in Eviction object`);
   }
-  deleteObject(call.core.store, call.info, namespace, name, ev.deleteOptions ?? {}, ctx);
+  evictPod(call.core.store, call.info, namespace, name, ev.deleteOptions ?? {}, ctx);
   sendJson(call.res, 201, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 });
 }
 

@@ -59,6 +59,7 @@ const defs: Def[] = [
   { gv: "rbac.authorization.k8s.io/v1", resource: "clusterrolebindings", kind: "ClusterRoleBinding", namespaced: false, model: "V1ClusterRoleBinding" },
   { gv: "storage.k8s.io/v1", resource: "storageclasses", kind: "StorageClass", namespaced: false, model: "V1StorageClass", short: ["sc"] },
   { gv: "coordination.k8s.io/v1", resource: "leases", kind: "Lease", namespaced: true, model: "V1Lease" },
+  { gv: "discovery.k8s.io/v1", resource: "endpointslices", kind: "EndpointSlice", namespaced: true, model: "V1EndpointSlice" },
   { gv: "events.k8s.io/v1", resource: "events", kind: "Event", namespaced: true, model: "EventsV1Event", short: ["ev"], storage: "events" },
   { gv: "apiextensions.k8s.io/v1", resource: "customresourcedefinitions", kind: "CustomResourceDefinition", namespaced: false, model: "V1CustomResourceDefinition", short: ["crd", "crds"], categories: ["api-extensions"], sub: ["status"] },
 ];
@@ -99,4 +100,5 @@ export const builtinGroupOrder = [
   "storage.k8s.io",
   "apiextensions.k8s.io",
   "coordination.k8s.io",
+  "discovery.k8s.io",
 ];
