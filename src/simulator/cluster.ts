@@ -16,6 +16,8 @@ export type SimClusterOptions = {
   /** Where DIR/<name>/kubeconfig goes; none means nothing is written. */
   dataDir?: string;
   port?: number;
+  /** Address to listen on (default 127.0.0.1). */
+  host?: string;
   clock?: Clock;
   logger?: Logger;
   /** Controllers to run, in start order. */
@@ -39,7 +41,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const dir = opts.dataDir ? join(opts.dataDir, opts.name) : undefined;
   if (dir) await mkdir(dir, { recursive: true, mode: 0o700 });
   const logger = (opts.logger ?? pino({ level: "warn" })).child({ cluster: opts.name });
-  const server = await startApiServer({ port: opts.port ?? 0, dataDir: dir, logger, historySize: opts.historySize });
+  const server = await startApiServer({ host: opts.host, port: opts.port ?? 0, dataDir: dir, logger, historySize: opts.historySize });
   const client = server.client();
   const clock = opts.clock ?? new RealClock();
   const informers = new Map<string, Informer>();
