@@ -1,5 +1,6 @@
 // bin/kpanda: the one entry point. Each sub-command parses its own flags.
 import { apiserverCommand } from "./apiserver.ts";
+import { simCommand } from "./sim.ts";
 
 const USAGE = `kpanda: one console and one API for many Kubernetes clusters
 
@@ -7,6 +8,7 @@ Usage: kpanda <command> [flags]
 
 Commands:
   apiserver   Run a Kubernetes-compatible API server (kpanda's embedded host cluster)
+  sim         Run simulated clusters in one process; inject faults into them
 
 Run 'kpanda <command> --help' for a command's flags.
 `;
@@ -22,6 +24,8 @@ export async function main(argv: string[]): Promise<number> {
       return cmd === undefined ? 2 : 0;
     case "apiserver":
       return apiserverCommand(rest);
+    case "sim":
+      return simCommand(rest);
     default:
       process.stderr.write(`kpanda: unknown command "${cmd}"\n\n${USAGE}`);
       return 2;
