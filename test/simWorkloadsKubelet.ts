@@ -2,7 +2,8 @@
 // controllers can be tested on their own: an "instant kubelet" that binds each
 // pod to a node (round robin, or the node its DaemonSet affinity names) and
 // marks it Running and Ready at once; job pods (those with a job-name label)
-// succeed at once unless their first container's image says "fail". A pod
+// succeed at once unless their first container's image says "fail" (they fail)
+// or "sleep" (they run until told, see finish()). A pod
 // being deleted is removed at once.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -76,7 +77,7 @@ export class InstantKubelet implements SimController {
     if (this.down.has(p.spec.nodeName) || p.status?.phase !== "Pending") return;
     const now = new Date(this.ctx.clock.now()).toISOString().replace(/\.\d+Z$/, "Z");
     const isJob = !!p.metadata?.labels?.["job-name"];
-    if (isJob && this.opts.jobs === "manual") {
+    if (isJob && (this.opts.jobs === "manual" || String(p.spec?.containers?.[0]?.image).includes("sleep"))) {
       await this.running(p, now);
       return;
     }

@@ -11,7 +11,6 @@ import {
   createPod,
   deletePod,
   IDX_NAMESPACE,
-  IDX_ORPHANS,
   indexOwned,
   ownerOf,
   podKey,

@@ -3,8 +3,10 @@
 // and CronJob. They reach the cluster only through the KubeClient and time
 // only through the injected clock.
 import type { SimController } from "../controller.ts";
+import { CronJobController } from "./CronJobController.ts";
 import { DaemonSetController } from "./DaemonSetController.ts";
 import { DeploymentController } from "./DeploymentController.ts";
+import { JobController, TtlAfterFinishedController } from "./JobController.ts";
 import { ReplicaSetController } from "./ReplicaSetController.ts";
 import { StatefulSetController } from "./StatefulSetController.ts";
 
@@ -20,7 +22,20 @@ export function workloadControllers(opts: WorkloadControllersOptions = {}): SimC
     new DeploymentController({ concurrency }),
     new StatefulSetController({ concurrency }),
     new DaemonSetController({ concurrency }),
+    new JobController({ concurrency }),
+    new TtlAfterFinishedController(),
+    new CronJobController({ concurrency }),
   ];
 }
 
-export { DaemonSetController, DeploymentController, ReplicaSetController, StatefulSetController };
+export {
+  CronJobController,
+  DaemonSetController,
+  DeploymentController,
+  JobController,
+  ReplicaSetController,
+  StatefulSetController,
+  TtlAfterFinishedController,
+};
+export { parseSchedule } from "./cron.ts";
+export { EventRecorder } from "./events.ts";
