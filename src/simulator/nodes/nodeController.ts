@@ -127,17 +127,26 @@ export class NodeController implements SimController {
     const now = rfc3339(clock.now());
     const node = nodeObject(st.spec, cluster, now);
     try {
-      await client.create(R.nodes, "", node);
-      this.recordNode(st.spec.name, "Normal", "Starting", "Starting kubelet.");
-      for (const c of ["NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID", "NodeReady"]) {
-        this.recordNode(st.spec.name, "Normal", c, `Node ${st.spec.name} status is now: ${c}`);
+      const created = await client.create(R.nodes, "", node);
+      if (created.status?.capacity) {
+        await this.renewLease(st);
+        this.registeredEvents(st.spec.name);
+        return;
       }
+      this.registeredEvents(st.spec.name);
     } catch (e) {
       if (!isConflict(e) && !(e instanceof KubeError && e.reason === "AlreadyExists")) throw e;
     }
     // The create strategy may drop status, and a node from an earlier run may be stale.
     await this.postStatus(st);
     await this.renewLease(st);
+  }
+
+  private registeredEvents(name: string): void {
+    this.recordNode(name, "Normal", "Starting", "Starting kubelet.");
+    for (const c of ["NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID", "NodeReady"]) {
+      this.recordNode(name, "Normal", c, `Node ${name} status is now: ${c}`);
+    }
   }
 
   private arm(): void {

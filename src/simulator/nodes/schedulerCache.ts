@@ -56,30 +56,26 @@ export class SchedulerCache {
   /** Adds or refreshes a node; returns true when something the filters read changed. */
   setNode(n: KObject): boolean {
     const name = n.metadata?.name ?? "";
+    const labels: Record<string, string> = n.metadata?.labels ?? {};
+    const taints: Taint[] = n.spec?.taints ?? [];
+    const unschedulable = n.spec?.unschedulable === true;
+    const alloc = amounts(n.status?.allocatable);
     const old = this.nodes.get(name);
-    const next: NodeInfo = {
-      name,
-      labels: n.metadata?.labels ?? {},
-      taints: n.spec?.taints ?? [],
-      unschedulable: n.spec?.unschedulable === true,
-      alloc: amounts(n.status?.allocatable),
-      req: old?.req ?? zero(),
-      nonzeroCPU: old?.nonzeroCPU ?? 0,
-      nonzeroMemory: old?.nonzeroMemory ?? 0,
-    };
-    this.nodes.set(name, next);
     if (!old) {
+      this.nodes.set(name, { name, labels, taints, unschedulable, alloc, req: zero(), nonzeroCPU: 0, nonzeroMemory: 0 });
       // Pods seen before their node count now.
       for (const key of this.byNode.get(name) ?? []) this.account(this.pods.get(key)!, 1);
       this.listDirty = true;
       return true;
     }
-    return (
-      old.unschedulable !== next.unschedulable ||
-      JSON.stringify(old.taints) !== JSON.stringify(next.taints) ||
-      JSON.stringify(old.labels) !== JSON.stringify(next.labels) ||
-      JSON.stringify(old.alloc) !== JSON.stringify(next.alloc)
-    );
+    const changed =
+      old.unschedulable !== unschedulable ||
+      JSON.stringify(old.taints) !== JSON.stringify(taints) ||
+      JSON.stringify(old.labels) !== JSON.stringify(labels) ||
+      JSON.stringify(old.alloc) !== JSON.stringify(alloc);
+    // In place: nodeList() holds these objects.
+    Object.assign(old, { labels, taints, unschedulable, alloc });
+    return changed;
   }
 
   deleteNode(name: string): void {
