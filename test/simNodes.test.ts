@@ -89,6 +89,9 @@ describe("simulated nodes, scheduler and kubelet", () => {
     const evs = await events("web");
     assert.ok(evs.includes(`Scheduled: Successfully assigned default/web to ${running.spec?.nodeName}`), evs.join("\n"));
     for (const r of ["Pulled", "Created", "Started"]) assert.ok(evs.some((e) => e.startsWith(`${r}:`)), r);
+    const logs = (await k.kubectl(["logs", "web"])).stdout;
+    assert.match(logs, /^starting app \(image nginx:1\.27\)\npod default\/web on node node-\d, IP 10\.128\./);
+    assert.match((await k.kubectl(["logs", "web", "--timestamps", "--tail=1"])).stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z app is running\n$/);
   });
 
   it("a pod with a readiness probe turns Ready after initialDelaySeconds", async () => {

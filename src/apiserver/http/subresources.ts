@@ -8,6 +8,7 @@ import type { ObjectStore } from "../registry/store.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { bodyKind, decodeBody, decodeObject, negotiate } from "./codec.ts";
 import { applyPatch } from "./patch.ts";
+import { type LogOptions, podLogs } from "./podLogs.ts";
 import { type Call, checkUnknownFields, objectBody, patchObject, requestContext } from "./resources.ts";
 import { sendJson, sendObject, sendRaw } from "./respond.ts";
 
@@ -31,12 +32,21 @@ export async function handleSubresource(call: Call, namespace: string): Promise<
       return eviction(call, namespace, name);
     case "log":
       if (method !== "GET") throw methodNotAllowed();
-      call.core.store.get(info, namespace, name);
-      sendRaw(call.res, 200, "", "text/plain");
+      sendRaw(call.res, 200, podLogs(call.core.store.get(info, namespace, name).obj(), logOptions(call.query)), "text/plain");
       return;
     default:
       throw notFound(info, name);
   }
+}
+
+function logOptions(q: URLSearchParams): LogOptions {
+  const tail = q.get("tailLines");
+  return {
+    container: q.get("container") ?? undefined,
+    tailLines: tail === null ? undefined : Number(tail),
+    timestamps: q.get("timestamps") === "true",
+    previous: q.get("previous") === "true",
+  };
 }
 
 function statusLike(call: Call, namespace: string, name: string, sub: string, method: string): void {
