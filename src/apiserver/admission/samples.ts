@@ -118,6 +118,12 @@ export const SAMPLES: Record<string, () => Record<string, any>> = {
     metadata: { name: "standard" },
     provisioner: "rancher.io/local-path",
   }),
+  "discovery.k8s.io/EndpointSlice": () => ({
+    metadata: { name: "s-abc12", ...ns, labels: { "kubernetes.io/service-name": "s" } },
+    addressType: "IPv4",
+    endpoints: [{ addresses: ["10.0.0.1"], conditions: { ready: true } }],
+    ports: [{ name: "http", port: 80, protocol: "TCP" }],
+  }),
   "coordination.k8s.io/Lease": () => ({
     metadata: { name: "l", ...ns },
     spec: { holderIdentity: "me", leaseDurationSeconds: 15 },
