@@ -18,6 +18,7 @@ import { supportsField } from "./registry/strategy.ts";
 import type { ResourceInfo } from "./registry/types.ts";
 import { startWatch } from "./registry/watch.ts";
 import { getVirtual, listVirtual } from "./http/virtual.ts";
+import { cloneJson } from "./registry/clone.ts";
 
 function toKubeError(e: unknown): never {
   if (e instanceof ApiError) throw new KubeError(e.code, e.reason, e.message);
@@ -97,7 +98,7 @@ export class LocalClient implements KubeClient {
     return this.run(() => {
       const info = this.info(r);
       if (subresource === "scale") return this.scale(info, namespace, obj.metadata?.name ?? "", () => obj);
-      const input = structuredClone(obj);
+      const input = cloneJson(obj);
       return this.store.update(info, namespace, obj.metadata?.name ?? "", input, this.ctx(), subresource).obj;
     });
   }

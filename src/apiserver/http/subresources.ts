@@ -11,6 +11,7 @@ import { applyPatch } from "./patch.ts";
 import { type LogOptions, podLogs } from "./podLogs.ts";
 import { type Call, checkUnknownFields, objectBody, patchObject, requestContext } from "./resources.ts";
 import { sendJson, sendObject, sendRaw } from "./respond.ts";
+import { cloneJson } from "../registry/clone.ts";
 
 export async function handleSubresource(call: Call, namespace: string): Promise<void> {
   const { info, target } = call;
@@ -181,7 +182,7 @@ export function writeScale(
     }
     const pinned = next.metadata?.resourceVersion;
     if (pinned && pinned !== current.metadata?.resourceVersion) throw conflict(info, name, "the object has been modified; please apply your changes to the latest version and try again");
-    const updated = structuredClone(current);
+    const updated = cloneJson(current);
     let cur: any = updated;
     for (const p of paths.spec.slice(0, -1)) cur = cur[p] ??= {};
     cur[paths.spec.at(-1)!] = replicas;

@@ -7,6 +7,7 @@
 import fastJsonPatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 import { goJSONKind, isPlainObject, PatchError, type PatchErrorKind } from "./PatchError.ts";
+import { cloneJson } from "../registry/clone.ts";
 
 const { applyPatch, JsonPatchError } = fastJsonPatch;
 
@@ -26,7 +27,7 @@ const KIND_BY_NAME: Record<string, PatchErrorKind> = {
 export function applyJsonPatch<T>(document: T, patch: unknown): T {
   const ops = decodePatch(patch);
   try {
-    return applyPatch(structuredClone(document), ops, true, true).newDocument;
+    return applyPatch(cloneJson(document), ops, true, true).newDocument;
   } catch (e) {
     throw toPatchError(e, ops);
   }
@@ -45,7 +46,7 @@ function decodePatch(patch: unknown): Operation[] {
     throw new PatchError(413, "tooManyOperations", `The allowed maximum operations in a JSON patch is ${MAX_JSON_PATCH_OPERATIONS}, got ${patch.length}`);
   }
   // Operation values end up in the result: copy them so it shares nothing with the input.
-  return structuredClone(patch) as Operation[];
+  return cloneJson(patch) as Operation[];
 }
 
 function toPatchError(e: unknown, ops: Operation[]): PatchError {

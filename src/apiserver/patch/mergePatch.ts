@@ -5,13 +5,14 @@
 // are also pruned from objects inside a newly added array.
 import type { KObject } from "../registry/types.ts";
 import { isPlainObject, PatchError } from "./PatchError.ts";
+import { cloneJson } from "../registry/clone.ts";
 
 type Obj = Record<string, unknown>;
 
 /** RFC 7386 MergePatch(target, patch) on JSON values. Neither input is modified. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
-  if (!isPlainObject(patch)) return structuredClone(patch);
-  return mergeInto(isPlainObject(target) ? structuredClone(target) : {}, patch);
+  if (!isPlainObject(patch)) return cloneJson(patch);
+  return mergeInto(isPlainObject(target) ? cloneJson(target) : {}, patch);
 }
 
 function mergeInto(target: Obj, patch: Obj): Obj {
@@ -22,7 +23,7 @@ function mergeInto(target: Obj, patch: Obj): Obj {
     }
     const cur = target[k];
     if (isPlainObject(cur) && isPlainObject(v)) target[k] = mergeInto(cur, v);
-    else if (isPlainObject(cur)) target[k] = structuredClone(v);
+    else if (isPlainObject(cur)) target[k] = cloneJson(v);
     else target[k] = pruneNulls(v);
   }
   return target;

@@ -29,6 +29,7 @@ import {
   type SchemaNode,
   SET_ORDER_PREFIX,
 } from "./smpSchema.ts";
+import { cloneJson } from "../registry/clone.ts";
 
 /**
  * Applies a strategic merge patch to `original` (a built-in object whose model
@@ -38,11 +39,11 @@ import {
 export function strategicMergePatch(original: KObject, patch: unknown, modelType: string): KObject {
   // kube-apiserver decodes the body into map[string]interface{}: JSON null
   // decodes to an empty patch, anything but an object fails to decode.
-  if (patch === null) return structuredClone(original);
+  if (patch === null) return cloneJson(original);
   if (!isPlainObject(patch)) {
     throw PatchError.badRequest("invalidDocument", `json: cannot unmarshal ${goJSONKind(patch)} into Go value of type map[string]interface {}`);
   }
-  return mergeMap(structuredClone(original) as Obj, structuredClone(patch), modelNode(modelType)) as KObject;
+  return mergeMap(cloneJson(original) as Obj, cloneJson(patch), modelNode(modelType)) as KObject;
 }
 
 /** Merges `patch` into `original` (both owned by the caller, and modified). */

@@ -13,7 +13,7 @@ export function bindPod(store: ObjectStore, info: ResourceInfo, namespace: strin
     const { obj, stored } = store.getStored(info, namespace, name);
     if (obj.metadata?.deletionTimestamp) throw conflict(info, name, "pod is being deleted, cannot be assigned to a host");
     if (obj.spec?.nodeName) throw conflict(info, name, `pod ${name} is already assigned to node "${obj.spec.nodeName}"`);
-    const next = structuredClone(obj);
+    const next = JSON.parse(stored.value);
     next.spec.nodeName = node;
     const conditions = (next.status?.conditions ?? []).filter((c: any) => c?.type !== "PodScheduled");
     conditions.push({ type: "PodScheduled", status: "True", lastProbeTime: null, lastTransitionTime: now() });

@@ -52,7 +52,7 @@ export function deleteObject(
         `Precondition failed: ResourceVersion in precondition: ${opts.preconditions.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`,
       );
     }
-    const next = structuredClone(obj);
+    const next: KObject = JSON.parse(stored.value);
     const pending = markForDeletion(info, next, opts);
     store.admit({ op: "DELETE", info, requestInfo: reqInfo, namespace, name, obj: next, old: obj, ctx });
     try {

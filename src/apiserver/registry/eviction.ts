@@ -10,6 +10,7 @@ import { ApiError, forbidden } from "./errors.ts";
 import { matchesLabelSelectorObject } from "./selectors.ts";
 import type { ObjectStore } from "./store.ts";
 import type { KObject, ResourceInfo } from "./types.ts";
+import { cloneJson } from "./clone.ts";
 
 /** policy/v1 MaxDisruptedPodSize. */
 const MAX_DISRUPTED_PODS = 2000;
@@ -87,7 +88,7 @@ function takeDisruption(store: ObjectStore, pdbInfo: ResourceInfo, podInfo: Reso
     throw tooManyRequests(`The disruption budget ${name} needs ${s.desiredHealthy ?? 0} healthy pods and has ${s.currentHealthy ?? 0} currently`);
   }
   if (ctx.dryRun) return;
-  const next = structuredClone(pdb);
+  const next = cloneJson(pdb);
   next.status ??= {};
   const status = next.status;
   status.disruptionsAllowed = allowed - 1;

@@ -233,7 +233,7 @@ export class ObjectStore {
     if (meta.name !== undefined && meta.name !== name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     }
-    checkPreconditions(reqInfo, name, meta, stored);
+    checkPreconditions(reqInfo, name, meta, stored, old);
     const next = this.prepareUpdate(info, old, obj, subresource);
     this.admit({ op: "UPDATE", info, requestInfo: reqInfo, subresource, namespace, name, obj: next, old, ctx });
     if (!ctx.managedFieldsSet) {
@@ -341,9 +341,9 @@ export class ObjectStore {
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = this.storage.get(objectKey(info, namespace, name));
       if (!stored) return undefined;
-      const obj = this.item(info, stored.value).obj();
-      const copy = structuredClone(obj);
-      if (!fn(copy)) return obj;
+      // item() parses afresh each time, so the copy is the caller's to change.
+      const copy = this.item(info, stored.value).obj();
+      if (!fn(copy)) return this.item(info, stored.value).obj();
       try {
         return this.update(info, namespace, name, copy, ctx, subresource).obj;
       } catch (e) {
@@ -368,12 +368,12 @@ export class ObjectStore {
   }
 }
 
-function checkPreconditions(info: ResourceInfo, name: string, meta: KObject["metadata"] & {}, stored: StoredValue) {
+function checkPreconditions(info: ResourceInfo, name: string, meta: KObject["metadata"] & {}, stored: StoredValue, old: KObject) {
   if (meta.resourceVersion !== undefined && meta.resourceVersion !== "") {
     if (meta.resourceVersion !== String(stored.modRevision)) throw conflict(info, name, MODIFIED);
   }
   if (meta.uid) {
-    const cur = JSON.parse(stored.value).metadata?.uid;
+    const cur = old.metadata?.uid;
     if (cur !== meta.uid) {
       throw conflict(info, name, `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${cur}`);
     }

@@ -17,6 +17,7 @@ import { EventRecorder } from "./events.ts";
 import { IDX_CONTROLLER, indexOwned, ownerOf } from "./pods.ts";
 import { SyncLoop } from "./queue.ts";
 import { errMessage, isoSeconds, newControllerRef, type Obj, sameStatus } from "./util.ts";
+import { cloneJson } from "../../apiserver/registry/clone.ts";
 
 export type CronJobControllerOptions = { concurrency?: number };
 
@@ -79,7 +80,7 @@ export class CronJobController implements SimController {
     }
     const now = this.ctx.clock.now();
     const jobs = this.jobInf.byIndex(IDX_CONTROLLER, cj.metadata!.uid!).filter((j) => j.metadata?.namespace === ns);
-    const status: Obj = structuredClone(cj.status ?? {});
+    const status: Obj = cloneJson(cj.status ?? {});
     let active: Obj[] = status.active ?? [];
     const names = new Set(jobs.map((j) => j.metadata?.name));
     // 1. the active list against the Jobs as they are now
@@ -192,7 +193,7 @@ export class CronJobController implements SimController {
         annotations: { ...(t.metadata?.annotations ?? {}), [SCHEDULED_AT]: isoSeconds(scheduled) },
         ownerReferences: [newControllerRef(cj, "batch/v1", "CronJob")],
       },
-      spec: structuredClone(t.spec ?? {}),
+      spec: cloneJson(t.spec ?? {}),
     };
   }
 

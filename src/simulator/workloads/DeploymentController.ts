@@ -57,6 +57,7 @@ import {
   setCondition,
   templateHash,
 } from "./util.ts";
+import { cloneJson } from "../../apiserver/registry/clone.ts";
 
 export type DeploymentControllerOptions = { concurrency?: number };
 
@@ -128,7 +129,7 @@ export class DeploymentController implements SimController {
     const [ns, name] = k.split("/");
     const cached = this.dInf.get(ns, name);
     if (!cached) return;
-    const d = structuredClone(cached);
+    const d = cloneJson(cached);
     if (isEmptySelector(d.spec?.selector)) {
       this.rec.event(d, "Warning", "SelectingAll", "This deployment is selecting all pods. A non-empty selector is required.");
       if (int(d.status?.observedGeneration) < int(d.metadata?.generation)) {
@@ -155,7 +156,7 @@ export class DeploymentController implements SimController {
     if (d.metadata?.deletionTimestamp) return out;
     for (const rs of this.rsInf.byIndex("workloads.orphansByNamespace", ns)) {
       if (rs.metadata?.deletionTimestamp || !selects(rs.metadata?.labels)) continue;
-      const copy = structuredClone(rs);
+      const copy = cloneJson(rs);
       copy.metadata!.ownerReferences = [...(copy.metadata!.ownerReferences ?? []), newControllerRef(d, "apps/v1", "Deployment")];
       const adopted = await this.client.update(R.replicasets, ns, copy).catch(() => undefined);
       if (adopted) out.push(adopted);
@@ -182,7 +183,7 @@ export class DeploymentController implements SimController {
   ): Promise<KObject | undefined> {
     const newRevision = maxRevision(old) + 1;
     if (existing) {
-      let rs = structuredClone(existing);
+      let rs = cloneJson(existing);
       const annotationsChanged = setNewRSAnnotations(d, rs, newRevision, true);
       const minReadyChanged = int(rs.spec?.minReadySeconds) !== int(d.spec?.minReadySeconds);
       if (annotationsChanged || minReadyChanged) {
@@ -200,9 +201,9 @@ export class DeploymentController implements SimController {
     }
     if (!create) return undefined;
     const hash = templateHash(d.spec.template, d.status?.collisionCount);
-    const template = structuredClone(d.spec.template);
+    const template = cloneJson(d.spec.template);
     template.metadata = { ...template.metadata, labels: { ...(template.metadata?.labels ?? {}), [HASH_LABEL]: hash } };
-    const selector = structuredClone(d.spec.selector);
+    const selector = cloneJson(d.spec.selector);
     selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH_LABEL]: hash };
     const rs: KObject = {
       apiVersion: "apps/v1",
@@ -375,7 +376,7 @@ export class DeploymentController implements SimController {
     const max = replicas(d) + maxSurge(d);
     if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, replicas(d), max)) return [false, rs];
     const from = replicas(rs);
-    const copy = structuredClone(rs);
+    const copy = cloneJson(rs);
     copy.spec.replicas = n;
     setReplicasAnnotations(copy, replicas(d), max);
     const updated = await this.client.update(R.replicasets, rs.metadata!.namespace!, copy);

@@ -18,6 +18,7 @@ import { History, hashRevision, REVISION_HASH, type Revisions, templateOf } from
 import { claim, indexOwned, ownerOf } from "./pods.ts";
 import { SyncLoop } from "./queue.ts";
 import { errMessage, int, isPodAvailable, isPodReady, msUntilAvailable, newControllerRef, type Obj, sameStatus, selectorOf } from "./util.ts";
+import { cloneJson } from "../../apiserver/registry/clone.ts";
 
 export type StatefulSetControllerOptions = { concurrency?: number };
 
@@ -97,7 +98,7 @@ export class StatefulSetController implements SimController {
     const rev = rolling && ord < partition ? revs.current : revs.update;
     const template = templateOf(rev);
     const name = `${set.metadata!.name}-${ord}`;
-    const spec = structuredClone(template.spec ?? {});
+    const spec = cloneJson(template.spec ?? {});
     spec.hostname = name;
     if (set.spec?.serviceName) spec.subdomain = set.spec.serviceName;
     const volumes: Obj[] = spec.volumes ?? [];
@@ -144,7 +145,7 @@ export class StatefulSetController implements SimController {
           labels: { ...(t.metadata?.labels ?? {}), ...(set.spec?.selector?.matchLabels ?? {}) },
           annotations: { ...(t.metadata?.annotations ?? {}) },
         },
-        spec: structuredClone(t.spec ?? {}),
+        spec: cloneJson(t.spec ?? {}),
       };
       try {
         await this.client.create(R.pvcs, set.metadata!.namespace!, pvc);

@@ -7,11 +7,12 @@ import { KubeError, type KObject, type KubeClient, R } from "../../apiserver/cli
 import type { Informer } from "../kube/informer.ts";
 import { IDX_CONTROLLER } from "./pods.ts";
 import { fnv32, newControllerRef, type Obj, safeEncode, stableJson, templateHash } from "./util.ts";
+import { cloneJson } from "../../apiserver/registry/clone.ts";
 
 export const REVISION_HASH = "controller-revision-hash";
 
 export function revisionData(owner: KObject): Obj {
-  return { spec: { template: { ...structuredClone(owner.spec?.template ?? {}), $patch: "replace" } } };
+  return { spec: { template: { ...cloneJson(owner.spec?.template ?? {}), $patch: "replace" } } };
 }
 
 /** HashControllerRevision, as the StatefulSet uses it: the collision count is always written. */
@@ -27,7 +28,7 @@ export type HashFn = (owner: KObject, data: Obj, collisionCount: number) => stri
 
 /** The owner's template as stored in a revision (ApplyRevision). */
 export function templateOf(rev: KObject): Obj {
-  const t = structuredClone(rev.data?.spec?.template ?? {});
+  const t = cloneJson(rev.data?.spec?.template ?? {});
   delete t.$patch;
   return t;
 }

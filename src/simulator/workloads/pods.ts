@@ -6,6 +6,7 @@ import type { OwnerReference } from "../../apiserver/registry/types.ts";
 import type { Informer } from "../kube/informer.ts";
 import type { EventRecorder } from "./events.ts";
 import { byControllerUid, controllerRef, errMessage, isPodReady, orphansByNamespace, podCondition, type Selector } from "./util.ts";
+import { cloneJson } from "../../apiserver/registry/clone.ts";
 
 export const IDX_CONTROLLER = "workloads.controllerUid";
 export const IDX_ORPHANS = "workloads.orphansByNamespace";
@@ -79,7 +80,7 @@ export async function claim(
 
 /** Replaces ownerReferences with an update carrying the cached resourceVersion, so a concurrent change wins. */
 function patchOwners(client: KubeClient, r: typeof R.pods, o: KObject, owners: OwnerReference[]): Promise<KObject> {
-  const copy = structuredClone(o);
+  const copy = cloneJson(o);
   copy.metadata!.ownerReferences = owners;
   return client.update(r, o.metadata!.namespace!, copy);
 }
