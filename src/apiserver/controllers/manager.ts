@@ -4,6 +4,7 @@
 // handled on a later turn of the event loop, so no controller writes from
 // inside another write.
 import type { Logger } from "pino";
+import { eventObject } from "../registry/eventObjects.ts";
 import type { StorageEvent, Watcher } from "../storage/interface.ts";
 import type { ObjectStore } from "../registry/store.ts";
 import type { KObject } from "../registry/types.ts";
@@ -98,7 +99,7 @@ export class ControllerManager {
         type: se.type,
         key: se.key,
         prefix,
-        obj: JSON.parse(se.value),
+        obj: eventObject(se),
       };
       for (const c of wanted) {
         try {

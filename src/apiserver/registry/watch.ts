@@ -4,7 +4,9 @@
 // way the watch cache does it, bookmarks, and 410 for compacted history.
 import { CompactedError, FutureRevisionError } from "../storage/errors.ts";
 import type { StorageEvent } from "../storage/interface.ts";
+import { apiVersionOf } from "./conversion.ts";
 import { ApiError, badRequest, gone } from "./errors.ts";
+import { eventObject, eventPrevObject } from "./eventObjects.ts";
 import { listPrefix } from "./keys.ts";
 import { type Item, type ListOptions, type ObjectStore, parseRevision } from "./store.ts";
 import { matchesFields } from "./selectors.ts";
@@ -68,15 +70,19 @@ export function startWatch(
     const item = translate(e);
     if (item) sink.event(item[0], item[1]);
   };
+  const sameVersion = apiVersionOf(storeInfo) === apiVersionOf(info);
+  const itemOf = (e: StorageEvent): Item =>
+    sameVersion ? { raw: e.value, obj: () => eventObject(e) } : store.item(info, e.value);
   const translate = (e: StorageEvent): [WatchEventType, Item] | undefined => {
-    if (!filtered) return [e.type, store.item(info, e.value)];
-    const cur = matches(JSON.parse(e.value));
-    const prev = e.prevValue !== undefined && matches(JSON.parse(e.prevValue));
-    if (e.type === "DELETED") return cur ? ["DELETED", store.item(info, e.value)] : undefined;
-    if (cur && prev) return ["MODIFIED", store.item(info, e.value)];
-    if (cur) return ["ADDED", store.item(info, e.value)];
+    if (!filtered) return [e.type, itemOf(e)];
+    const cur = matches(eventObject(e));
+    const prevObj = eventPrevObject(e);
+    const prev = prevObj !== undefined && matches(prevObj);
+    if (e.type === "DELETED") return cur ? ["DELETED", itemOf(e)] : undefined;
+    if (cur && prev) return ["MODIFIED", itemOf(e)];
+    if (cur) return ["ADDED", itemOf(e)];
     // Moved out of the selector: the watcher sees it go, with its new state.
-    if (prev) return ["DELETED", store.item(info, e.value)];
+    if (prev) return ["DELETED", itemOf(e)];
     return undefined;
   };
 
