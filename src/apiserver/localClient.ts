@@ -98,7 +98,10 @@ export class LocalClient implements KubeClient {
     return this.run(() => {
       const info = this.info(r);
       if (subresource === "scale") return this.scale(info, namespace, obj.metadata?.name ?? "", () => obj);
-      const input = cloneJson(obj);
+      // The store writes into what it is given; callers keep their object. A
+      // status write takes only status from it, so only that part is copied.
+      const input =
+        subresource === "status" ? { ...obj, metadata: { ...obj.metadata }, status: cloneJson(obj.status) } : cloneJson(obj);
       return this.store.update(info, namespace, obj.metadata?.name ?? "", input, this.ctx(), subresource).obj;
     });
   }
