@@ -38,6 +38,9 @@ export type Item = { raw: string; obj(): KObject };
 
 export type ListResult = { items: Item[]; resourceVersion: string; continue?: string; remainingItemCount?: number };
 
+// Unguessable per process, so no object data can collide with it.
+const RV_PLACEHOLDER = `\u0000rv-${randomUUID()}`;
+const RV_PLACEHOLDER_JSON = JSON.stringify(RV_PLACEHOLDER);
 const GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
 let nowSecond = 0;
@@ -252,8 +255,13 @@ export class ObjectStore {
     ctx: RequestContext,
   ): KObject {
     const name = old.metadata!.name!;
+    // Serialize once with a placeholder resourceVersion: the text with the old
+    // version tells a no-op write, the text with the new one is what is stored.
+    next.metadata!.resourceVersion = RV_PLACEHOLDER;
+    const text = JSON.stringify(next);
     next.metadata!.resourceVersion = old.metadata!.resourceVersion;
-    if (!stored.stale && JSON.stringify(next) === stored.value) return old;
+    const withVersion = (rv: string) => text.replace(RV_PLACEHOLDER_JSON, JSON.stringify(rv));
+    if (!stored.stale && withVersion(old.metadata!.resourceVersion ?? "") === stored.value) return old;
     if (next.metadata!.deletionTimestamp && !next.metadata!.finalizers?.length && this.deletable(reqInfo, next)) {
       // The last finalizer is gone from an object being deleted: delete it now.
       if (ctx.dryRun) return next;
@@ -264,7 +272,7 @@ export class ObjectStore {
     try {
       this.storage.update(key, stored.modRevision, (rev) => {
         next.metadata!.resourceVersion = String(rev);
-        return JSON.stringify(next);
+        return withVersion(String(rev));
       });
       return next;
     } catch (e) {

@@ -9,8 +9,18 @@ import type { Clock } from "../clock.ts";
 
 export type EventSource = { component: string; host?: string };
 
-/** RFC 3339 with seconds, as metav1.Time serializes. */
-export const rfc3339 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+let lastSecond = Number.NaN;
+let lastText = "";
+
+/** RFC 3339 with seconds, as metav1.Time serializes. Cached per second: events are written in bursts. */
+export function rfc3339(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  if (sec !== lastSecond) {
+    lastSecond = sec;
+    lastText = new Date(sec * 1000).toISOString().replace(".000Z", "Z");
+  }
+  return lastText;
+}
 /** RFC 3339 with microseconds, as metav1.MicroTime serializes. */
 export const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 
