@@ -20,6 +20,7 @@ import { CrdController } from "./controllers/crds.ts";
 import { GarbageCollector } from "./controllers/gc.ts";
 import { ControllerManager } from "./controllers/manager.ts";
 import { NamespaceController } from "./controllers/namespaces.ts";
+import { DEFAULT_EVENT_TTL_SECONDS, EventExpiry } from "./controllers/eventTTL.ts";
 import { QuotaController } from "./controllers/quota.ts";
 import { HttpFaults } from "./http/faults.ts";
 import { createHandler } from "./http/handler.ts";
@@ -51,6 +52,8 @@ export type ApiServerOptions = {
   storage?: "memory" | "sqlite";
   /** Watch history size of memory storage (small values let tests force 410 Gone). */
   historySize?: number;
+  /** How long Events live after their last activity (kube-apiserver's --event-ttl; default one hour). */
+  eventTTLSeconds?: number;
   /** Bookmark interval for watches that allow them. */
   logger?: Logger;
   /** Static bearer tokens (token → user). */
@@ -136,6 +139,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   controllers.add(new ClusterRoleAggregationController(store));
   controllers.add(new QuotaController({ store }));
   controllers.start();
+  const eventExpiry = new EventExpiry(store, opts.eventTTLSeconds ?? DEFAULT_EVENT_TTL_SECONDS, log);
+  eventExpiry.start();
 
   let address = "";
   const faults = new HttpFaults();
@@ -203,6 +208,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     },
     close: async () => {
       controllers.stop();
+      eventExpiry.stop();
       access.stop();
       storage.close();
       await unlisten();

@@ -17,6 +17,7 @@ Flags:
                          Secrets are encrypted at rest (AES-256-GCM) with the keys of
                          DIR/encryption-config.yaml, an EncryptionConfiguration made on first start
   --watch-history N      events kept for watches before compaction (default 100000)
+  --event-ttl SECONDS    how long Events are kept after their last activity (default 3600)
   --token-auth-file FILE bearer tokens as kube-apiserver's CSV: token,user,uid,"group1,group2"
                          (client certificates and ServiceAccount tokens are accepted as well)
   --log-level LEVEL      pino level: fatal, error, warn, info, debug (default info)
@@ -41,6 +42,7 @@ export async function apiserverCommand(argv: string[]): Promise<number> {
         "data-dir": { type: "string", default: "data/apiserver" },
         storage: { type: "string", default: "sqlite" },
         "watch-history": { type: "string" },
+        "event-ttl": { type: "string" },
         "token-auth-file": { type: "string" },
         "log-level": { type: "string", default: "info" },
         help: { type: "boolean", short: "h" },
@@ -72,7 +74,12 @@ export async function apiserverCommand(argv: string[]): Promise<number> {
   const logger = pino({ level: String(values["log-level"]) });
   const history = values["watch-history"] ? Number(values["watch-history"]) : undefined;
   const tokenAuthFile = values["token-auth-file"] ? String(values["token-auth-file"]) : undefined;
-  const server = await startApiServer({ ...listen, dataDir, logger, historySize: history, storage, tokenAuthFile });
+  const eventTTLSeconds = values["event-ttl"] ? Number(values["event-ttl"]) : undefined;
+  if (eventTTLSeconds !== undefined && !(eventTTLSeconds > 0)) {
+    process.stderr.write(`kpanda apiserver: --event-ttl must be a positive number of seconds\n`);
+    return 2;
+  }
+  const server = await startApiServer({ ...listen, dataDir, logger, historySize: history, storage, tokenAuthFile, eventTTLSeconds });
   logger.info({ url: server.url, kubeconfig: `${dataDir}/kubeconfig` }, "kpanda apiserver ready");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -23,6 +23,7 @@ export type SimClusterOptions = {
   /** Controllers to run, in start order. */
   controllers: SimController[];
   historySize?: number;
+  eventTTLSeconds?: number;
 };
 
 export type SimCluster = {
@@ -41,7 +42,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const dir = opts.dataDir ? join(opts.dataDir, opts.name) : undefined;
   if (dir) await mkdir(dir, { recursive: true, mode: 0o700 });
   const logger = (opts.logger ?? pino({ level: "warn" })).child({ cluster: opts.name });
-  const server = await startApiServer({ host: opts.host, port: opts.port ?? 0, dataDir: dir, logger, historySize: opts.historySize });
+  const server = await startApiServer({ host: opts.host, port: opts.port ?? 0, dataDir: dir, logger, historySize: opts.historySize, eventTTLSeconds: opts.eventTTLSeconds });
   const client = server.client();
   const clock = opts.clock ?? new RealClock();
   const informers = new Map<string, Informer>();

@@ -32,9 +32,18 @@ export type SimulatorOptions = {
   host?: string;
   clock?: Clock;
   logger?: Logger;
-  /** Watch history per cluster (small values let tests force 410 Gone). */
+  /**
+   * Watch history per cluster (default 5,000 events; small values let tests
+   * force 410 Gone). Smaller than a lone API server's, so that many clusters
+   * fit in one process.
+   */
   historySize?: number;
+  /** How long Events live (default 600 s: shorter than kube's hour, for the same reason). */
+  eventTTLSeconds?: number;
 };
+
+export const SIM_HISTORY_SIZE = 5_000;
+export const SIM_EVENT_TTL_SECONDS = 600;
 
 export type SimulatedCluster = SimCluster & {
   faults: ClusterFaults;
@@ -90,7 +99,8 @@ export async function startOneCluster(name: string, opts: SimulatorOptions): Pro
     dataDir: opts.dataDir,
     host: opts.host,
     logger: opts.logger,
-    historySize: opts.historySize,
+    historySize: opts.historySize ?? SIM_HISTORY_SIZE,
+    eventTTLSeconds: opts.eventTTLSeconds ?? SIM_EVENT_TTL_SECONDS,
   });
   serveMetrics(c, set.metrics);
   return {
