@@ -5,7 +5,10 @@
 //      --fleet-deployments Deployments each, in one process: seconds to
 //      steady state (every pod Running) and RSS;
 //   3. a soak over the fleet with continuous churn (Deployments scaled up and
-//      down, pods deleted) for --soak-seconds: RSS at start and end.
+//      down, pods deleted) for --soak-seconds: RSS at start and end. The
+//      start is read after --soak-warmup-seconds of the same churn, once the
+//      bounded buffers (watch history, Events under --event-ttl) have filled:
+//      what a soak looks for is growth that never stops.
 // Usage: node --expose-gc bench/sim.ts [--only 1,2,3] [--soak-seconds 600] ...
 import { parseArgs } from "node:util";
 import { type KObject, R } from "../src/apiserver/client.ts";
@@ -23,6 +26,8 @@ const { values } = parseArgs({
     "fleet-deployments": { type: "string", default: "20" },
     "fleet-replicas": { type: "string", default: "5" },
     "soak-seconds": { type: "string", default: "600" },
+    "soak-warmup-seconds": { type: "string", default: "120" },
+    "event-ttl": { type: "string", default: "120" },
     "timeout-seconds": { type: "string", default: "900" },
   },
 });
@@ -121,7 +126,7 @@ async function fleet(soakSeconds: number): Promise<void> {
   gc();
   const rss = rssMeter();
   const t0 = performance.now();
-  const sim = await startSimulator({ clusters: n, nodes });
+  const sim = await startSimulator({ clusters: n, nodes, eventTTLSeconds: num("event-ttl") });
   const counters = sim.clusters.map(runningCounter);
   await Promise.all(sim.clusters.map((c) => createAll(c, deps, replicas)));
   const total = n * deps * replicas;
@@ -136,12 +141,34 @@ async function fleet(soakSeconds: number): Promise<void> {
 
 /** Continuous churn: every tick each cluster scales one Deployment up or down and deletes one pod. */
 async function soak(clusters: SimulatedCluster[], seconds: number, deps: number, replicas: number): Promise<void> {
+  const warmup = num("soak-warmup-seconds");
+  console.log(`  soak warm-up ${warmup} s (event TTL ${num("event-ttl")} s), then ${seconds} s measured`);
+  await churn(clusters, warmup, deps, replicas, () => {});
   gc();
   const start = process.memoryUsage.rss();
-  const end = Date.now() + seconds * 1000;
-  let tick = 0;
+  const t0 = Date.now();
   let ops = 0;
   let nextReport = Date.now() + 60_000;
+  await churn(clusters, seconds, deps, replicas, (n) => {
+    ops += n;
+    if (Date.now() >= nextReport) {
+      gc();
+      console.log(`  soak ${Math.round((Date.now() - t0) / 1000)} s: RSS ${mb(process.memoryUsage.rss())}, ${ops} writes`);
+      nextReport += 60_000;
+    }
+  });
+  // Settle back to the base size before the final reading.
+  await Promise.all(clusters.flatMap((c) => Array.from({ length: deps }, (_, i) => c.client.patch(R.deployments, "default", `app-${i}`, "merge", { spec: { replicas } }).catch(() => {}))));
+  await new Promise((r) => setTimeout(r, 10_000));
+  gc();
+  const final = process.memoryUsage.rss();
+  console.log(`soak ${seconds} s with churn (${ops} writes): RSS start ${mb(start)}, end ${mb(final)} (${(((final - start) / start) * 100).toFixed(1)}%)`);
+}
+
+/** Every tick each cluster scales one Deployment up or down and deletes one pod. */
+async function churn(clusters: SimulatedCluster[], seconds: number, deps: number, replicas: number, onTick: (writes: number) => void): Promise<void> {
+  const end = Date.now() + seconds * 1000;
+  let tick = 0;
   while (Date.now() < end) {
     await Promise.all(
       clusters.map(async (c) => {
@@ -151,23 +178,12 @@ async function soak(clusters: SimulatedCluster[], seconds: number, deps: number,
         const pods = c.ctx.informer(R.pods).list();
         const victim = pods[(tick * 7919) % Math.max(1, pods.length)];
         if (victim) await c.client.delete(R.pods, "default", victim.metadata?.name ?? "").catch(() => {});
-        ops += 2;
       }),
     );
+    onTick(2 * clusters.length);
     tick++;
-    if (Date.now() >= nextReport) {
-      gc();
-      console.log(`  soak ${Math.round((seconds * 1000 - (end - Date.now())) / 1000)} s: RSS ${mb(process.memoryUsage.rss())}, ${ops} writes`);
-      nextReport += 60_000;
-    }
     await new Promise((r) => setTimeout(r, 200));
   }
-  // Settle back to the base size before the final reading.
-  await Promise.all(clusters.flatMap((c) => Array.from({ length: deps }, (_, i) => c.client.patch(R.deployments, "default", `app-${i}`, "merge", { spec: { replicas } }).catch(() => {}))));
-  await new Promise((r) => setTimeout(r, 10_000));
-  gc();
-  const final = process.memoryUsage.rss();
-  console.log(`soak ${seconds} s with churn (${ops} writes): RSS start ${mb(start)}, end ${mb(final)} (${(((final - start) / start) * 100).toFixed(1)}%)`);
 }
 
 if (phases.has("1")) await bigCluster();
