@@ -3,33 +3,12 @@
 // pod's effective requests as the scheduler computes them
 // (k8s.io/component-helpers resource.PodRequests: the sum of containers, at
 // least the largest init container, plus overhead).
+import { parseQuantity } from "../../apiserver/admission/quantity.ts";
 import type { KObject } from "../../apiserver/client.ts";
-
-const SUFFIX: Record<string, number> = {
-  "": 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
 
 /** A quantity ("100m", "2Gi", "1e3", 4) as a number of base units; NaN when malformed. */
 export function quantity(v: unknown): number {
-  if (typeof v === "number") return v;
-  if (typeof v !== "string") return Number.NaN;
-  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$/.exec(v.trim());
-  if (!m) return Number.NaN;
-  const mult = SUFFIX[m[2]];
-  return mult === undefined ? Number.NaN : Number(m[1]) * mult;
+  return parseQuantity(typeof v === "string" ? v.trim() : v) ?? Number.NaN;
 }
 
 /** cpu in millicores, rounded up as the scheduler's MilliValue does. */
