@@ -63,7 +63,7 @@ export class EndpointsController implements SimController {
   private async sync(key: string): Promise<void> {
     const [ns, name] = key.split("/");
     const svc = this.services.get(ns, name);
-    if (!svc || !svc.spec?.selector || svc.metadata?.deletionTimestamp) {
+    if (!svc?.spec?.selector || svc.metadata?.deletionTimestamp) {
       if (!svc) await this.deleteEndpoints(ns, name);
       return;
     }
