@@ -6,21 +6,29 @@
 // - an owner deleted with Foreground carries "foregroundDeletion": its
 //   dependents are deleted, and the owner goes once none with
 //   blockOwnerDeletion=true is left.
-// Owners are matched by uid, as the GC's dependency graph does.
+// Only objects with ownerReferences are indexed. An owner is alive when the
+// object its reference names exists with the referenced uid, which is how
+// kube's GC verifies owners (attemptToDeleteItem looks each one up).
 import { systemContext } from "../registry/context.ts";
+import { apiVersionOf } from "../registry/conversion.ts";
 import { deleteObject, FINALIZER_FOREGROUND, FINALIZER_ORPHAN } from "../registry/deletion.ts";
 import { ApiError } from "../registry/errors.ts";
+import { objectKey } from "../registry/keys.ts";
 import type { ObjectStore } from "../registry/store.ts";
-import type { KObject, OwnerReference } from "../registry/types.ts";
+import type { KObject, OwnerReference, ResourceInfo } from "../registry/types.ts";
 import type { Controller, ObjectEvent } from "./manager.ts";
 
-type Node = { uid: string; prefix: string; namespace: string; name: string; owners: OwnerReference[] };
+type Dependent = { uid: string; prefix: string; namespace: string; name: string; owners: OwnerReference[] };
 
 export class GarbageCollector implements Controller {
   readonly name = "garbage-collector";
   private readonly store: ObjectStore;
-  private readonly nodes = new Map<string, Node>();
+  /** Objects that have owners, by uid. */
+  private readonly nodes = new Map<string, Dependent>();
+  /** Owner uid → uids of its dependents. */
   private readonly dependents = new Map<string, Set<string>>();
+  /** Owner uids seen alive; an owner's DELETED event removes it. */
+  private readonly liveOwners = new Set<string>();
 
   constructor(store: ObjectStore) {
     this.store = store;
@@ -32,27 +40,34 @@ export class GarbageCollector implements Controller {
   }
 
   handle(e: ObjectEvent): void {
+    const uid = e.obj.metadata?.uid;
+    if (!uid) return;
     if (e.type === "DELETED") {
-      const uid = e.obj.metadata?.uid;
-      if (!uid) return;
       this.unindex(uid);
-      for (const dep of this.dependents.get(uid) ?? []) this.checkDependent(dep);
+      this.liveOwners.delete(uid);
+      const deps = this.dependents.get(uid);
+      this.dependents.delete(uid);
+      for (const dep of deps ?? []) this.checkDependent(dep);
       this.recheckOwnersOf(e.obj);
       return;
     }
     this.index(e);
-    const uid = e.obj.metadata!.uid!;
-    if (e.obj.metadata?.deletionTimestamp) this.processDeleting(e.obj, uid);
+    const deleting = Boolean(e.obj.metadata?.deletionTimestamp);
+    if (deleting) this.processDeleting(e.obj, e.prefix);
     if (e.obj.metadata?.ownerReferences?.length) this.checkDependent(uid);
-    if (e.obj.metadata?.deletionTimestamp) this.recheckOwnersOf(e.obj);
+    if (deleting) this.recheckOwnersOf(e.obj);
   }
 
   private index(e: ObjectEvent): void {
     const m = e.obj.metadata;
     if (!m?.uid) return;
-    const prev = this.nodes.get(m.uid);
-    if (prev) for (const o of prev.owners) this.dependents.get(o.uid)?.delete(m.uid);
     const owners = Array.isArray(m.ownerReferences) ? m.ownerReferences.filter((o) => o?.uid) : [];
+    const prev = this.nodes.get(m.uid);
+    if (prev) for (const o of prev.owners) this.dropDependent(o.uid, m.uid);
+    if (owners.length === 0) {
+      this.nodes.delete(m.uid);
+      return;
+    }
     this.nodes.set(m.uid, { uid: m.uid, prefix: e.prefix, namespace: m.namespace ?? "", name: m.name ?? "", owners });
     for (const o of owners) {
       const set = this.dependents.get(o.uid) ?? new Set<string>();
@@ -61,30 +76,62 @@ export class GarbageCollector implements Controller {
     }
   }
 
+  private dropDependent(owner: string, dep: string): void {
+    const set = this.dependents.get(owner);
+    if (!set) return;
+    set.delete(dep);
+    if (set.size === 0) this.dependents.delete(owner);
+  }
+
   private unindex(uid: string): void {
     const n = this.nodes.get(uid);
     if (!n) return;
-    for (const o of n.owners) this.dependents.get(o.uid)?.delete(uid);
+    for (const o of n.owners) this.dropDependent(o.uid, uid);
     this.nodes.delete(uid);
   }
 
-  private infoOf(n: Node) {
-    return this.store.registry.storageInfo(n.prefix);
+  private infoOfPrefix(prefix: string): ResourceInfo | undefined {
+    return this.store.registry.storageInfo(prefix);
+  }
+
+  /** The resource an owner reference names, by its apiVersion and kind. */
+  private infoOfRef(ref: OwnerReference): ResourceInfo | undefined {
+    const slash = ref.apiVersion.indexOf("/");
+    const group = slash < 0 ? "" : ref.apiVersion.slice(0, slash);
+    return this.store.registry.all().find((r) => r.group === group && r.kind === ref.kind && apiVersionOf(r) === ref.apiVersion);
+  }
+
+  /** The owner object a reference names, if it exists with the referenced uid. */
+  private ownerObject(ref: OwnerReference, namespace: string): KObject | undefined {
+    const info = this.infoOfRef(ref);
+    if (!info) return undefined;
+    const stored = this.store.storage.get(objectKey(this.store.storageInfo(info), info.namespaced ? namespace : "", ref.name));
+    if (!stored) return undefined;
+    const obj: KObject = JSON.parse(stored.value);
+    return obj.metadata?.uid === ref.uid ? obj : undefined;
+  }
+
+  private ownerAlive(ref: OwnerReference, namespace: string): boolean {
+    if (this.liveOwners.has(ref.uid) || this.nodes.has(ref.uid)) return true;
+    // A kind this server does not serve cannot be verified: keep the dependent, as kube's GC does.
+    if (!this.infoOfRef(ref)) return true;
+    if (!this.ownerObject(ref, namespace)) return false;
+    this.liveOwners.add(ref.uid);
+    return true;
   }
 
   /** Delete a dependent whose owners are all gone, or drop its dangling references. */
   private checkDependent(uid: string): void {
     const n = this.nodes.get(uid);
-    const info = n && this.infoOf(n);
-    if (!n || !info || n.owners.length === 0) return;
-    const live = n.owners.filter((o) => this.nodes.has(o.uid));
-    if (live.length === n.owners.length) return;
+    const info = n && this.infoOfPrefix(n.prefix);
+    if (!n || !info) return;
+    const gone = new Set(n.owners.filter((o) => !this.ownerAlive(o, n.namespace)).map((o) => o.uid));
+    if (gone.size === 0) return;
     const ctx = systemContext();
     try {
-      if (live.length === 0) {
+      if (gone.size === n.owners.length) {
         deleteObject(this.store, info, n.namespace, n.name, { preconditions: { uid } }, ctx);
       } else {
-        const gone = new Set(n.owners.filter((o) => !this.nodes.has(o.uid)).map((o) => o.uid));
         this.store.mutate(info, n.namespace, n.name, ctx, (o) => dropOwners(o, gone));
       }
     } catch (e) {
@@ -92,27 +139,29 @@ export class GarbageCollector implements Controller {
     }
   }
 
-  private processDeleting(obj: KObject, uid: string): void {
+  private processDeleting(obj: KObject, prefix: string): void {
+    const uid = obj.metadata!.uid!;
     const finalizers = obj.metadata?.finalizers ?? [];
+    const info = this.infoOfPrefix(prefix);
+    if (!info) return;
+    const ns = obj.metadata?.namespace ?? "";
+    const name = obj.metadata?.name ?? "";
     const deps = [...(this.dependents.get(uid) ?? [])];
     const ctx = systemContext();
-    const n = this.nodes.get(uid)!;
-    const info = this.infoOf(n);
-    if (!info) return;
     if (finalizers.includes(FINALIZER_ORPHAN)) {
       for (const d of deps) {
         const dn = this.nodes.get(d);
-        const dinfo = dn && this.infoOf(dn);
+        const dinfo = dn && this.infoOfPrefix(dn.prefix);
         if (dn && dinfo) this.store.mutate(dinfo, dn.namespace, dn.name, ctx, (o) => dropOwners(o, new Set([uid])));
       }
-      this.store.mutate(info, n.namespace, n.name, ctx, (o) => removeFinalizer(o, FINALIZER_ORPHAN));
+      this.store.mutate(info, ns, name, ctx, (o) => removeFinalizer(o, FINALIZER_ORPHAN));
       return;
     }
     if (finalizers.includes(FINALIZER_FOREGROUND)) {
       let blocking = 0;
       for (const d of deps) {
         const dn = this.nodes.get(d);
-        const dinfo = dn && this.infoOf(dn);
+        const dinfo = dn && this.infoOfPrefix(dn.prefix);
         if (!dn || !dinfo) continue;
         if (dn.owners.some((o) => o.uid === uid && o.blockOwnerDeletion)) blocking++;
         try {
@@ -121,21 +170,18 @@ export class GarbageCollector implements Controller {
           if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
         }
       }
-      if (blocking === 0) this.store.mutate(info, n.namespace, n.name, ctx, (o) => removeFinalizer(o, FINALIZER_FOREGROUND));
+      if (blocking === 0) this.store.mutate(info, ns, name, ctx, (o) => removeFinalizer(o, FINALIZER_FOREGROUND));
     }
   }
 
   /** A dependent changed or went: an owner waiting in foreground deletion may now be free to go. */
   private recheckOwnersOf(obj: KObject): void {
-    for (const o of obj.metadata?.ownerReferences ?? []) {
-      const owner = this.nodes.get(o.uid);
-      const info = owner && this.infoOf(owner);
-      if (!owner || !info) continue;
-      const stored = this.store.storage.get(`/${owner.prefix}/${info.namespaced ? `${owner.namespace}/` : ""}${owner.name}`);
-      if (!stored) continue;
-      const ownerObj = JSON.parse(stored.value);
-      if (ownerObj.metadata?.deletionTimestamp && ownerObj.metadata.finalizers?.includes(FINALIZER_FOREGROUND)) {
-        this.processDeleting(ownerObj, o.uid);
+    for (const ref of obj.metadata?.ownerReferences ?? []) {
+      if (!ref?.uid) continue;
+      const owner = this.ownerObject(ref, obj.metadata?.namespace ?? "");
+      if (owner?.metadata?.deletionTimestamp && owner.metadata.finalizers?.includes(FINALIZER_FOREGROUND)) {
+        const info = this.infoOfRef(ref);
+        if (info) this.processDeleting(owner, this.store.storageInfo(info).storagePrefix);
       }
     }
   }
