@@ -18,11 +18,11 @@ import type {
   StoredValue,
   Watcher,
 } from "./interface.ts";
+import { Subscribers } from "./subscribers.ts";
 
 /** One version of a key; value null is a tombstone. */
 type Version = { rev: number; createRev: number; value: string | null };
 
-type Sub = { prefix: string; onEvent: (e: StorageEvent) => void; onClose?: () => void; closed: boolean };
 
 export type MemoryStorageOptions = {
   /** How many events the watch history keeps; older revisions are compacted. */
@@ -37,7 +37,7 @@ export class MemoryStorage implements Storage {
   private events: StorageEvent[] = [];
   private firstEventRev = 1;
   private readonly historySize: number;
-  private readonly subs = new Set<Sub>();
+  private readonly subs = new Subscribers();
 
   constructor(opts: MemoryStorageOptions = {}) {
     this.historySize = Math.max(1, opts.historySize ?? 100_000);
@@ -126,14 +126,7 @@ export class MemoryStorage implements Storage {
       const e = this.events[r - this.firstEventRev];
       if (e.key.startsWith(prefix)) onEvent(e);
     }
-    const sub: Sub = { prefix, onEvent, onClose, closed: false };
-    this.subs.add(sub);
-    return {
-      stop: () => {
-        sub.closed = true;
-        this.subs.delete(sub);
-      },
-    };
+    return this.subs.add(prefix, onEvent, onClose);
   }
 
   compact(revision: number): void {
@@ -154,12 +147,7 @@ export class MemoryStorage implements Storage {
   }
 
   close(): void {
-    const subs = [...this.subs];
-    this.subs.clear();
-    for (const s of subs) {
-      s.closed = true;
-      s.onClose?.();
-    }
+    this.subs.closeAll();
   }
 
   private readRevision(revision?: number): number {
@@ -184,17 +172,7 @@ export class MemoryStorage implements Storage {
     if (this.events.length > this.historySize + Math.ceil(this.historySize / 4)) {
       this.compact(this.rev - this.historySize);
     }
-    for (const s of this.subs) {
-      if (s.closed || !key.startsWith(s.prefix)) continue;
-      try {
-        s.onEvent(e);
-      } catch {
-        // A watcher's failure must never fail the write: drop that watcher.
-        s.closed = true;
-        this.subs.delete(s);
-        s.onClose?.();
-      }
-    }
+    this.subs.deliver(e);
   }
 }
 

@@ -43,6 +43,7 @@ import type {
   StoredValue,
   Watcher,
 } from "./interface.ts";
+import { Subscribers } from "./subscribers.ts";
 import { events, listCount, listPage, prefixEnd, SCHEMA, SQL } from "./sqliteSql.ts";
 
 export type SqliteStorageOptions = {
@@ -58,7 +59,6 @@ export type SqliteStorageOptions = {
 };
 
 type Row = { id: number; deleted: number; create_revision: number; value: string };
-type Sub = { prefix: string; onEvent: (e: StorageEvent) => void; onClose?: () => void; closed: boolean };
 
 const REPLAY_CHUNK = 1000;
 const SQLITE_CONSTRAINT_UNIQUE = 2067;
@@ -69,10 +69,7 @@ export class SqliteStorage implements Storage {
   private readonly historySize: number;
   private rev: number;
   private compacted: number;
-  private readonly subs = new Set<Sub>();
-  /** Events committed but not yet delivered; see notify(). */
-  private readonly pending: StorageEvent[] = [];
-  private delivering = false;
+  private readonly subs = new Subscribers();
   private readonly stmts = new Map<string, StatementSync>();
 
   constructor(opts: SqliteStorageOptions) {
@@ -171,14 +168,7 @@ export class SqliteStorage implements Storage {
     if (fromRevision < this.compacted) throw new CompactedError(this.compacted);
     if (fromRevision > this.rev) throw new FutureRevisionError(fromRevision);
     this.replay(prefix, fromRevision, onEvent);
-    const sub: Sub = { prefix, onEvent, onClose, closed: false };
-    this.subs.add(sub);
-    return {
-      stop: () => {
-        sub.closed = true;
-        this.subs.delete(sub);
-      },
-    };
+    return this.subs.add(prefix, onEvent, onClose);
   }
 
   compact(revision: number): void {
@@ -193,12 +183,7 @@ export class SqliteStorage implements Storage {
   }
 
   close(): void {
-    const subs = [...this.subs];
-    this.subs.clear();
-    for (const s of subs) {
-      s.closed = true;
-      s.onClose?.();
-    }
+    this.subs.closeAll();
   }
 
   /** Stop every watcher, then close the database file. The storage is unusable afterwards. */
@@ -275,31 +260,9 @@ export class SqliteStorage implements Storage {
     }
   }
 
-  /**
-   * Deliver an event to every matching watcher. A handler that writes
-   * queues its event behind this one, so every watcher sees revision order.
-   */
+  /** Deliver an event to every matching watcher, in revision order (Subscribers). */
   private notify(e: StorageEvent): void {
-    this.pending.push(e);
-    if (this.delivering) return;
-    this.delivering = true;
-    try {
-      for (let next = this.pending.shift(); next; next = this.pending.shift()) {
-        for (const s of this.subs) {
-          if (s.closed || !next.key.startsWith(s.prefix)) continue;
-          try {
-            s.onEvent(next);
-          } catch {
-            // A watcher's failure must never fail the write: drop that watcher.
-            s.closed = true;
-            this.subs.delete(s);
-            s.onClose?.();
-          }
-        }
-      }
-    } finally {
-      this.delivering = false;
-    }
+    this.subs.deliver(e);
   }
 
   /** Send the logged events above fromRevision under prefix, in chunks, up to the newest write. */
