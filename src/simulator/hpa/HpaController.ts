@@ -13,7 +13,7 @@ import type { SimContext, SimController } from "../controller.ts";
 import { type Informer, keyOf } from "../kube/informer.ts";
 import { WorkQueue } from "../kube/workQueue.ts";
 import { BehaviorState, behaviorOf } from "./behavior.ts";
-import { EventRecorder } from "../nodes/events.ts";
+import { EventRecorder } from "../events.ts";
 import { R_POD_METRICS } from "./MetricsServer.ts";
 import { quantity } from "./quantity.ts";
 import { averageValueReplicas, MetricsError, type PodMetric, podRequests, utilizationReplicas } from "./replicas.ts";

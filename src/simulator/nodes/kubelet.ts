@@ -8,7 +8,7 @@ import type { TimerHandle } from "../clock.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import { keyOf } from "../kube/informer.ts";
-import { EventRecorder } from "./events.ts";
+import { EventRecorder } from "../events.ts";
 import type { NodeController } from "./nodeController.ts";
 import { DEFAULT_POD_STAGES } from "./podStages.ts";
 import { applyChange, DEFAULT_KNOBS, type KubeletKnobs, type Stage, type StageEnv, selectorMatches, selectStage, stageDelay } from "./stages.ts";

@@ -18,7 +18,7 @@ import type { TimerHandle } from "../clock.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import { keyOf } from "../kube/informer.ts";
-import { EventRecorder, rfc3339 } from "./events.ts";
+import { EventRecorder, rfc3339 } from "../events.ts";
 import { type Taint, type Toleration, tolerates } from "./predicates.ts";
 
 export type NodeLifecycleOptions = {

@@ -8,7 +8,7 @@ import { isConflict, isNotFound, type KObject, KubeError, R } from "../../apiser
 import type { TimerHandle } from "../clock.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder, microTime, rfc3339 } from "./events.ts";
+import { EventRecorder, microTime, rfc3339 } from "../events.ts";
 import { healthyConditions, type NodeProfile, type NodeSpec, nodeObject, nodeSpec, resolveProfile } from "./profile.ts";
 
 export type NodeControllerOptions = {

@@ -17,7 +17,7 @@
 // sim.kpanda.io/exit-code makes it finish with that code (non-zero: Failed).
 import { createHash } from "node:crypto";
 import type { KObject } from "../../apiserver/client.ts";
-import { rfc3339 } from "./events.ts";
+import { rfc3339 } from "../events.ts";
 import type { Expression, Stage, StageEnv, StageEvent } from "./stages.ts";
 
 export const BAD_IMAGE = "(:notfound|^invalid/)";

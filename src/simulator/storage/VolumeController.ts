@@ -9,7 +9,7 @@
 // released volume is deleted or kept Released by its reclaim policy.
 import { isConflict, isNotFound, type KObject, type KubeClient, R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
-import { EventRecorder } from "../nodes/events.ts";
+import { EventRecorder } from "../events.ts";
 import { quantity } from "../hpa/quantity.ts";
 import { type Informer, keyOf } from "../kube/informer.ts";
 import { WorkQueue } from "../kube/workQueue.ts";

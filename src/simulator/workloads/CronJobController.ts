@@ -13,7 +13,7 @@ import { KubeError, type KObject, type KubeClient, R } from "../../apiserver/cli
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import { parseSchedule, type Schedule } from "./cron.ts";
-import { EventRecorder } from "./events.ts";
+import { EventRecorder } from "../events.ts";
 import { IDX_CONTROLLER, indexOwned, ownerOf } from "./pods.ts";
 import { SyncLoop } from "./queue.ts";
 import { errMessage, isoSeconds, newControllerRef, type Obj, sameStatus } from "./util.ts";

@@ -9,7 +9,7 @@
 import { type KObject, type KubeClient, R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder } from "./events.ts";
+import { EventRecorder } from "../events.ts";
 import { History, hashTemplate, REVISION_HASH, type Revisions } from "./history.ts";
 import { byNamespace, claim, createPod, deletePod, IDX_NAMESPACE, indexOwned, ownerOf } from "./pods.ts";
 import { SyncLoop } from "./queue.ts";

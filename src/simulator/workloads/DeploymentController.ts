@@ -39,7 +39,7 @@ import {
   sumSpec,
   sumStatus,
 } from "./deploymentUtil.ts";
-import { EventRecorder } from "./events.ts";
+import { EventRecorder } from "../events.ts";
 import { byNamespace, IDX_CONTROLLER, IDX_NAMESPACE, indexOwned, ownerOf } from "./pods.ts";
 import { SyncLoop } from "./queue.ts";
 import {

@@ -14,7 +14,7 @@ import type { KObject, KubeClient } from "../../apiserver/client.ts";
 import { R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder } from "./events.ts";
+import { EventRecorder } from "../events.ts";
 import { claim, createPod, deletePod, indexOwned, ownerOf, podKey, rankForDeletion } from "./pods.ts";
 import { Expectations, SyncLoop } from "./queue.ts";
 import {

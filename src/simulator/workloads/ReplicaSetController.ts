@@ -4,7 +4,7 @@
 import { isConflict, type KObject, type KubeClient, R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder } from "./events.ts";
+import { EventRecorder } from "../events.ts";
 import {
   byNamespace,
   claim,

@@ -13,7 +13,7 @@
 import { isNotFound, KubeError, type KObject, type KubeClient, R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder } from "./events.ts";
+import { EventRecorder } from "../events.ts";
 import { History, hashRevision, REVISION_HASH, type Revisions, templateOf } from "./history.ts";
 import { claim, indexOwned, ownerOf } from "./pods.ts";
 import { SyncLoop } from "./queue.ts";

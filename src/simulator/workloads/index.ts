@@ -38,4 +38,4 @@ export {
   TtlAfterFinishedController,
 };
 export { parseSchedule } from "./cron.ts";
-export { EventRecorder } from "./events.ts";
+export { EventRecorder } from "../events.ts";

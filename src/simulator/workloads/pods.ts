@@ -4,7 +4,7 @@
 import { isNotFound, type KObject, type KubeClient, R } from "../../apiserver/client.ts";
 import type { OwnerReference } from "../../apiserver/registry/types.ts";
 import type { Informer } from "../kube/informer.ts";
-import type { EventRecorder } from "./events.ts";
+import type { EventRecorder } from "../events.ts";
 import { byControllerUid, controllerRef, errMessage, isPodReady, orphansByNamespace, podCondition, type Selector } from "./util.ts";
 import { cloneJson } from "../../apiserver/registry/clone.ts";
 
