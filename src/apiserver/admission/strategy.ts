@@ -1,26 +1,12 @@
 // Create-time strategy changes (PrepareForCreate and the Job strategy's
 // generateSelector in pkg/registry/*), run after defaulting and before validation.
 import { randomUUID } from "node:crypto";
+import { usesGeneration } from "../registry/strategy.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { isObj } from "./fieldErrors.ts";
 import { parseQuantity } from "./quantity.ts";
 
 type Obj = Record<string, any>;
-
-/** Kinds whose strategy resets status and sets metadata.generation = 1 on create. */
-const GENERATION_KINDS = new Set([
-  "apps/Deployment",
-  "apps/ReplicaSet",
-  "apps/StatefulSet",
-  "apps/DaemonSet",
-  "batch/Job",
-  "batch/CronJob",
-  "autoscaling/HorizontalPodAutoscaler",
-  "policy/PodDisruptionBudget",
-  "networking.k8s.io/NetworkPolicy",
-  "networking.k8s.io/Ingress",
-  "apiextensions.k8s.io/CustomResourceDefinition",
-]);
 
 /**
  * Strategy changes on create. Call after applyDefaults and after the server
@@ -31,7 +17,8 @@ export function prepareForCreate(info: ResourceInfo, obj: KObject): void {
   if (!isObj(obj) || info.crd) return;
   const key = `${info.group}/${info.kind}`;
   if (!isObj(obj.metadata)) obj.metadata = {};
-  if (GENERATION_KINDS.has(key)) {
+  // Kinds with generation are also the ones whose strategy resets status on create.
+  if (usesGeneration(info)) {
     obj.metadata.generation = 1;
     if (key !== "apiextensions.k8s.io/CustomResourceDefinition") obj.status = {};
   }

@@ -4,11 +4,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestContext, UserInfo } from "../registry/context.ts";
 import { apiVersionOf } from "../registry/conversion.ts";
 import { deleteObject } from "../registry/deletion.ts";
-import { ApiError, badRequest, methodNotAllowed, notFound, qualifiedResource } from "../registry/errors.ts";
+import { ApiError, badRequest, methodNotAllowed, notFound } from "../registry/errors.ts";
 import type { ObjectStore } from "../registry/store.ts";
 import { findDuplicateFields, strictDecodingMessage } from "../schema/unknownFields.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
-import { bodyKind, decodeBody, decodeObject, negotiate, type Rendering } from "./codec.ts";
+import { bodyKind, decodeBody, decodeObject, negotiate } from "./codec.ts";
 import { deleteOptions, dryRun, fieldValidation, listOptions } from "./params.ts";
 import { managerFromUserAgent } from "../apply/managedFields.ts";
 import { checkForceParam, serverSideApply } from "./applyPatch.ts";
@@ -238,8 +238,6 @@ function hasPinnedVersion(doc: unknown): boolean {
   return typeof (doc as any)?.metadata?.resourceVersion === "string";
 }
 
-export { patch as patchHandler };
-
 function remove(call: Call, namespace: string, name: string): void {
   const ctx = requestContext(call);
   const body = call.body?.length ? decodeObject(call.body, bodyKind(call.req.headers["content-type"] ?? "application/json")) : undefined;
@@ -286,8 +284,4 @@ function deleteCollection(call: Call, namespace: string): void {
   });
 }
 
-export function describe(info: ResourceInfo): string {
-  return qualifiedResource(info);
-}
 
-export type { Rendering };
