@@ -134,16 +134,20 @@ export class MemoryStorage implements Storage {
     if (target <= this.compacted) return;
     this.compacted = target;
     const drop = Math.min(this.events.length, target + 1 - this.firstEventRev);
-    if (drop > 0) {
-      this.events = this.events.slice(drop);
-      this.firstEventRev += drop;
-    }
-    const emptied: string[] = [];
-    this.tree.forEachPair((key, versions) => {
+    if (drop <= 0) return;
+    // Only keys written in (old compact revision, target] can hold versions
+    // that are now superseded or tombstones that can go: every other key was
+    // trimmed at an earlier compaction. The events being dropped name exactly
+    // those keys, so compaction costs what was written, not the whole tree.
+    const dropped = this.events.slice(0, drop);
+    this.events = this.events.slice(drop);
+    this.firstEventRev += drop;
+    for (const e of dropped) {
+      const versions = this.tree.get(e.key);
+      if (!versions) continue;
       trimVersions(versions, target);
-      if (versions.length === 1 && versions[0].value == null) emptied.push(key);
-    });
-    for (const key of emptied) this.tree.delete(key);
+      if (versions.length === 1 && versions[0].value == null) this.tree.delete(e.key);
+    }
   }
 
   close(): void {
