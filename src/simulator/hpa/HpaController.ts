@@ -17,6 +17,7 @@ import { EventRecorder } from "../events.ts";
 import { R_POD_METRICS } from "./MetricsServer.ts";
 import { quantity } from "./quantity.ts";
 import { averageValueReplicas, MetricsError, type PodMetric, podRequests, utilizationReplicas } from "./replicas.ts";
+import { cloneJson } from "../../apiserver/registry/clone.ts";
 
 export type HpaControllerOptions = {
   /** --horizontal-pod-autoscaler-sync-period (default 15 s). */
@@ -87,7 +88,7 @@ export class HpaController implements SimController {
     this.timers.get(key)?.cancel();
     if (!hpa) return;
     try {
-      await this.reconcile(key, structuredClone(hpa));
+      await this.reconcile(key, cloneJson(hpa));
     } finally {
       this.timers.set(key, this.clock.after(this.syncPeriodMs, () => this.queue?.add(key)));
     }

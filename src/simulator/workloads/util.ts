@@ -4,6 +4,7 @@
 // rules are subtle.
 import type { KObject } from "../../apiserver/client.ts";
 import type { OwnerReference } from "../../apiserver/registry/types.ts";
+import { cloneJson } from "../../apiserver/registry/clone.ts";
 
 export type Obj = Record<string, any>;
 
@@ -129,7 +130,7 @@ export function podFromTemplate(template: Obj, owner: OwnerReference, generateNa
       ...(meta.finalizers ? { finalizers: [...meta.finalizers] } : {}),
       ownerReferences: [owner],
     },
-    spec: structuredClone(template.spec ?? {}),
+    spec: cloneJson(template.spec ?? {}),
   };
 }
 
@@ -211,7 +212,7 @@ export function templateHash(template: Obj, collisionCount?: number): string {
 /** Template equality ignoring the pod-template-hash label (EqualIgnoreHash). */
 export function equalIgnoreHash(a: Obj | undefined, b: Obj | undefined): boolean {
   const strip = (t: Obj | undefined) => {
-    const c = structuredClone(t ?? {});
+    const c = cloneJson(t ?? {});
     if (c.metadata?.labels) {
       delete c.metadata.labels["pod-template-hash"];
       if (Object.keys(c.metadata.labels).length === 0) delete c.metadata.labels;
