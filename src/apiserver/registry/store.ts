@@ -18,6 +18,7 @@ import {
   invalid,
   notFound,
 } from "./errors.ts";
+import { withAnnouncedWrite } from "./eventObjects.ts";
 import { decodeContinue, encodeContinue, listPrefix, objectKey } from "./keys.ts";
 import type { ResourceRegistry } from "./resources.ts";
 import { type FieldSelector, type LabelSelector, matchesFields } from "./selectors.ts";
@@ -195,10 +196,12 @@ export class ObjectStore {
     if (ctx.dryRun) return fromStorageVersion(obj, reqInfo);
     const key = objectKey(info, namespace, meta.name);
     try {
-      this.storage.create(key, (rev) => {
-        meta.resourceVersion = String(rev);
-        return JSON.stringify(obj);
-      });
+      withAnnouncedWrite(obj, (announce) =>
+        this.storage.create(key, (rev) => {
+          meta.resourceVersion = String(rev);
+          return announce(JSON.stringify(obj));
+        }),
+      );
       // obj is what was stored: the build step set its resourceVersion.
       return fromStorageVersion(obj, reqInfo);
     } catch (e) {
@@ -270,10 +273,12 @@ export class ObjectStore {
     }
     if (ctx.dryRun) return next;
     try {
-      this.storage.update(key, stored.modRevision, (rev) => {
-        next.metadata!.resourceVersion = String(rev);
-        return withVersion(String(rev));
-      });
+      withAnnouncedWrite(next, (announce) =>
+        this.storage.update(key, stored.modRevision, (rev) => {
+          next.metadata!.resourceVersion = String(rev);
+          return announce(withVersion(String(rev)));
+        }),
+      );
       return next;
     } catch (e) {
       if (e instanceof ConflictError) throw conflict(reqInfo, name, MODIFIED);
