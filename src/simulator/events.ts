@@ -7,6 +7,11 @@
 //   refilled one per 5 minutes (EventSourceObjectSpamFilter);
 // - writes are queued and bounded; a full queue drops, as the broadcaster
 //   does when it falls behind. Events never block a controller.
+// Both caches are LRUs of 4096 entries, as upstream's. Unlike upstream, an
+// entry goes as soon as it can no longer matter (a repeat past the window,
+// a bucket refilled to its burst): one recorder here serves every node of a
+// cluster, and pods come and go under churn, so the caches would otherwise
+// sit full of the dead.
 import { type KObject, type KubeClient, R } from "../apiserver/client.ts";
 import type { Clock } from "./clock.ts";
 
@@ -37,6 +42,7 @@ export function rfc3339(ms: number): string {
 export const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
 
 type Seen = { namespace: string; name: string; count: number; at: number };
+/** `at` anchors the refill. */
 type Bucket = { tokens: number; at: number };
 
 export class EventRecorder {
@@ -66,6 +72,7 @@ export class EventRecorder {
   /** Records an event about obj; fieldPath names a container ("spec.containers{app}"). */
   record(obj: KObject, type: EventType, reason: string, message: string, source: EventSource, fieldPath?: string): void {
     if (!this.enabled) return;
+    this.evict(this.clock.now());
     const meta = obj.metadata ?? {};
     const kind = obj.kind ?? "Pod";
     // Cluster-scoped objects' events live in "default", and a Node's uid is its name, as upstream's are.
@@ -129,6 +136,24 @@ export class EventRecorder {
     if (b.tokens <= 0) return false;
     b.tokens--;
     return true;
+  }
+
+  /** Entries held by the aggregation and spam-filter caches. */
+  cached(): { seen: number; buckets: number } {
+    return { seen: this.seen.size, buckets: this.buckets.size };
+  }
+
+  /** Drops, oldest first, the entries that can no longer change what is recorded. */
+  private evict(now: number): void {
+    for (const [k, s] of this.seen) {
+      if (now - s.at < WINDOW_MS) break;
+      this.seen.delete(k);
+    }
+    for (const [k, b] of this.buckets) {
+      // Full again by now: the same as no bucket.
+      if (b.tokens + Math.floor((now - b.at) / REFILL_MS) < BURST) break;
+      this.buckets.delete(k);
+    }
   }
 
   private enqueue(write: () => Promise<unknown>): void {
