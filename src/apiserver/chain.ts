@@ -12,9 +12,10 @@ import { resourceQuotaAdmission } from "./admission/plugins/resourceQuota.ts";
 import { serviceAccountAdmission } from "./admission/plugins/serviceAccount.ts";
 import { prepareForCreate } from "./admission/strategy.ts";
 import { validateCRD, validateCustomResource, validateObject } from "./admission/validation.ts";
+import { namespaceObject } from "./admission/namespaces.ts";
 import { allocateServiceAddresses } from "./controllers/serviceIPs.ts";
 import type { Admission, Attributes, ValidatingStep } from "./registry/context.ts";
-import { ApiError, forbidden, notFound } from "./registry/errors.ts";
+import { forbidden, notFound } from "./registry/errors.ts";
 import type { ObjectStore } from "./registry/store.ts";
 import type { FieldError } from "./registry/types.ts";
 
@@ -24,16 +25,10 @@ const isNamespace = (a: Attributes) => a.info.group === "" && a.info.resource ==
 function namespaceLifecycle(store: () => ObjectStore) {
   return (a: Attributes) => {
     if (a.op !== "CREATE" || !a.info.namespaced) return;
-    const nsInfo = store().registry.lookup("", "v1", "namespaces")!;
-    let ns: ReturnType<ObjectStore["get"]>;
-    try {
-      ns = store().get(nsInfo, "", a.namespace);
-    } catch (e) {
-      if (e instanceof ApiError && e.code === 404) throw notFound(nsInfo, a.namespace);
-      throw e;
-    }
+    const ns = namespaceObject(store(), a.namespace);
+    if (!ns) throw notFound(store().registry.lookup("", "v1", "namespaces")!, a.namespace);
     // Events may still be written into a terminating namespace, as in kube.
-    if (ns.obj().status?.phase === "Terminating" && a.info.resource !== "events") {
+    if (ns.status?.phase === "Terminating" && a.info.resource !== "events") {
       throw forbidden(
         a.requestInfo,
         a.name,

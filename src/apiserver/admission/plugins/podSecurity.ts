@@ -7,6 +7,7 @@
 import type { Attributes } from "../../registry/context.ts";
 import { forbidden, invalid as invalidObject } from "../../registry/errors.ts";
 import type { ObjectStore } from "../../registry/store.ts";
+import { namespaceObject } from "../namespaces.ts";
 import type { FieldError, KObject } from "../../registry/types.ts";
 import { invalid } from "../fieldErrors.ts";
 import { type Level, evaluatePod, forbiddenDetail, forbiddenReason } from "./podSecurityChecks.ts";
@@ -84,8 +85,7 @@ const CONTROLLERS = new Set([
 const IGNORED_POD_SUBRESOURCES = new Set(["exec", "attach", "binding", "eviction", "log", "portforward", "proxy", "status"]);
 
 function namespaceLabels(store: ObjectStore, ns: string): Record<string, string> | undefined {
-  const stored = store.storage.get(`/core/namespaces/${ns}`);
-  return stored ? JSON.parse(stored.value).metadata?.labels : undefined;
+  return namespaceObject(store, ns)?.metadata?.labels;
 }
 
 /** isSignificantPodUpdate: only image changes (and container count) are re-evaluated. */
