@@ -6,27 +6,8 @@
 // The decodes are kept only until the event loop turns: the storage keeps its
 // events for replay, and holding every decoded object as long as the event
 // lives would double the history's memory. A later decode just parses again.
-//
-// The store announces the object behind the text it is writing. Storage
-// delivers a write's event before the write returns, so the first decode of
-// that event copies the object (a few µs) rather than parsing the text.
 import type { StorageEvent } from "../storage/interface.ts";
-import { cloneJson } from "./clone.ts";
 import type { KObject } from "./types.ts";
-
-let writing: { text: string; obj: KObject } | undefined;
-
-/** Runs a storage write whose value is `obj` serialized; build calls `announce(text)`. */
-export function withAnnouncedWrite<T>(obj: KObject, write: (announce: (text: string) => string) => T): T {
-  try {
-    return write((text) => {
-      writing = { text, obj };
-      return text;
-    });
-  } finally {
-    writing = undefined;
-  }
-}
 
 let decoded = new Map<StorageEvent, KObject>();
 let decodedPrev = new Map<StorageEvent, KObject>();
@@ -45,7 +26,7 @@ function scheduleClear(): void {
 export function eventObject(e: StorageEvent): KObject {
   let o = decoded.get(e);
   if (!o) {
-    o = writing !== undefined && writing.text === e.value ? cloneJson(writing.obj) : (JSON.parse(e.value) as KObject);
+    o = JSON.parse(e.value) as KObject;
     decoded.set(e, o);
     scheduleClear();
   }

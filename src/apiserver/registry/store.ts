@@ -18,7 +18,6 @@ import {
   invalid,
   notFound,
 } from "./errors.ts";
-import { withAnnouncedWrite } from "./eventObjects.ts";
 import { decodeContinue, encodeContinue, listPrefix, objectKey } from "./keys.ts";
 import type { ResourceRegistry } from "./resources.ts";
 import { type FieldSelector, type LabelSelector, matchesFields } from "./selectors.ts";
@@ -196,12 +195,10 @@ export class ObjectStore {
     if (ctx.dryRun) return fromStorageVersion(obj, reqInfo);
     const key = objectKey(info, namespace, meta.name);
     try {
-      withAnnouncedWrite(obj, (announce) =>
-        this.storage.create(key, (rev) => {
-          meta.resourceVersion = String(rev);
-          return announce(JSON.stringify(obj));
-        }),
-      );
+      this.storage.create(key, (rev) => {
+        meta.resourceVersion = String(rev);
+        return JSON.stringify(obj);
+      });
       // obj is what was stored: the build step set its resourceVersion.
       return fromStorageVersion(obj, reqInfo);
     } catch (e) {
@@ -273,12 +270,10 @@ export class ObjectStore {
     }
     if (ctx.dryRun) return next;
     try {
-      withAnnouncedWrite(next, (announce) =>
-        this.storage.update(key, stored.modRevision, (rev) => {
-          next.metadata!.resourceVersion = String(rev);
-          return announce(withVersion(String(rev)));
-        }),
-      );
+      this.storage.update(key, stored.modRevision, (rev) => {
+        next.metadata!.resourceVersion = String(rev);
+        return withVersion(String(rev));
+      });
       return next;
     } catch (e) {
       if (e instanceof ConflictError) throw conflict(reqInfo, name, MODIFIED);
