@@ -32,7 +32,9 @@ export type MemoryStorageOptions = {
 export class MemoryStorage implements Storage {
   private rev = 0;
   private compacted = 0;
+  /** Keys in order, for ranges; `keys` holds the same arrays for point reads (a hash beats string compares down the tree). */
   private readonly tree: Tree<string, Version[]> = new BTree<string, Version[]>();
+  private readonly keys = new Map<string, Version[]>();
   /** events[i] has revision firstEventRev + i: every write makes exactly one event. */
   private events: StorageEvent[] = [];
   private firstEventRev = 1;
@@ -53,7 +55,7 @@ export class MemoryStorage implements Storage {
 
   get(key: string, revision?: number): StoredValue | undefined {
     const at = this.readRevision(revision);
-    const v = visibleAt(this.tree.get(key), at);
+    const v = visibleAt(this.keys.get(key), at);
     return v ? toStored(key, v) : undefined;
   }
 
@@ -73,7 +75,7 @@ export class MemoryStorage implements Storage {
   }
 
   create(key: string, build: Build): StoredValue {
-    const versions = this.tree.get(key);
+    const versions = this.keys.get(key);
     const latest = versions?.[versions.length - 1];
     if (latest?.value != null) throw new KeyExistsError(key);
     const rev = this.rev + 1;
@@ -83,7 +85,7 @@ export class MemoryStorage implements Storage {
   }
 
   update(key: string, expectedRevision: number, build: Build): StoredValue {
-    const versions = this.tree.get(key);
+    const versions = this.keys.get(key);
     const latest = versions?.[versions.length - 1];
     if (!latest || latest.value == null) throw new NotFoundError(key);
     if (latest.rev !== expectedRevision) throw new ConflictError(key, latest.rev);
@@ -100,7 +102,7 @@ export class MemoryStorage implements Storage {
   }
 
   delete(key: string, expectedRevision?: number): StoredValue {
-    const versions = this.tree.get(key);
+    const versions = this.keys.get(key);
     const latest = versions?.[versions.length - 1];
     if (!latest || latest.value == null) throw new NotFoundError(key);
     if (expectedRevision !== undefined && latest.rev !== expectedRevision) {
@@ -143,10 +145,13 @@ export class MemoryStorage implements Storage {
     this.events = this.events.slice(drop);
     this.firstEventRev += drop;
     for (const e of dropped) {
-      const versions = this.tree.get(e.key);
+      const versions = this.keys.get(e.key);
       if (!versions) continue;
       trimVersions(versions, target);
-      if (versions.length === 1 && versions[0].value == null) this.tree.delete(e.key);
+      if (versions.length === 1 && versions[0].value == null) {
+        this.tree.delete(e.key);
+        this.keys.delete(e.key);
+      }
     }
   }
 
@@ -167,7 +172,9 @@ export class MemoryStorage implements Storage {
       versions.push(v);
       trimVersions(versions, this.compacted);
     } else {
-      this.tree.set(key, [v]);
+      const versions = [v];
+      this.tree.set(key, versions);
+      this.keys.set(key, versions);
     }
     this.events.push(e);
     // Keep at least historySize revisions: once a quarter more has piled up,
