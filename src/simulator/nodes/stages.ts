@@ -103,25 +103,34 @@ export function parsePath(path: string): Segment[] {
 
 /** Every value at path, flattened through lists, as strings. */
 export function valuesAt(obj: unknown, path: string): string[] {
-  let cur: unknown[] = [obj];
-  for (const seg of parsePath(path)) {
-    const next: unknown[] = [];
-    for (const v of cur) {
-      const items = Array.isArray(v) ? v : [v];
-      for (const it of items) {
-        if (it === null || typeof it !== "object") continue;
-        if ("field" in seg) next.push((it as Record<string, unknown>)[seg.field]);
-        else if (String((it as Record<string, unknown>)[seg.filter[0]]) === seg.filter[1]) next.push(it);
-      }
-    }
-    cur = next;
-  }
   const out: string[] = [];
-  for (const v of cur.flat()) {
-    if (v === undefined || v === null || v === "") continue;
-    out.push(typeof v === "object" ? "{}" : String(v));
-  }
+  // Recursive rather than a list per segment: this runs for every stage on every pod event.
+  collect(obj, parsePath(path), 0, out);
   return out;
+}
+
+function collect(v: unknown, segs: Segment[], i: number, out: string[]): void {
+  if (i === segs.length) {
+    if (Array.isArray(v)) for (const x of v) emit(x, out);
+    else emit(v, out);
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const it of v) step(it, segs, i, out);
+  } else step(v, segs, i, out);
+}
+
+function step(it: unknown, segs: Segment[], i: number, out: string[]): void {
+  if (it === null || typeof it !== "object") return;
+  const seg = segs[i];
+  const o = it as Record<string, unknown>;
+  if ("field" in seg) collect(o[seg.field], segs, i + 1, out);
+  else if (String(o[seg.filter[0]]) === seg.filter[1]) collect(it, segs, i + 1, out);
+}
+
+function emit(v: unknown, out: string[]): void {
+  if (v === undefined || v === null || v === "") return;
+  out.push(typeof v === "object" ? "{}" : String(v));
 }
 
 const regexCache = new Map<string, RegExp>();
