@@ -102,9 +102,12 @@ async function bigCluster(): Promise<void> {
   const t0 = performance.now();
   await createAll(c, deps, replicas);
   let last = 0;
+  let elu = performance.eventLoopUtilization();
   const progress = setInterval(() => {
     const n = running();
-    process.stdout.write(`  ${n}/${total} Running (${Math.round((n - last) / 5)} pods/s), RSS ${mb(process.memoryUsage.rss())}\n`);
+    const busy = performance.eventLoopUtilization(elu);
+    elu = performance.eventLoopUtilization();
+    process.stdout.write(`  ${n}/${total} Running (${Math.round((n - last) / 5)} pods/s), event loop ${Math.round(busy.utilization * 100)}% busy, RSS ${mb(process.memoryUsage.rss())}\n`);
     last = n;
   }, 5000);
   try {
