@@ -56,7 +56,7 @@ function createStrategy(a: Attributes): void {
 function validation(a: Attributes): FieldError[] | undefined {
   if (a.op === "DELETE") return undefined;
   if (a.info.crd) return validateCustomResource(a.info.crd.schema, a.obj, a.info.namespaced);
-  const errs = validateObject(a.info, a.obj, a.old);
+  const errs = validateObject(a.info, a.obj, a.old, a.subresource);
   if (a.info.group === "apiextensions.k8s.io" && a.info.resource === "customresourcedefinitions") {
     errs.push(...validateCRD(a.obj));
   }

@@ -334,3 +334,17 @@ test("wrong JSON types become type errors with Kubernetes field paths", () => {
     "spec.restartPolicy: Required value",
   ]);
 });
+
+test("a status write checks metadata and status, and leaves the kept spec alone", () => {
+  const info = infoFor("Pod");
+  const old = pod();
+  applyDefaults(info, old);
+  const next = structuredClone(old);
+  next.status = { phase: "Running", hostIP: 10 };
+  next.spec.containers[0].ports = [{ containerPort: "80" }];
+  assert.deepEqual(lines(validateObject(info, next, old, "status")), [
+    'status.hostIP: Invalid value: "integer": status.hostIP in body must be of type string: "integer"',
+  ]);
+  next.status.hostIP = "10.0.0.1";
+  assert.deepEqual(lines(validateObject(info, next, old, "status")), []);
+});

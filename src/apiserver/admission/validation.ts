@@ -114,12 +114,20 @@ function dedupe(errs: FieldError[]): FieldError[] {
  * All validation errors of a built-in object (metadata, structure, kind
  * rules; CRD-specific rules are validateCRD's, run beside this one), for create (no `old`) or
  * update. Run after defaulting. Never throws: malformed input yields errors.
+ *
+ * A write to the status subresource keeps the stored spec, so, like kube's
+ * Validate*StatusUpdate, it checks metadata and status only: the kind rules
+ * here are all about the spec.
  */
-export function validateObject(info: ResourceInfo, obj: KObject, old?: KObject): FieldError[] {
+export function validateObject(info: ResourceInfo, obj: KObject, old?: KObject, subresource?: string): FieldError[] {
   if (!isObj(obj)) return [typeError("", obj, "object")];
   const key = `${info.group}/${info.kind}`;
   const rule = RULES[key] ?? {};
   const errs: Errs = validateObjectMeta(obj.metadata, info.namespaced, rule.name ?? isDNS1123Subdomain);
+  if (subresource === "status" && old) {
+    errs.push(...validateStructure(info, { metadata: obj.metadata, status: obj.status }));
+    return dedupe(errs);
+  }
   errs.push(...validateStructure(info, obj));
   try {
     rule.validate?.(obj, errs, info.namespaced);
