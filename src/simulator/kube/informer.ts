@@ -12,6 +12,20 @@ export type Handlers = {
 
 export type InformerOptions = { namespace?: string; labelSelector?: string; fieldSelector?: string };
 
+/**
+ * The object as the cache keeps it: without metadata.managedFields, as
+ * kube-controller-manager's informers keep theirs (TransformStripManagedFields).
+ * They are about half of a Pod and no controller reads them. Objects from the
+ * in-process client are shared with other watchers, so this copies the two
+ * levels it changes instead of deleting in place.
+ */
+function strip(o: KObject): KObject {
+  const meta = o.metadata;
+  if (!meta?.managedFields) return o;
+  const { managedFields: _, ...rest } = meta;
+  return { ...o, metadata: rest };
+}
+
 export const keyOf = (o: KObject) => (o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : `${o.metadata?.name}`);
 
 export class Informer {
@@ -88,7 +102,7 @@ export class Informer {
           labelSelector: this.opts.labelSelector,
           fieldSelector: this.opts.fieldSelector,
         });
-        this.replace(res.items);
+        this.replace(res.items.map(strip));
         this.rv = res.resourceVersion;
         this.synced = true;
         this.backoffMs = 0;
@@ -129,7 +143,8 @@ export class Informer {
     this.startWatch();
   }
 
-  private onEvent(type: WatchEventType, obj: KObject): void {
+  private onEvent(type: WatchEventType, event: KObject): void {
+    const obj = strip(event);
     if (obj.metadata?.resourceVersion) this.rv = obj.metadata.resourceVersion;
     if (type === "BOOKMARK") return;
     const key = keyOf(obj);
