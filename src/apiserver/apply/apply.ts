@@ -6,7 +6,7 @@ import { ApiError } from "../registry/errors.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { difference, type FieldSet, intersection, isEmptySet, memberPaths, union } from "./fieldSet.ts";
 import {
-  decodeEntries,
+  storedEntries,
   type ManagedEntry,
   managerKey,
   newEntry,
@@ -37,7 +37,7 @@ export function applyConfig(p: ApplyParams): KObject {
   const resets = resetsStatus(p.info);
   const apiVersion = p.config.apiVersion ?? "";
   const live = withoutManagedFields(p.live);
-  let entries = (p.live && decodeEntries(p.live.metadata?.managedFields)) ?? [];
+  let entries = p.live ? storedEntries(p.live.metadata?.managedFields) : [];
   if (p.live && entries.length === 0) {
     // An object nobody manages yet: its fields belong to "before-first-apply", as in kube.
     const all = wholeNode(ownable(p.live, p.subresource, resets), shape);

@@ -53,6 +53,12 @@ export function decodeEntries(v: unknown): ManagedEntry[] | undefined {
   return (v as ManagedEntry[]).map((e) => (e.fieldsV1 ? e : { ...e, fieldsType: "FieldsV1", fieldsV1: {} }));
 }
 
+/** The entries of a stored object: written by this server, so only their shape is trusted, not re-checked. */
+export function storedEntries(v: unknown): ManagedEntry[] {
+  if (!Array.isArray(v)) return [];
+  return (v as ManagedEntry[]).map((e) => (e.fieldsV1 ? e : { ...e, fieldsType: "FieldsV1", fieldsV1: {} }));
+}
+
 /** `[]` or `[{}]`: a client asking to clear managedFields. */
 export function isReset(v: unknown): boolean {
   if (!Array.isArray(v)) return false;
@@ -164,7 +170,7 @@ export function recordUpdate(p: UpdateParams): void {
     const sent = p.subresource ? undefined : decodeEntries(incoming);
     if (sent?.length) entries = sent;
     else {
-      entries = decodeEntries(p.old?.metadata?.managedFields) ?? [];
+      entries = storedEntries(p.old?.metadata?.managedFields);
       fromOld = true;
     }
   }
