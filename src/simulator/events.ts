@@ -54,6 +54,7 @@ export class EventRecorder {
   private readonly queue: (() => Promise<unknown>)[] = [];
   private inFlight = 0;
   private seq = 0;
+  private evictedAt = Number.NEGATIVE_INFINITY;
   /** False turns recording off (benchmarks that only count pods). */
   enabled = true;
 
@@ -145,6 +146,9 @@ export class EventRecorder {
 
   /** Drops, oldest first, the entries that can no longer change what is recorded. */
   private evict(now: number): void {
+    // Once a second is enough: entries expire in minutes.
+    if (now - this.evictedAt < 1000) return;
+    this.evictedAt = now;
     for (const [k, s] of this.seen) {
       if (now - s.at < WINDOW_MS) break;
       this.seen.delete(k);
