@@ -10,11 +10,11 @@
 //   RollingUpdate     -> scale the new RS up within maxSurge, old ones down within maxUnavailable
 // then the rollout status: Progressing (NewReplicaSetCreated, FoundNewReplicaSet,
 // ReplicaSetUpdated, NewReplicaSetAvailable, ProgressDeadlineExceeded) and Available.
+// The ReplicaSet scaling, both strategies and the cleanup are in deploymentStrategies.ts.
 import { type KObject, type KubeClient, KubeError, R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import {
-  activeOrLatest,
   activeRSs,
   byCreation,
   calculateStatus,
@@ -24,21 +24,13 @@ import {
   deploymentTimedOut,
   HASH_LABEL,
   hasProgressDeadline,
-  isSaturated,
   maxRevision,
-  maxSurge,
-  maxUnavailable,
   newRSNewReplicas,
-  proportion,
   REVISION,
   replicas,
-  replicasAnnotationsNeedUpdate,
-  revisionOf,
   setNewRSAnnotations,
-  setReplicasAnnotations,
-  sumSpec,
-  sumStatus,
 } from "./deploymentUtil.ts";
+import { DeploymentStrategies } from "./deploymentStrategies.ts";
 import { EventRecorder } from "../events.ts";
 import { byNamespace, IDX_CONTROLLER, IDX_NAMESPACE, indexOwned, ownerOf } from "./pods.ts";
 import { SyncLoop } from "./queue.ts";
@@ -48,7 +40,6 @@ import {
   getCondition,
   int,
   isEmptySelector,
-  isTerminated,
   newControllerRef,
   type Obj,
   removeCondition,
@@ -71,6 +62,7 @@ export class DeploymentController implements SimController {
   private podInf!: Informer;
   private loop!: SyncLoop;
   private rec!: EventRecorder;
+  private strategies!: DeploymentStrategies;
 
   constructor(opts: DeploymentControllerOptions = {}) {
     this.concurrency = opts.concurrency ?? 8;
@@ -84,6 +76,7 @@ export class DeploymentController implements SimController {
     this.dInf = ctx.informer(R.deployments).addIndex(IDX_NAMESPACE, byNamespace);
     this.rsInf = indexOwned(ctx.informer(R.replicasets));
     this.podInf = indexOwned(ctx.informer(R.pods));
+    this.strategies = new DeploymentStrategies(ctx.client, this.rec, this.podInf);
     const enqueue = (d: KObject) => this.loop.add(key(d));
     this.dInf.on({ add: enqueue, update: (_o, n) => enqueue(n), delete: enqueue });
     this.rsInf.on({
@@ -284,7 +277,7 @@ export class DeploymentController implements SimController {
     d.status = updated.status;
   }
 
-  // ---- paused, scaling, cleanup ----
+  // ---- paused and scaling ----
 
   private async checkPausedConditions(d: KObject): Promise<void> {
     if (!hasProgressDeadline(d)) return;
@@ -310,8 +303,8 @@ export class DeploymentController implements SimController {
   /** sync(): scale, clean up when paused, report status. */
   private async syncScale(d: KObject, rsList: KObject[]): Promise<void> {
     const [newRS, old] = await this.newAndOld(d, rsList, false);
-    await this.scale(d, newRS, old);
-    if (d.spec?.paused) await this.cleanup(d, old);
+    await this.strategies.scale(d, newRS, old);
+    if (d.spec?.paused) await this.strategies.cleanup(d, old);
     await this.syncStatus(d, [...old, ...(newRS ? [newRS] : [])], newRS);
   }
 
@@ -326,153 +319,22 @@ export class DeploymentController implements SimController {
     await this.writeStatus(d, status);
   }
 
-  private async scale(d: KObject, newRS: KObject | undefined, old: KObject[]): Promise<void> {
-    const one = activeOrLatest(newRS, old);
-    if (one) {
-      if (replicas(one) !== replicas(d)) await this.scaleAndRecord(one, replicas(d), d);
-      return;
-    }
-    if (isSaturated(d, newRS)) {
-      for (const rs of activeRSs(old)) await this.scaleAndRecord(rs, 0, d);
-      return;
-    }
-    if (d.spec?.strategy?.type === "Recreate") return;
-    // Proportional scaling: spread the difference over the active RSs, larger first.
-    const all = activeRSs([...old, ...(newRS ? [newRS] : [])]);
-    const allowed = replicas(d) > 0 ? replicas(d) + maxSurge(d) : 0;
-    const toAdd = allowed - sumSpec(all);
-    let op = "";
-    if (toAdd > 0) {
-      op = "up";
-      all.sort((a, b) => replicas(b) - replicas(a) || -byCreation(a, b));
-    } else if (toAdd < 0) {
-      op = "down";
-      all.sort((a, b) => replicas(b) - replicas(a) || byCreation(a, b));
-    }
-    let added = 0;
-    const size = new Map<KObject, number>();
-    for (const rs of all) {
-      if (toAdd === 0) {
-        size.set(rs, replicas(rs));
-        continue;
-      }
-      const p = proportion(rs, d, toAdd, added);
-      size.set(rs, replicas(rs) + p);
-      added += p;
-    }
-    for (const [i, rs] of all.entries()) {
-      if (i === 0 && toAdd !== 0) size.set(rs, Math.max(0, size.get(rs)! + toAdd - added));
-      await this.scaleRS(rs, size.get(rs)!, d, op);
-    }
-  }
-
-  private async scaleAndRecord(rs: KObject, n: number, d: KObject): Promise<[boolean, KObject]> {
-    if (replicas(rs) === n) return [false, rs];
-    return this.scaleRS(rs, n, d, replicas(rs) < n ? "up" : "down");
-  }
-
-  private async scaleRS(rs: KObject, n: number, d: KObject, op: string): Promise<[boolean, KObject]> {
-    const sizeChanged = replicas(rs) !== n;
-    const max = replicas(d) + maxSurge(d);
-    if (!sizeChanged && !replicasAnnotationsNeedUpdate(rs, replicas(d), max)) return [false, rs];
-    const from = replicas(rs);
-    const copy = cloneJson(rs);
-    copy.spec.replicas = n;
-    setReplicasAnnotations(copy, replicas(d), max);
-    const updated = await this.client.update(R.replicasets, rs.metadata!.namespace!, copy);
-    if (sizeChanged) {
-      this.rec.event(d, "Normal", "ScalingReplicaSet", `Scaled ${op} replica set ${rs.metadata?.name} from ${from} to ${n}`);
-    }
-    return [sizeChanged, updated];
-  }
-
-  /** cleanupDeployment: old RSs beyond revisionHistoryLimit, oldest revision first, if empty. */
-  private async cleanup(d: KObject, old: KObject[]): Promise<void> {
-    const limit = d.spec?.revisionHistoryLimit;
-    if (typeof limit !== "number") return;
-    const alive = old.filter((rs) => !rs.metadata?.deletionTimestamp);
-    const diff = alive.length - limit;
-    if (diff <= 0) return;
-    alive.sort((a, b) => revisionOf(a) - revisionOf(b) || byCreation(a, b));
-    for (const rs of alive.slice(0, diff)) {
-      if (int(rs.status?.replicas) !== 0 || replicas(rs) !== 0) continue;
-      if (int(rs.metadata?.generation) > int(rs.status?.observedGeneration)) continue;
-      await this.client.delete(R.replicasets, rs.metadata!.namespace!, rs.metadata!.name!).catch(() => undefined);
-    }
-  }
-
-  // ---- strategies ----
+  // ---- strategies (deploymentStrategies.ts) and the rollout status ----
 
   private async rolloutRolling(d: KObject, rsList: KObject[]): Promise<void> {
     const [newRS, old] = await this.newAndOld(d, rsList, true);
-    const all = [...old, newRS!];
-    if (await this.reconcileNewRS(all, newRS!, d)) return this.syncRolloutStatus(all, newRS, d);
-    if (await this.reconcileOldRSs(all, activeRSs(old), newRS!, d)) return this.syncRolloutStatus(all, newRS, d);
-    if (deploymentComplete(d, d.status ?? {})) await this.cleanup(d, old);
-    return this.syncRolloutStatus(all, newRS, d);
-  }
-
-  private async reconcileNewRS(all: KObject[], newRS: KObject, d: KObject): Promise<boolean> {
-    if (replicas(newRS) === replicas(d)) return false;
-    if (replicas(newRS) > replicas(d)) return (await this.scaleAndRecord(newRS, replicas(d), d))[0];
-    return (await this.scaleAndRecord(newRS, newRSNewReplicas(d, all, newRS), d))[0];
-  }
-
-  /** reconcileOldReplicaSets: unhealthy old replicas first, then healthy ones within maxUnavailable. */
-  private async reconcileOldRSs(all: KObject[], old: KObject[], newRS: KObject, d: KObject): Promise<boolean> {
-    if (sumSpec(old) === 0) return false;
-    const minAvailable = replicas(d) - maxUnavailable(d);
-    const newUnavailable = replicas(newRS) - int(newRS.status?.availableReplicas);
-    const maxScaledDown = sumSpec(all) - minAvailable - newUnavailable;
-    if (maxScaledDown <= 0) return false;
-    old = [...old].sort(byCreation);
-    let cleaned = 0;
-    for (const [i, rs] of old.entries()) {
-      if (cleaned >= maxScaledDown) break;
-      const avail = int(rs.status?.availableReplicas);
-      if (replicas(rs) === 0 || replicas(rs) === avail) continue;
-      const n = Math.min(maxScaledDown - cleaned, replicas(rs) - avail);
-      old[i] = (await this.scaleAndRecord(rs, replicas(rs) - n, d))[1];
-      cleaned += n;
-    }
-    // scaleDownOldReplicaSetsForRollingUpdate
-    const available = sumStatus([...old, newRS], "availableReplicas");
-    let scaled = 0;
-    if (available > minAvailable) {
-      const total = available - minAvailable;
-      for (const [i, rs] of old.entries()) {
-        if (scaled >= total) break;
-        if (replicas(rs) === 0) continue;
-        const n = Math.min(replicas(rs), total - scaled);
-        old[i] = (await this.scaleAndRecord(rs, replicas(rs) - n, d))[1];
-        scaled += n;
-      }
-    }
-    return cleaned + scaled > 0;
+    await this.strategies.rollingUpdate(d, newRS!, old);
+    return this.syncRolloutStatus([...old, newRS!], newRS, d);
   }
 
   private async rolloutRecreate(d: KObject, rsList: KObject[]): Promise<void> {
     let [newRS, old] = await this.newAndOld(d, rsList, false);
-    let scaledDown = false;
-    for (const rs of activeRSs(old)) if ((await this.scaleAndRecord(rs, 0, d))[0]) scaledDown = true;
-    if (scaledDown) return this.syncRolloutStatus([...old, ...(newRS ? [newRS] : [])], newRS, d);
-    if (this.oldPodsRunning(newRS, old)) return this.syncRolloutStatus([...old, ...(newRS ? [newRS] : [])], newRS, d);
-    if (!newRS) [newRS, old] = await this.newAndOld(d, rsList, true);
-    await this.scaleAndRecord(newRS!, replicas(d), d);
-    if (deploymentComplete(d, d.status ?? {})) await this.cleanup(d, old);
-    return this.syncRolloutStatus([...old, newRS!], newRS, d);
-  }
-
-  private oldPodsRunning(newRS: KObject | undefined, old: KObject[]): boolean {
-    if (sumStatus(old, "replicas") > 0) return true;
-    for (const rs of old) {
-      if (rs.metadata?.uid === newRS?.metadata?.uid) continue;
-      for (const p of this.podInf.byIndex(IDX_CONTROLLER, rs.metadata!.uid!)) {
-        // Failed and Succeeded pods are done; Pending, Running and Unknown are not.
-        if (!isTerminated(p)) return true;
-      }
+    if (await this.strategies.recreateScaleDown(d, newRS, old)) {
+      return this.syncRolloutStatus([...old, ...(newRS ? [newRS] : [])], newRS, d);
     }
-    return false;
+    if (!newRS) [newRS, old] = await this.newAndOld(d, rsList, true);
+    await this.strategies.recreateScaleUp(d, newRS!, old);
+    return this.syncRolloutStatus([...old, newRS!], newRS, d);
   }
 
   /** syncRolloutStatus (progress.go). */
