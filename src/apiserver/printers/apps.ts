@@ -1,7 +1,7 @@
 // Printers for apps/v1: deployments, replicasets, statefulsets, daemonsets and
 // controllerrevisions.
 import type { KObject } from "../registry/types.ts";
-import { AGE, ageOf, CONTAINERS, IMAGES, NAME, nameOf } from "./common.ts";
+import { AGE, ageOf, CONTAINERS, IMAGES, NAME, nameOf, templateCells, templateColumns } from "./common.ts";
 import { desc } from "./descriptions.ts";
 import { containerCells, formatLabelSelector, formatLabels, int, selectorString } from "./format.ts";
 import { col, type Printer } from "./types.ts";
@@ -17,10 +17,7 @@ export const deploymentPrinter: Printer = {
     col("Ready", "string", "Number of the pod with ready state"),
     col("Up-to-date", "string", desc["DeploymentStatus.updatedReplicas"]),
     col("Available", "string", desc["DeploymentStatus.availableReplicas"]),
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    col("Selector", "string", desc["DeploymentSpec.selector"], 1),
+    ...templateColumns(desc["DeploymentSpec.selector"]),
   ],
   cells(d, ctx) {
     const st = d.status ?? {};
@@ -29,9 +26,8 @@ export const deploymentPrinter: Printer = {
       `${int(st.readyReplicas)}/${desired(d)}`,
       int(st.updatedReplicas),
       int(st.availableReplicas),
-      ageOf(d, ctx),
-      ...containerCells(d.spec?.template?.spec?.containers),
-      selectorString(d.spec?.selector) ?? "<invalid>",
+      // An empty selector prints "", not "<none>": printDeployment uses selector.String().
+      ...templateCells(d, ctx, d.spec?.template, selectorString(d.spec?.selector) ?? "<invalid>"),
     ];
   },
 };
@@ -42,19 +38,14 @@ export const replicaSetPrinter: Printer = {
     col("Desired", "integer", desc["ReplicaSetSpec.replicas"]),
     col("Current", "integer", desc["ReplicaSetStatus.replicas"]),
     col("Ready", "integer", desc["ReplicaSetStatus.readyReplicas"]),
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    col("Selector", "string", desc["ReplicaSetSpec.selector"], 1),
+    ...templateColumns(desc["ReplicaSetSpec.selector"]),
   ],
   cells: (rs, ctx) => [
     nameOf(rs),
     desired(rs),
     int(rs.status?.replicas),
     int(rs.status?.readyReplicas),
-    ageOf(rs, ctx),
-    ...containerCells(rs.spec?.template?.spec?.containers),
-    formatLabelSelector(rs.spec?.selector),
+    ...templateCells(rs, ctx, rs.spec?.template, formatLabelSelector(rs.spec?.selector)),
   ],
 };
 
@@ -77,10 +68,7 @@ export const daemonSetPrinter: Printer = {
     col("Up-to-date", "integer", desc["DaemonSetStatus.updatedNumberScheduled"]),
     col("Available", "integer", desc["DaemonSetStatus.numberAvailable"]),
     col("Node Selector", "string", desc["PodSpec.nodeSelector"]),
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    col("Selector", "string", desc["DaemonSetSpec.selector"], 1),
+    ...templateColumns(desc["DaemonSetSpec.selector"]),
   ],
   cells(ds, ctx) {
     const st = ds.status ?? {};
@@ -92,9 +80,7 @@ export const daemonSetPrinter: Printer = {
       int(st.updatedNumberScheduled),
       int(st.numberAvailable),
       formatLabels(ds.spec?.template?.spec?.nodeSelector),
-      ageOf(ds, ctx),
-      ...containerCells(ds.spec?.template?.spec?.containers),
-      formatLabelSelector(ds.spec?.selector),
+      ...templateCells(ds, ctx, ds.spec?.template, formatLabelSelector(ds.spec?.selector)),
     ];
   },
 };

@@ -1,9 +1,9 @@
 // Printers for batch/v1: jobs and cronjobs.
 import type { KObject } from "../registry/types.ts";
-import { AGE, ageOf, CONTAINERS, IMAGES, NAME, nameOf } from "./common.ts";
+import { NAME, nameOf, templateCells, templateColumns } from "./common.ts";
 import { desc } from "./descriptions.ts";
 import { humanDuration, parseTime, since } from "./duration.ts";
-import { arr, boolPtr, containerCells, formatLabelSelector, int } from "./format.ts";
+import { arr, boolPtr, formatLabelSelector, int } from "./format.ts";
 import { col, type PrintContext, type Printer } from "./types.ts";
 
 /** True when the first condition of that type is "True". */
@@ -47,19 +47,14 @@ export const jobPrinter: Printer = {
     col("Status", "string", "Status of the job."),
     col("Completions", "string", desc["JobStatus.succeeded"]),
     col("Duration", "string", "Time required to complete the job."),
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    col("Selector", "string", desc["JobSpec.selector"], 1),
+    ...templateColumns(desc["JobSpec.selector"]),
   ],
   cells: (job, ctx) => [
     nameOf(job),
     jobStatus(job),
     jobCompletions(job),
     jobDuration(job, ctx),
-    ageOf(job, ctx),
-    ...containerCells(job.spec?.template?.spec?.containers),
-    formatLabelSelector(job.spec?.selector),
+    ...templateCells(job, ctx, job.spec?.template, formatLabelSelector(job.spec?.selector)),
   ],
 };
 
@@ -71,10 +66,7 @@ export const cronJobPrinter: Printer = {
     col("Suspend", "boolean", desc["CronJobSpec.suspend"]),
     col("Active", "integer", desc["CronJobStatus.active"]),
     col("Last Schedule", "string", desc["CronJobStatus.lastScheduleTime"]),
-    AGE,
-    CONTAINERS,
-    IMAGES,
-    col("Selector", "string", desc["JobSpec.selector"], 1),
+    ...templateColumns(desc["JobSpec.selector"]),
   ],
   cells(cj, ctx) {
     const template = cj.spec?.jobTemplate?.spec;
@@ -87,9 +79,7 @@ export const cronJobPrinter: Printer = {
       boolPtr(cj.spec?.suspend ?? false),
       arr(cj.status?.active).length,
       last ? since(last, ctx.now) : "<none>",
-      ageOf(cj, ctx),
-      ...containerCells(template?.template?.spec?.containers),
-      formatLabelSelector(template?.selector),
+      ...templateCells(cj, ctx, template?.template, formatLabelSelector(template?.selector)),
     ];
   },
 };

@@ -24,38 +24,37 @@ type CoreEvent = {
   reportingInstance: string;
 };
 
+/** The core/v1 fields that events.k8s.io/v1 renamed, and their events.k8s.io/v1 names. */
+const EVENTS_NAMES = {
+  involvedObject: "regarding",
+  message: "note",
+  firstTimestamp: "deprecatedFirstTimestamp",
+  lastTimestamp: "deprecatedLastTimestamp",
+  count: "deprecatedCount",
+  source: "deprecatedSource",
+  reportingComponent: "reportingController",
+} as const;
+
 /** Reads either shape: events.k8s.io/v1 has regarding/note/deprecated* where core has the plain names. */
 export function asCoreEvent(ev: KObject): CoreEvent {
   const eventsShape =
     ev.involvedObject === undefined && (ev.regarding !== undefined || ev.note !== undefined);
-  if (eventsShape || ev.apiVersion === "events.k8s.io/v1") {
-    return {
-      involvedObject: ev.regarding ?? {},
-      type: str(ev.type),
-      reason: str(ev.reason),
-      message: str(ev.note),
-      firstTimestamp: ev.deprecatedFirstTimestamp,
-      lastTimestamp: ev.deprecatedLastTimestamp,
-      eventTime: ev.eventTime,
-      count: typeof ev.deprecatedCount === "number" ? ev.deprecatedCount : 0,
-      series: ev.series,
-      source: ev.deprecatedSource ?? {},
-      reportingComponent: str(ev.reportingController),
-      reportingInstance: str(ev.reportingInstance),
-    };
-  }
+  const renamed = eventsShape || ev.apiVersion === "events.k8s.io/v1";
+  /** A renamed field, read under the name this object's shape gives it. */
+  const field = (core: keyof typeof EVENTS_NAMES): any => ev[renamed ? EVENTS_NAMES[core] : core];
+  const count = field("count");
   return {
-    involvedObject: ev.involvedObject ?? {},
+    involvedObject: field("involvedObject") ?? {},
     type: str(ev.type),
     reason: str(ev.reason),
-    message: str(ev.message),
-    firstTimestamp: ev.firstTimestamp,
-    lastTimestamp: ev.lastTimestamp,
+    message: str(field("message")),
+    firstTimestamp: field("firstTimestamp"),
+    lastTimestamp: field("lastTimestamp"),
     eventTime: ev.eventTime,
-    count: typeof ev.count === "number" ? ev.count : 0,
+    count: typeof count === "number" ? count : 0,
     series: ev.series,
-    source: ev.source ?? {},
-    reportingComponent: str(ev.reportingComponent),
+    source: field("source") ?? {},
+    reportingComponent: str(field("reportingComponent")),
     reportingInstance: str(ev.reportingInstance),
   };
 }
