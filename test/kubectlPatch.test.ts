@@ -201,3 +201,13 @@ test("scale --current-replicas refuses a wrong current size and scales from the 
   await cluster.kubectl(["-n", ns, "scale", "deployment", "web", "--current-replicas=5", "--replicas=0"]);
   assert.equal((await getJson(ns, "deployment", "web")).spec.replicas, 0);
 });
+
+test("the scale subresource reports the selector as kube renders it, requirements sorted by key", async () => {
+  const ns = await cluster.namespace("patch-scale-selector");
+  const d = deployment(ns);
+  d.spec.selector = { matchLabels: { tier: "fe", app: "web" }, matchExpressions: [{ key: "env", operator: "In", values: ["prod", "dev"] }] } as any;
+  d.spec.template.metadata.labels = { app: "web", tier: "fe", env: "dev" } as any;
+  await cluster.apply(yamlDocs(d));
+  const scale = JSON.parse((await cluster.kubectl(["get", "--raw", `/apis/apps/v1/namespaces/${ns}/deployments/web/scale`])).stdout);
+  assert.equal(scale.status.selector, "app=web,env in (dev,prod),tier=fe");
+});

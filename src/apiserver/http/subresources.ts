@@ -12,6 +12,7 @@ import { type LogOptions, podLogs } from "./podLogs.ts";
 import { type Call, checkUnknownFields, objectBody, patchObject, requestContext } from "./resources.ts";
 import { sendJson, sendObject, sendRaw } from "./respond.ts";
 import { cloneJson } from "../registry/clone.ts";
+import { selectorString } from "../registry/selectors.ts";
 
 export async function handleSubresource(call: Call, namespace: string): Promise<void> {
   const { info, target } = call;
@@ -106,21 +107,11 @@ function at(obj: any, path: string[]): any {
   return cur;
 }
 
-function selectorString(obj: KObject, info: ResourceInfo, paths: ScalePaths): string {
+function scaleSelector(obj: KObject, info: ResourceInfo, paths: ScalePaths): string {
   if (paths.selector) return String(at(obj, paths.selector) ?? "");
   if (info.crd) return "";
-  const sel = obj.spec?.selector;
-  if (!sel) return "";
-  // metav1.FormatLabelSelector
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) parts.push(`${k}=${v}`);
-  for (const e of sel.matchExpressions ?? []) {
-    const op = String(e.operator ?? "");
-    if (op === "In" || op === "NotIn") parts.push(`${e.key} ${op.toLowerCase()} (${(e.values ?? []).join(",")})`);
-    else if (op === "Exists") parts.push(e.key);
-    else if (op === "DoesNotExist") parts.push(`!${e.key}`);
-  }
-  return parts.join(",");
+  // What kube's scale subresources report: LabelSelectorAsSelector(spec.selector).String().
+  return selectorString(obj.spec?.selector) ?? "";
 }
 
 export function toScale(obj: KObject, info: ResourceInfo): KObject {
@@ -137,7 +128,7 @@ export function toScale(obj: KObject, info: ResourceInfo): KObject {
       creationTimestamp: m.creationTimestamp,
     },
     spec: { replicas: at(obj, paths.spec) ?? 0 },
-    status: { replicas: at(obj, paths.status) ?? 0, selector: selectorString(obj, info, paths) },
+    status: { replicas: at(obj, paths.status) ?? 0, selector: scaleSelector(obj, info, paths) },
   };
 }
 

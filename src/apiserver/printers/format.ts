@@ -1,5 +1,8 @@
 // Small cell formatters shared by the printers: label maps and selectors, the
 // container/image columns, access modes, and pointers-to-bool.
+import { selectorString } from "../registry/selectors.ts";
+
+export { selectorString };
 
 /** labels.FormatLabels: sorted "k=v" pairs joined by ",", or "<none>". */
 export function formatLabels(map: unknown): string {
@@ -7,43 +10,6 @@ export function formatLabels(map: unknown): string {
   const keys = Object.keys(map).sort();
   if (keys.length === 0) return "<none>";
   return keys.map((k) => `${k}=${(map as Record<string, unknown>)[k]}`).join(",");
-}
-
-type Requirement = { key: string; text: string };
-
-function requirement(expr: any): Requirement | undefined {
-  const key = String(expr?.key ?? "");
-  const values: string[] = Array.isArray(expr?.values) ? expr.values.map(String) : [];
-  const sorted = [...values].sort();
-  switch (expr?.operator) {
-    case "In":
-    case "NotIn":
-      if (values.length === 0) return undefined;
-      return { key, text: `${key} ${expr.operator === "In" ? "in" : "notin"} (${sorted.join(",")})` };
-    case "Exists":
-      return values.length === 0 ? { key, text: key } : undefined;
-    case "DoesNotExist":
-      return values.length === 0 ? { key, text: `!${key}` } : undefined;
-    default:
-      return undefined;
-  }
-}
-
-/**
- * metav1.LabelSelectorAsSelector(...).String(): requirements sorted by key.
- * Returns "" for a nil or empty selector and undefined when it is invalid.
- */
-export function selectorString(sel: any): string | undefined {
-  if (!sel || typeof sel !== "object") return "";
-  const reqs: Requirement[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key: k, text: `${k}=${v}` });
-  for (const expr of Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []) {
-    const r = requirement(expr);
-    if (!r) return undefined;
-    reqs.push(r);
-  }
-  reqs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return reqs.map((r) => r.text).join(",");
 }
 
 /** metav1.FormatLabelSelector: the selector string, "<none>" when empty, "<error>" when invalid. */

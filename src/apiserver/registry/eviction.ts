@@ -7,7 +7,7 @@
 import type { RequestContext } from "./context.ts";
 import { type DeleteOptions, deleteObject } from "./deletion.ts";
 import { ApiError, forbidden } from "./errors.ts";
-import { matchesLabelSelectorObject } from "./selectors.ts";
+import { labelSelectorMatches } from "./selectors.ts";
 import type { ObjectStore } from "./store.ts";
 import type { KObject, ResourceInfo } from "./types.ts";
 import { cloneJson } from "./clone.ts";
@@ -46,7 +46,7 @@ export function evictPod(
       const budgets = store
         .list(pdbInfo, namespace, {})
         .items.map((i) => i.obj())
-        .filter((b) => matchesLabelSelectorObject(b.spec?.selector, pod.metadata?.labels));
+        .filter((b) => labelSelectorMatches(b.spec?.selector, pod.metadata?.labels));
       if (budgets.length > 1) {
         throw new ApiError(500, "InternalError", "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
       }

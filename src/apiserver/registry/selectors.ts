@@ -100,20 +100,74 @@ export function parseLabelSelector(s: string | undefined): LabelSelector | undef
   };
 }
 
-/** Matches a structured LabelSelector ({matchLabels, matchExpressions}) as in metav1.LabelSelectorAsSelector. */
-export function matchesLabelSelectorObject(sel: any, labels: Record<string, string> | undefined): boolean {
+/**
+ * A structured metav1.LabelSelector against labels, as LabelSelectorAsSelector
+ * builds it: a missing selector selects nothing, an empty one everything, and
+ * one with an unknown operator nothing.
+ */
+export function labelSelectorMatches(sel: any, labels: Record<string, string> | undefined): boolean {
   if (!sel || typeof sel !== "object") return false;
   const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
+  const ml = sel.matchLabels ?? {};
+  for (const k in ml) if (l[k] !== ml[k]) return false;
   for (const e of sel.matchExpressions ?? []) {
     const has = Object.hasOwn(l, e.key);
     const vals: string[] = e.values ?? [];
-    if (e.operator === "In" && !(has && vals.includes(l[e.key]))) return false;
-    if (e.operator === "NotIn" && has && vals.includes(l[e.key])) return false;
-    if (e.operator === "Exists" && !has) return false;
-    if (e.operator === "DoesNotExist" && has) return false;
+    switch (e.operator) {
+      case "In":
+        if (!has || !vals.includes(l[e.key])) return false;
+        break;
+      case "NotIn":
+        if (has && vals.includes(l[e.key])) return false;
+        break;
+      case "Exists":
+        if (!has) return false;
+        break;
+      case "DoesNotExist":
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
   }
   return true;
+}
+
+type SelectorRequirement = { key: string; text: string };
+
+function requirement(expr: any): SelectorRequirement | undefined {
+  const key = String(expr?.key ?? "");
+  const values: string[] = Array.isArray(expr?.values) ? expr.values.map(String) : [];
+  const sorted = [...values].sort();
+  switch (expr?.operator) {
+    case "In":
+    case "NotIn":
+      if (values.length === 0) return undefined;
+      return { key, text: `${key} ${expr.operator === "In" ? "in" : "notin"} (${sorted.join(",")})` };
+    case "Exists":
+      return values.length === 0 ? { key, text: key } : undefined;
+    case "DoesNotExist":
+      return values.length === 0 ? { key, text: `!${key}` } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * metav1.LabelSelectorAsSelector(...).String(): requirements sorted by key.
+ * Returns "" for a nil or empty selector and undefined when it is invalid.
+ */
+export function selectorString(sel: any): string | undefined {
+  if (!sel || typeof sel !== "object") return "";
+  const reqs: SelectorRequirement[] = [];
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push({ key: k, text: `${k}=${v}` });
+  for (const expr of Array.isArray(sel.matchExpressions) ? sel.matchExpressions : []) {
+    const r = requirement(expr);
+    if (!r) return undefined;
+    reqs.push(r);
+  }
+  reqs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return reqs.map((r) => r.text).join(",");
 }
 
 export type FieldSelector = { terms: { field: string; neg: boolean; value: string }[] };

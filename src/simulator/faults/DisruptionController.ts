@@ -7,7 +7,7 @@
 import { isConflict, isNotFound, type KObject, type KubeClient, R, type Resource } from "../../apiserver/client.ts";
 import type { Clock } from "../clock.ts";
 import type { SimContext, SimController } from "../controller.ts";
-import { matches } from "../hpa/HpaController.ts";
+import { labelSelectorMatches } from "../../apiserver/registry/selectors.ts";
 import { type Informer, keyOf } from "../kube/informer.ts";
 import { WorkQueue } from "../kube/workQueue.ts";
 
@@ -54,7 +54,7 @@ export class DisruptionController implements SimController {
 
   private podChanged(pod: KObject): void {
     for (const pdb of this.pdbs.byIndex("namespace", pod.metadata?.namespace ?? "")) {
-      if (pdb.spec?.selector && matches(pdb.spec.selector, pod.metadata?.labels)) this.queue?.add(keyOf(pdb));
+      if (pdb.spec?.selector && labelSelectorMatches(pdb.spec.selector, pod.metadata?.labels)) this.queue?.add(keyOf(pdb));
     }
   }
 
@@ -63,7 +63,7 @@ export class DisruptionController implements SimController {
     const pdb = this.pdbs.get(ns, name);
     if (!pdb || pdb.metadata?.deletionTimestamp) return;
     const sel = pdb.spec?.selector;
-    const pods = sel ? this.pods.byIndex("namespace", ns).filter((p) => matches(sel, p.metadata?.labels)) : [];
+    const pods = sel ? this.pods.byIndex("namespace", ns).filter((p) => labelSelectorMatches(sel, p.metadata?.labels)) : [];
     let status: KObject;
     try {
       status = await this.computeStatus(pdb, pods);

@@ -18,6 +18,7 @@ import { R_POD_METRICS } from "./MetricsServer.ts";
 import { quantity } from "./quantity.ts";
 import { averageValueReplicas, MetricsError, type PodMetric, podRequests, utilizationReplicas } from "./replicas.ts";
 import { cloneJson } from "../../apiserver/registry/clone.ts";
+import { labelSelectorMatches, selectorString } from "../../apiserver/registry/selectors.ts";
 
 export type HpaControllerOptions = {
   /** --horizontal-pod-autoscaler-sync-period (default 15 s). */
@@ -213,7 +214,7 @@ export class HpaController implements SimController {
       set("ScalingActive", "False", "InvalidSelector", msg);
       throw new Error(msg);
     }
-    const pods = this.pods.byIndex("namespace", target.metadata?.namespace ?? "").filter((p) => matches(selector, p.metadata?.labels));
+    const pods = this.pods.byIndex("namespace", target.metadata?.namespace ?? "").filter((p) => labelSelectorMatches(selector, p.metadata?.labels));
     let replicas = 0;
     let name = "";
     let invalid = 0;
@@ -279,7 +280,7 @@ export class HpaController implements SimController {
     const ns = target.metadata?.namespace ?? "";
     let list: KObject[];
     try {
-      list = (await this.client.list(R_POD_METRICS, ns, { labelSelector: formatSelector(target.spec?.selector) })).items;
+      list = (await this.client.list(R_POD_METRICS, ns, { labelSelector: selectorString(target.spec?.selector) ?? "" })).items;
     } catch (e) {
       throw new MetricsError(`unable to get metrics for resource ${resource}: unable to fetch metrics from resource metrics API: ${(e as Error).message}`);
     }
@@ -342,29 +343,4 @@ function parseWindow(w: unknown): number {
   return m ? Number(m[1]) * 1000 : 0;
 }
 
-/** metav1.FormatLabelSelector. */
-export function formatSelector(sel: any): string {
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) parts.push(`${k}=${v}`);
-  for (const e of sel?.matchExpressions ?? []) {
-    if (e.operator === "In" || e.operator === "NotIn") parts.push(`${e.key} ${e.operator.toLowerCase()} (${(e.values ?? []).join(",")})`);
-    else if (e.operator === "Exists") parts.push(e.key);
-    else if (e.operator === "DoesNotExist") parts.push(`!${e.key}`);
-  }
-  return parts.join(",");
-}
 
-/** A metav1.LabelSelector against labels; an empty selector selects everything. */
-export function matches(sel: any, labels: Record<string, string> | undefined): boolean {
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel?.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of sel?.matchExpressions ?? []) {
-    const has = Object.hasOwn(l, e.key);
-    const vals: string[] = e.values ?? [];
-    if (e.operator === "In" && !(has && vals.includes(l[e.key]))) return false;
-    if (e.operator === "NotIn" && has && vals.includes(l[e.key])) return false;
-    if (e.operator === "Exists" && !has) return false;
-    if (e.operator === "DoesNotExist" && has) return false;
-  }
-  return true;
-}

@@ -7,7 +7,7 @@ import { isNotFound, type KObject, type KubeClient, R } from "../../apiserver/cl
 import type { SimContext, SimController } from "../controller.ts";
 import { type Informer, keyOf } from "../kube/informer.ts";
 import { WorkQueue } from "../kube/workQueue.ts";
-import { matches } from "../hpa/HpaController.ts";
+import { labelSelectorMatches } from "../../apiserver/registry/selectors.ts";
 import { type PodEndpoint, podEndpoints, portsKey, subsetsOf, targetRef } from "./endpoints.ts";
 
 export const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -56,7 +56,7 @@ export class EndpointsController implements SimController {
     const ns = pod.metadata?.namespace ?? "";
     for (const svc of this.services.byIndex("namespace", ns)) {
       if (!svc.spec?.selector) continue;
-      if (matches({ matchLabels: svc.spec.selector }, pod.metadata?.labels)) this.queue?.add(keyOf(svc));
+      if (labelSelectorMatches({ matchLabels: svc.spec.selector }, pod.metadata?.labels)) this.queue?.add(keyOf(svc));
     }
   }
 
@@ -67,7 +67,7 @@ export class EndpointsController implements SimController {
       if (!svc) await this.deleteEndpoints(ns, name);
       return;
     }
-    const pods = this.pods.byIndex("namespace", ns).filter((p) => matches({ matchLabels: svc.spec.selector }, p.metadata?.labels));
+    const pods = this.pods.byIndex("namespace", ns).filter((p) => labelSelectorMatches({ matchLabels: svc.spec.selector }, p.metadata?.labels));
     const eps = podEndpoints(svc, pods);
     await this.syncEndpoints(svc, eps);
     await this.syncSlices(svc, eps);

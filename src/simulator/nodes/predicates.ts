@@ -80,17 +80,3 @@ export function nodeAffinityMatches(pod: KObject, name: string, labels: Record<s
 }
 
 export type LabelSelector = { matchLabels?: Record<string, string>; matchExpressions?: Requirement[] };
-
-/** metav1.LabelSelectorAsSelector semantics: nil matches nothing, {} matches everything. */
-export function labelSelectorMatches(sel: LabelSelector | null | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!sel) return false;
-  const l = labels ?? {};
-  for (const k in sel.matchLabels ?? {}) if (l[k] !== sel.matchLabels![k]) return false;
-  for (const r of sel.matchExpressions ?? []) {
-    if (r.operator === "Gt" || r.operator === "Lt") return false;
-    if (!requirementMatches(r, k(l, r.key), l[r.key])) return false;
-  }
-  return true;
-}
-
-const k = (l: Record<string, string>, key: string) => Object.hasOwn(l, key);

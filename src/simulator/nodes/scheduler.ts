@@ -10,7 +10,8 @@ import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import { keyOf } from "../kube/informer.ts";
 import { EventRecorder, rfc3339 } from "../events.ts";
-import { firstUntolerated, labelSelectorMatches, nodeAffinityMatches, type Toleration, toleratesTaint } from "./predicates.ts";
+import { labelSelectorMatches } from "../../apiserver/registry/selectors.ts";
+import { firstUntolerated, nodeAffinityMatches, type Toleration, toleratesTaint } from "./predicates.ts";
 import { type AffinityTerm, antiAffinityTerms, type NodeInfo, SchedulerCache } from "./schedulerCache.ts";
 import { type PodRequests, podRequests } from "./resources.ts";
 

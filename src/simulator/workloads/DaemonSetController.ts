@@ -10,6 +10,7 @@ import { type KObject, type KubeClient, R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import { EventRecorder } from "../events.ts";
+import { nodeAffinityMatches } from "../nodes/predicates.ts";
 import { History, hashTemplate, REVISION_HASH, type Revisions } from "./history.ts";
 import { byNamespace, claim, createPod, deletePod, IDX_NAMESPACE, indexOwned, ownerOf } from "./pods.ts";
 import { SyncLoop } from "./queue.ts";
@@ -20,7 +21,6 @@ import {
   isPodReady,
   msUntilAvailable,
   newControllerRef,
-  nodeSelectorTermMatches,
   type Obj,
   podFromTemplate,
   podsPrefix,
@@ -60,9 +60,7 @@ export function shouldRun(node: KObject, template: Obj): [boolean, boolean] {
   const spec = template.spec ?? {};
   const labels = node.metadata?.labels ?? {};
   if (spec.nodeName && spec.nodeName !== node.metadata?.name) return [false, false];
-  for (const [k, v] of Object.entries(spec.nodeSelector ?? {})) if (labels[k] !== v) return [false, false];
-  const terms = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms?.length && !terms.some((t: Obj) => nodeSelectorTermMatches(t, node))) return [false, false];
+  if (!nodeAffinityMatches({ spec }, node.metadata?.name ?? "", labels)) return [false, false];
   const tolerations = daemonTolerations(spec);
   let run = true;
   for (const taint of node.spec?.taints ?? []) {

@@ -5,6 +5,7 @@
 import type { KObject } from "../../apiserver/client.ts";
 import type { OwnerReference } from "../../apiserver/registry/types.ts";
 import { cloneJson } from "../../apiserver/registry/clone.ts";
+import { labelSelectorMatches } from "../../apiserver/registry/selectors.ts";
 
 export type Obj = Record<string, any>;
 
@@ -43,48 +44,11 @@ const NOTHING: Selector = () => false;
 /** A metav1.LabelSelector as a predicate. A missing selector selects nothing; an empty one everything. */
 export function selectorOf(sel: Obj | undefined | null): Selector {
   if (!sel) return NOTHING;
-  const ml: Record<string, string> = sel.matchLabels ?? {};
-  const exprs: Obj[] = sel.matchExpressions ?? [];
-  return (labels) => {
-    const l = labels ?? {};
-    for (const k in ml) if (l[k] !== ml[k]) return false;
-    for (const e of exprs) if (!matchExpression(e, l[e.key])) return false;
-    return true;
-  };
+  return (labels) => labelSelectorMatches(sel, labels);
 }
 
 export function isEmptySelector(sel: Obj | undefined | null): boolean {
   return !!sel && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
-}
-
-function matchExpression(e: Obj, v: string | undefined): boolean {
-  const values: string[] = e.values ?? [];
-  switch (e.operator) {
-    case "In":
-      return v !== undefined && values.includes(v);
-    case "NotIn":
-      return v === undefined || !values.includes(v);
-    case "Exists":
-      return v !== undefined;
-    case "DoesNotExist":
-      return v === undefined;
-    case "Gt":
-      return v !== undefined && Number(v) > Number(values[0]);
-    case "Lt":
-      return v !== undefined && Number(v) < Number(values[0]);
-    default:
-      return false;
-  }
-}
-
-/** A v1.NodeSelectorTerm against a node (matchExpressions on labels, matchFields on metadata.name). */
-export function nodeSelectorTermMatches(term: Obj, node: KObject): boolean {
-  const labels = node.metadata?.labels ?? {};
-  for (const e of term.matchExpressions ?? []) if (!matchExpression(e, labels[e.key])) return false;
-  for (const e of term.matchFields ?? []) {
-    if (e.key !== "metadata.name" || !matchExpression(e, node.metadata?.name)) return false;
-  }
-  return (term.matchExpressions ?? []).length + (term.matchFields ?? []).length > 0;
 }
 
 // ---- pods ----
