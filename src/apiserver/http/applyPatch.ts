@@ -9,7 +9,7 @@ import { now } from "../registry/store.ts";
 import type { KObject } from "../registry/types.ts";
 import { decodeBody } from "./codec.ts";
 import { boolParam } from "./params.ts";
-import { type Call, checkUnknownFields } from "./resources.ts";
+import { type Call, checkUnknownFields } from "./call.ts";
 
 function patchOptionsInvalid(field: string, message: string): ApiError {
   return new ApiError(422, "Invalid", `PatchOptions.meta.k8s.io "" is invalid: ${field}: ${message}`, {

@@ -20,7 +20,8 @@ import {
 import { bodyKind, decodeObject } from "./codec.ts";
 import type { HttpFaults } from "./faults.ts";
 import { parsePath } from "./requestInfo.ts";
-import { type ApiCore, handleResource } from "./resources.ts";
+import type { ApiCore } from "./call.ts";
+import { handleResource } from "./resources.ts";
 import { sendError, sendJson, sendRaw } from "./respond.ts";
 import { serveVirtual } from "./virtual.ts";
 

@@ -1,51 +1,18 @@
 // The resource verbs over HTTP: get, list, watch, create, update, patch,
 // delete and deletecollection, plus the subresources every kind shares.
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RequestContext, UserInfo } from "../registry/context.ts";
 import { apiVersionOf } from "../registry/conversion.ts";
 import { deleteObject } from "../registry/deletion.ts";
 import { ApiError, badRequest, methodNotAllowed, notFound } from "../registry/errors.ts";
-import type { ObjectStore } from "../registry/store.ts";
-import { findDuplicateFields, strictDecodingMessage } from "../schema/unknownFields.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
-import { bodyKind, decodeBody, decodeObject, negotiate } from "./codec.ts";
-import { deleteOptions, dryRun, fieldValidation, listOptions } from "./params.ts";
-import { managerFromUserAgent } from "../apply/managedFields.ts";
-import { checkForceParam, serverSideApply } from "./applyPatch.ts";
-import { applyPatch } from "./patch.ts";
+import { serverSideApply } from "./applyPatch.ts";
+import { type Call, checkUnknownFields, jsonText, objectBody, partialMeta, requestContext } from "./call.ts";
+import { bodyKind, decodeObject, negotiate } from "./codec.ts";
+import { deleteOptions, listOptions } from "./params.ts";
+import { patchObject } from "./patchObject.ts";
 import { listJson, sendJson, sendObject, sendRaw, statusSuccess } from "./respond.ts";
 import { handleSubresource } from "./subresources.ts";
 import { renderTable } from "./table.ts";
-import type { ResourcePath } from "./requestInfo.ts";
 import { serveWatch } from "./watchStream.ts";
-
-export type ApiCore = {
-  store: ObjectStore;
-  /** Field paths the schema does not know, for fieldValidation (pruned from custom resources). */
-  unknownFields(info: ResourceInfo, obj: KObject): string[];
-};
-
-export type Call = {
-  core: ApiCore;
-  req: IncomingMessage;
-  res: ServerResponse;
-  query: URLSearchParams;
-  target: ResourcePath;
-  info: ResourceInfo;
-  user: UserInfo;
-  body?: Buffer;
-};
-
-export function requestContext(call: Call): RequestContext {
-  const q = call.query;
-  return {
-    user: call.user,
-    dryRun: dryRun(q),
-    fieldValidation: fieldValidation(q),
-    fieldManager: q.get("fieldManager") || managerFromUserAgent(call.req.headers["user-agent"]),
-    warnings: [],
-  };
-}
 
 export async function handleResource(call: Call): Promise<void> {
   const { req, target, info, query } = call;
@@ -118,48 +85,6 @@ function list(call: Call, namespace: string): void {
   else sendRaw(call.res, 200, text, "application/json");
 }
 
-export function partialMeta(obj: KObject, version = "v1"): KObject {
-  return { kind: "PartialObjectMetadata", apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
-}
-
-/** Decodes an object body and checks its apiVersion/kind against the endpoint. */
-export function objectBody(call: Call): KObject {
-  if (!call.body) throw badRequest("the body of the request is empty");
-  const obj = decodeObject(call.body, bodyKind(call.req.headers["content-type"]));
-  const want = apiVersionOf(call.info);
-  if (obj.apiVersion !== undefined && obj.apiVersion !== want) {
-    throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`);
-  }
-  if (obj.kind !== undefined && obj.kind !== call.info.kind) {
-    throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${call.info.kind})`);
-  }
-  if (obj.metadata !== undefined && (obj.metadata === null || typeof obj.metadata !== "object" || Array.isArray(obj.metadata))) {
-    throw badRequest("metadata: the metadata of the object must be a JSON object");
-  }
-  obj.apiVersion = want;
-  obj.kind = call.info.kind;
-  return obj;
-}
-
-/** Applies fieldValidation: Strict rejects unknown fields, Warn reports them. Custom resources are pruned either way. */
-export function checkUnknownFields(call: Call, ctx: RequestContext, obj: KObject, rawJson?: string): void {
-  if (ctx.fieldValidation === "Ignore" && !call.info.crd) return;
-  const unknown = call.core.unknownFields(call.info, obj);
-  if (ctx.fieldValidation === "Ignore") return;
-  const dups = rawJson ? findDuplicateFields(rawJson) : [];
-  if (unknown.length === 0 && dups.length === 0) return;
-  if (ctx.fieldValidation === "Strict") {
-    throw badRequest(strictDecodingMessage(call.info.kind, call.info.version, unknown, dups));
-  }
-  ctx.warnings.push(...unknown.map((f) => `unknown field "${f}"`), ...dups.map((f) => `duplicate field "${f}"`));
-}
-
-/** The body as text when it is JSON (duplicate fields are only visible there). */
-export function jsonText(call: Call): string | undefined {
-  const ct = String(call.req.headers["content-type"] ?? "");
-  return call.body && ct.startsWith("application/json") ? call.body.toString("utf8") : undefined;
-}
-
 function create(call: Call, namespace: string): void {
   const ctx = requestContext(call);
   const rendering = negotiate(call.req.headers.accept);
@@ -197,45 +122,6 @@ function patch(call: Call, namespace: string, name: string, subresource?: string
   }
   const out = patchObject(call, ctx, namespace, name, subresource);
   sendObject(call.res, 200, rendering, JSON.stringify(out), ctx.warnings);
-}
-
-/**
- * Read, patch, write; retried on a write conflict unless the patch itself
- * pins metadata.resourceVersion (then the conflict is the client's).
- */
-export function patchObject(call: Call, ctx: RequestContext, namespace: string, name: string, subresource?: string): KObject {
-  if (!call.body) throw badRequest("the body of the request is empty");
-  const kind = bodyKind(call.req.headers["content-type"]);
-  if (kind === "json" || kind === "yaml" || kind === "protobuf") {
-    throw new ApiError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml${call.info.crd ? "" : ", application/strategic-merge-patch+json"}`);
-  }
-  if (kind === "apply-patch") return serverSideApply(call, ctx, namespace, name, subresource).obj;
-  checkForceParam(call);
-  const doc = decodeBody(call.body, kind);
-  const store = call.core.store;
-  for (let attempt = 0; ; attempt++) {
-    const current = store.get(call.info, namespace, name).obj();
-    const patched = applyPatch(kind, current, doc, call.info);
-    if (patched.metadata?.name !== undefined && patched.metadata.name !== name) {
-      throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
-    }
-    patched.apiVersion = apiVersionOf(call.info);
-    patched.kind = call.info.kind;
-    const pinned = hasPinnedVersion(doc);
-    if (!pinned) patched.metadata = { ...patched.metadata, resourceVersion: current.metadata?.resourceVersion };
-    checkUnknownFields(call, ctx, patched);
-    try {
-      return store.update(call.info, namespace, name, patched, ctx, subresource).obj;
-    } catch (e) {
-      if (!pinned && attempt < 5 && e instanceof ApiError && e.reason === "Conflict") continue;
-      throw e;
-    }
-  }
-}
-
-function hasPinnedVersion(doc: unknown): boolean {
-  if (Array.isArray(doc)) return doc.some((op) => op?.path === "/metadata/resourceVersion" && op.op !== "test");
-  return typeof (doc as any)?.metadata?.resourceVersion === "string";
 }
 
 function remove(call: Call, namespace: string, name: string): void {

@@ -3,7 +3,7 @@ import { badRequest } from "../registry/errors.ts";
 import type { KObject } from "../registry/types.ts";
 import { type IncludeObject, printTable } from "../printers/index.ts";
 import type { Rendering } from "./codec.ts";
-import type { Call } from "./resources.ts";
+import type { Call } from "./call.ts";
 
 type TableRendering = Extract<Rendering, { as: "Table" }>;
 

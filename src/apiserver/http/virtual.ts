@@ -9,7 +9,7 @@ import { parseLabelSelector } from "../registry/selectors.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { negotiate } from "./codec.ts";
 import type { ResourcePath } from "./requestInfo.ts";
-import type { Call } from "./resources.ts";
+import type { Call } from "./call.ts";
 import { sendJson, sendObject } from "./respond.ts";
 import { renderTable } from "./table.ts";
 

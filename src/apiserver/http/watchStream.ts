@@ -10,8 +10,7 @@ import { supportsField } from "../registry/strategy.ts";
 import { startWatch, type WatchEventType } from "../registry/watch.ts";
 import { negotiate } from "./codec.ts";
 import { listOptions, timeoutSeconds } from "./params.ts";
-import type { Call } from "./resources.ts";
-import { partialMeta } from "./resources.ts";
+import { type Call, partialMeta } from "./call.ts";
 import { tableForWatch } from "./table.ts";
 
 export function serveWatch(call: Call, namespace: string | undefined, name: string | undefined): void {
