@@ -78,7 +78,7 @@ test("added latency delays every answer", async () => {
 test("after a forced compaction a watch from an older resourceVersion gets 410 Gone", async () => {
   const list = JSON.parse((await get("/api/v1/namespaces/default/configmaps")).body);
   await c.client.create(R.configmaps, "default", { metadata: { name: "after-list" } });
-  c.faults.compact();
+  await c.faults.compact();
   const w = await get(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${list.metadata.resourceVersion}`);
   const ev = JSON.parse(w.body.trim().split("\n")[0]);
   assert.equal(ev.type, "ERROR");

@@ -146,6 +146,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const faults = new HttpFaults();
   const handler = createHandler({
     faults,
+    admin: storage,
     core: { store, unknownFields },
     registry,
     openapi: openApiCache(registry),

@@ -17,6 +17,7 @@ import {
   apiVersions,
   wantsAggregated,
 } from "./discovery.ts";
+import { ADMIN_PREFIX, type AdminOps, serveAdmin } from "./admin.ts";
 import { bodyKind, decodeObject } from "./codec.ts";
 import type { HttpFaults } from "./faults.ts";
 import { parsePath } from "./requestInfo.ts";
@@ -43,6 +44,8 @@ export type HandlerOptions = {
   /** Authentication, impersonation, authorization, and the endpoints that belong to them. */
   access: AccessControl;
   version: Record<string, string>;
+  /** What the administrative endpoints under /kpanda/admin/ act on (compaction). */
+  admin?: AdminOps;
   /** Injected faults (simulated clusters); absent or inactive costs one check per request. */
   faults?: HttpFaults;
 };
@@ -102,6 +105,7 @@ async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerRes
   const user = opts.access.admit(req, path, url.searchParams);
   const method = req.method ?? "GET";
   const body = method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE" ? await readBody(req) : undefined;
+  if (opts.admin && path.startsWith(ADMIN_PREFIX)) return serveAdmin(opts.admin, method, path, body, res);
   if (path === "/version" || path === "/version/") {
     sendJson(res, 200, opts.version);
     return;

@@ -2,8 +2,12 @@
 // the cluster's HTTPS edge, so clients outside the process (kubectl, the
 // platform) see them while the in-process controllers keep running, as a
 // control plane behind a broken load balancer would. Storage faults act on
-// every watcher, in-process ones included. Fault durations are wall-clock
-// time: they are about real connections.
+// every watcher, in-process ones included. Compaction is the API server's
+// administrative call, made over HTTPS as its admin (as `etcdctl compaction`
+// is to etcd). Fault durations are wall-clock time: they are about real
+// connections.
+import { request } from "node:https";
+import { COMPACTION_PATH } from "../../apiserver/http/admin.ts";
 import type { ApiServer } from "../../apiserver/server.ts";
 
 export type NodeFaults = {
@@ -67,11 +71,10 @@ export class ClusterFaults {
     this.server.storage.close();
   }
 
-  /** Compacts storage to the current revision: a watch from any older resourceVersion answers 410 Gone. */
-  compact(): number {
-    const rev = this.server.storage.currentRevision();
-    this.server.storage.compact(rev);
-    return rev;
+  /** Compacts the cluster's history to its current revision: a watch from any older resourceVersion answers 410 Gone. */
+  async compact(): Promise<number> {
+    const answer = await adminPost(this.server, COMPACTION_PATH, "{}");
+    return Number(answer.compactRevision);
   }
 
   /** The node's kubelet goes silent: no heartbeats, so the node lifecycle controller marks it NotReady. */
@@ -98,4 +101,28 @@ export class ClusterFaults {
     const f = this.server.faults;
     return { unreachable: this.down, latencyMs: f.latencyMs, errorRate: f.errorRate, errorCode: f.errorCode, stoppedNodes: [...this.stopped] };
   }
+}
+
+/** POSTs to one of the API server's admin paths with its admin client certificate. */
+function adminPost(server: ApiServer, path: string, body: string): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${server.url}${path}`,
+      { method: "POST", ca: server.pki.ca.cert, cert: server.admin.cert, key: server.admin.key, headers: { "Content-Type": "application/json" } },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          text += d;
+        });
+        res.on("end", () => {
+          if (res.statusCode === 200) resolve(JSON.parse(text));
+          else reject(new Error(`${path} answered ${res.statusCode}: ${text}`));
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }

@@ -39,7 +39,7 @@ export async function applyFault(f: ClusterFaults, r: FaultRequest): Promise<voi
     case "drop-watches":
       return f.dropWatches();
     case "compact":
-      f.compact();
+      await f.compact();
       return;
     case "stop-node":
       return f.stopNode(r.node);
