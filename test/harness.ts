@@ -1,10 +1,14 @@
 // Test harness: an API server on a free loopback port (or any cluster named
 // by KPANDA_TEST_KUBECONFIG), and kubectl pointed at it with its own cache.
+// The kubectl binary is `kubectl` from the PATH, or the one named by
+// KPANDA_TEST_KUBECTL (e.g. a path to kubectl.1.27, to run a suite with an
+// older client), or the one a test passes to startCluster.
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync, realpathSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { parse as parseYaml, stringify } from "yaml";
 import { type ApiServer, startApiServer } from "../src/apiserver/server.ts";
 
@@ -39,7 +43,30 @@ export type KubectlProcess = {
 
 export type KubectlResult = { code: number; stdout: string; stderr: string };
 
-export async function startCluster(opts: { historySize?: number; tokenAuthFile?: string } = {}): Promise<Cluster> {
+/** The kubectl binary tests run: KPANDA_TEST_KUBECTL, else `kubectl` from the PATH. */
+export function defaultKubectl(): string {
+  return process.env.KPANDA_TEST_KUBECTL || "kubectl";
+}
+
+/**
+ * The path of `kubectl.<minor>` (e.g. "1.27") beside the real file that
+ * `kubectl` on the PATH resolves to, where the machine image keeps the other
+ * client versions; undefined when there is none.
+ */
+export function kubectlVersion(minor: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const found = join(dir, "kubectl");
+    if (!dir || !existsSync(found)) continue;
+    const candidate = join(dirname(realpathSync(found)), `kubectl.${minor}`);
+    return existsSync(candidate) ? candidate : undefined;
+  }
+  return undefined;
+}
+
+export async function startCluster(
+  opts: { historySize?: number; tokenAuthFile?: string; kubectl?: string } = {},
+): Promise<Cluster> {
+  const bin = opts.kubectl ?? defaultKubectl();
   const dir = await mkdtemp(join(tmpdir(), "kpanda-test-"));
   let server: ApiServer | undefined;
   let kubeconfigPath = process.env.KPANDA_TEST_KUBECONFIG ?? "";
@@ -52,7 +79,7 @@ export async function startCluster(opts: { historySize?: number; tokenAuthFile?:
   const base = ["--kubeconfig", kubeconfigPath, "--cache-dir", cacheDir];
   const suffix = randomBytes(3).toString("hex");
   const namespaces: string[] = [];
-  const kubectl: Cluster["kubectl"] = (args, o = {}) => runKubectl([...base, ...args], o);
+  const kubectl: Cluster["kubectl"] = (args, o = {}) => runKubectl([...base, ...args], { ...o, bin });
   return {
     kubeconfigPath,
     server,
@@ -69,9 +96,9 @@ export async function startCluster(opts: { historySize?: number; tokenAuthFile?:
     kubectlWithToken: async (token, args, o = {}) => {
       const path = join(dir, `token-${randomBytes(4).toString("hex")}.kubeconfig`);
       await writeFile(path, tokenKubeconfig(await readFile(kubeconfigPath, "utf8"), token), { mode: 0o600 });
-      return runKubectl(["--kubeconfig", path, "--cache-dir", cacheDir, ...args], o);
+      return runKubectl(["--kubeconfig", path, "--cache-dir", cacheDir, ...args], { ...o, bin });
     },
-    spawnKubectl: (args) => spawnKubectl([...base, ...args]),
+    spawnKubectl: (args) => spawnKubectl([...base, ...args], bin),
     close: async () => {
       if (!server && namespaces.length > 0) {
         await kubectl(["delete", "namespace", "--wait=false", "--ignore-not-found", ...namespaces], {
@@ -101,11 +128,11 @@ export function tokenKubeconfig(kubeconfig: string, token: string): string {
 
 export function runKubectl(
   args: string[],
-  opts: { input?: string; allowFail?: boolean } = {},
+  opts: { input?: string; allowFail?: boolean; bin?: string } = {},
 ): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
-      "kubectl",
+      opts.bin ?? defaultKubectl(),
       args,
       { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
       (err, stdout, stderr) => {
@@ -126,8 +153,8 @@ export function runKubectl(
   });
 }
 
-function spawnKubectl(args: string[]): KubectlProcess {
-  const child = spawn("kubectl", args, { stdio: ["ignore", "pipe", "pipe"] });
+function spawnKubectl(args: string[], bin: string): KubectlProcess {
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
   const seen: string[] = [];
   let partial = "";
   let stderr = "";

@@ -1,6 +1,6 @@
 // Serves the OpenAPI documents, rebuilt lazily whenever the set of resources
 // changes (a CRD added, changed or removed).
-import type { OpenApiDocs } from "./http/handler.ts";
+import type { OpenApiDocs } from "./http/openapiV2.ts";
 import { buildOpenAPI } from "./openapi/index.ts";
 import type { ResourceRegistry } from "./registry/resources.ts";
 
@@ -16,6 +16,8 @@ export function openApiCache(registry: ResourceRegistry): OpenApiDocs {
   };
   return {
     v2: () => current().v2(),
+    v2Hash: () => current().v2Hash(),
+    v2Protobuf: () => current().v2Protobuf(),
     v3Root: () => current().rootV3(),
     v3GroupVersion: (path) => current().groupVersionV3(path),
   };

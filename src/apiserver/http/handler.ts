@@ -20,6 +20,7 @@ import {
 import { ADMIN_PREFIX, type AdminOps, serveAdmin } from "./admin.ts";
 import { bodyKind, decodeObject } from "./codec.ts";
 import type { HttpFaults } from "./faults.ts";
+import { type OpenApiDocs, serveOpenApiV2 } from "./openapiV2.ts";
 import { parsePath } from "./requestInfo.ts";
 import type { ApiCore } from "./call.ts";
 import { handleResource } from "./resources.ts";
@@ -28,12 +29,6 @@ import { serveVirtual } from "./virtual.ts";
 
 /** kube-apiserver's default request body limit (3 MiB). */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
-
-export type OpenApiDocs = {
-  v2(): string;
-  v3Root(): string;
-  v3GroupVersion(path: string): string | undefined;
-};
 
 export type HandlerOptions = {
   core: ApiCore;
@@ -110,7 +105,7 @@ async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerRes
     sendJson(res, 200, opts.version);
     return;
   }
-  if (path === "/openapi/v2") return sendRaw(res, 200, opts.openapi.v2(), "application/json");
+  if (path === "/openapi/v2") return serveOpenApiV2(req, res, opts.openapi);
   if (path === "/openapi/v3") return sendRaw(res, 200, opts.openapi.v3Root(), "application/json");
   if (path.startsWith("/openapi/v3/")) {
     const doc = opts.openapi.v3GroupVersion(path.slice("/openapi/v3/".length));

@@ -6,13 +6,14 @@
 //    with `paths` and `components.schemas`; kind schemas carry
 //    `x-kubernetes-group-version-kind` as a list (kubectl explain and apply
 //    match it with `contains` / gvkMatchesArray);
-//  - GET /openapi/v2: Swagger 2.0 with every definition (kubectl asks for it
-//    as protobuf and only falls back to it; this is the JSON form).
+//  - GET /openapi/v2: Swagger 2.0 with every definition, as JSON or as
+//    gnostic's protobuf (./gnostic.ts), which kubectl asks for first.
 // Documents are built together on first use and kept serialized; the hash is
 // the upper-case hex SHA-512 of a document, like kube-apiserver's.
 import { createHash } from "node:crypto";
 import type { ResourceInfo } from "../registry/types.ts";
 import { reachableModels } from "../schema/typeGraph.ts";
+import { encodeGnosticV2 } from "./gnostic.ts";
 import { gvPath, PATCH_SCHEMA, patchSchema, resourcePaths } from "./paths.ts";
 import {
   crdSchema,
@@ -38,11 +39,13 @@ export type OpenAPIDocuments = {
   groupVersionV3Info(path: string): GroupVersionDocument | undefined;
   /** The serialized /openapi/v2 document. */
   v2(): string;
-  /** The hash of the v2 document (an ETag). */
+  /** The hash of the v2 document (an ETag, shared by its JSON and protobuf forms as in kube-openapi). */
   v2Hash(): string;
+  /** The v2 document as gnostic's openapi.v2.Document protobuf, encoded on first use. */
+  v2Protobuf(): Buffer;
 };
 
-type Built = { root: string; gvs: Map<string, GroupVersionDocument>; v2: { json: string; hash: string } };
+type Built = { root: string; gvs: Map<string, GroupVersionDocument>; v2: { json: string; hash: string; protobuf?: Buffer } };
 
 /**
  * Prepares the documents for `resources` (built-in and custom). Nothing is
@@ -61,6 +64,11 @@ export function buildOpenAPI(resources: ResourceInfo[]): OpenAPIDocuments {
     groupVersionV3Info: (path) => get().gvs.get(trimSlashes(path)),
     v2: () => get().v2.json,
     v2Hash: () => get().v2.hash,
+    v2Protobuf: () => {
+      const v2 = get().v2;
+      v2.protobuf ??= encodeGnosticV2(JSON.parse(v2.json));
+      return v2.protobuf;
+    },
   };
 }
 

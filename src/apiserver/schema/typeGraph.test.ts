@@ -13,6 +13,10 @@ test("a model's fields carry parsed types keyed by JSON name", () => {
 
 test("type strings parse into primitives, refs, arrays, maps, int-or-string and any", () => {
   assert.deepEqual(parseType("Date", "date-time"), { kind: "primitive", type: "string", format: "date-time" });
+  // metav1.MicroTime is `{type: string, format: date-time}` upstream, not a
+  // model: a reference to it would dangle, and kubectl ≤ 1.28 rejects the
+  // whole OpenAPI v2 document ("unknown model in reference").
+  assert.deepEqual(parseType("V1MicroTime", "date-time"), { kind: "primitive", type: "string", format: "date-time" });
   assert.deepEqual(parseType("IntOrString", "int-or-string"), { kind: "intOrString" });
   assert.deepEqual(parseType("any"), { kind: "any" });
   assert.deepEqual(parseType("number", "double"), { kind: "primitive", type: "number", format: "double" });

@@ -95,7 +95,10 @@ export function parseType(type: string, format = ""): FieldType {
       if (format === "int32" || format === "int64") return { kind: "primitive", type: "integer", format };
       return format ? { kind: "primitive", type: "number", format } : { kind: "primitive", type: "number" };
     case "Date":
-      // metav1.Time and metav1.MicroTime are both `date-time` strings in the upstream schema.
+    case "V1MicroTime":
+      // metav1.Time and metav1.MicroTime are both `date-time` strings in the
+      // upstream schema (io.k8s.apimachinery.pkg.apis.meta.v1.Time / .MicroTime).
+      // client-node names MicroTime as a class of its own (types.js), not a model.
       return { kind: "primitive", type: "string", format: "date-time" };
     case "IntOrString":
       return { kind: "intOrString" };
