@@ -45,14 +45,15 @@ test("a schema's type, $ref, required, maps and extensions map onto gnostic's Sc
   assert.deepEqual(byName(props, "spec"), { _ref: "#/definitions/io.example.v1.Spec", description: "the spec" });
   assert.deepEqual(byName(props, "labels").additional_properties, { schema: { type: { value: ["string"] } } });
   assert.deepEqual(byName(props, "free").additional_properties, { boolean: true });
-  assert.deepEqual(byName(props, "free").vendor_extension, [{ name: "x-kubernetes-preserve-unknown-fields", value: { yaml: "true" } }]);
+  // Any values are block YAML text, as gnostic's NewAny writes them; these
+  // are the texts a real kube-apiserver (v1.20.2) serves for the same values.
+  assert.deepEqual(byName(props, "free").vendor_extension, [{ name: "x-kubernetes-preserve-unknown-fields", value: { yaml: "true\n" } }]);
   assert.deepEqual(byName(props, "ports").items.schema[0].maximum, 65535);
-  assert.deepEqual(byName(props, "mode").enum, [{ yaml: '"a"' }, { yaml: '"b"' }]);
-  assert.deepEqual(byName(props, "mode").default, { yaml: '"a"' });
-  // Any values are YAML text (gnostic NewAny); JSON is YAML.
-  const gvk = thing.vendor_extension[0];
-  assert.equal(gvk.name, "x-kubernetes-group-version-kind");
-  assert.deepEqual(JSON.parse(gvk.value.yaml), [{ group: "example.io", kind: "Thing", version: "v1" }]);
+  assert.deepEqual(byName(props, "mode").enum, [{ yaml: "a\n" }, { yaml: "b\n" }]);
+  assert.deepEqual(byName(props, "mode").default, { yaml: "a\n" });
+  assert.deepEqual(thing.vendor_extension, [
+    { name: "x-kubernetes-group-version-kind", value: { yaml: "- group: example.io\n  kind: Thing\n  version: v1\n" } },
+  ]);
 });
 
 test("parameters become body, path and query sub-schemas by their `in`; responses are named", () => {
@@ -76,7 +77,7 @@ test("parameters become body, path and query sub-schemas by their `in`; response
   const ok = byName(patch.responses.response_code, "200");
   assert.deepEqual(ok.response.schema, { schema: { _ref: "#/definitions/io.k8s.api.apps.v1.Deployment" } });
   const gvk = patch.vendor_extension.find((x: any) => x.name === "x-kubernetes-group-version-kind");
-  assert.deepEqual(JSON.parse(gvk.value.yaml), { group: "apps", version: "v1", kind: "Deployment" });
+  assert.equal(gvk.value.yaml, "group: apps\nversion: v1\nkind: Deployment\n");
 });
 
 test("every $ref of the v2 document names one of its definitions", () => {

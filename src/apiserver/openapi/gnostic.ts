@@ -18,8 +18,10 @@
 //    whole document instead, and kube-apiserver then answers 503);
 //  - `x-…` keys become `vendor_extension` NamedAny entries, and values of
 //    type Any (`default`, `example`, `enum` items, extensions) carry their
-//    value as YAML text. We write it as JSON, which is YAML; readers
-//    (kube-openapi pkg/util/proto VendorExtensionToMap) unmarshal either;
+//    value as block YAML text, as gnostic's NewAny marshals it
+//    ("group: apps\nkind: Deployment\nversion: v1\n"); YAML 1.1 quoting, so
+//    that go-yaml v2 readers (kube-openapi pkg/util/proto
+//    VendorExtensionToMap) read "y" or "on" back as strings;
 //  - maps become repeated Named* pairs in document order: `definitions`,
 //    `properties`, `paths`, `responses`;
 //  - oneofs pick by shape: a `$ref` map is a JsonReference where one is
@@ -29,6 +31,7 @@
 //    holding one Schema.
 import { readFileSync } from "node:fs";
 import protobuf from "protobufjs";
+import { stringify } from "yaml";
 
 type Json = Record<string, any>;
 type Msg = Record<string, unknown>;
@@ -53,7 +56,7 @@ export function encodeGnosticV2(doc: Json): Buffer {
 }
 
 function any(value: unknown): Msg {
-  return { yaml: JSON.stringify(value) };
+  return { yaml: stringify(value, { version: "1.1" }) };
 }
 
 function named(entries: [string, unknown][], convert: (v: unknown) => Msg): Msg[] {
