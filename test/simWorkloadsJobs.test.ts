@@ -177,3 +177,38 @@ describe("Job and CronJob controllers on a fake clock", () => {
     assert.equal((await owned()).length, 1, "suspended: no new runs");
   });
 });
+
+describe("a CronJob scheduled @every", () => {
+  it("an @every 5m CronJob, which robfig/cron and validation accept, creates a Job 5 minutes after its creation, then every 5 minutes", async () => {
+    const clock = new FakeClock(Date.now());
+    const c = await startSimCluster({ name: "every", clock, controllers: [new InstantKubelet({ nodes: ["n1"] }), ...workloadControllers()] });
+    try {
+      const cj = await c.client.create(R.cronjobs, NS, {
+        metadata: { name: "every" },
+        spec: {
+          schedule: "@every 5m",
+          jobTemplate: { spec: { template: { spec: { restartPolicy: "Never", containers: [{ name: "c", image: "date" }] } } } },
+        },
+      });
+      // robfig/cron's ConstantDelaySchedule: the first run is Next(creationTimestamp) = creation + 5m,
+      // and the Job is named for its scheduled minute (pkg/controller/cronjob getJobName).
+      const first = Date.parse(cj.metadata!.creationTimestamp!) + 5 * 60_000;
+      const owned = async () =>
+        (await c.client.list(R.jobs, NS)).items
+          .filter((j) => j.metadata?.ownerReferences?.[0]?.name === "every")
+          .map((j) => [j.metadata!.name!, j.metadata!.annotations!["batch.kubernetes.io/cronjob-scheduled-timestamp"]]);
+      const at = (t: number) => [`every-${Math.floor(t / 60_000)}`, new Date(t).toISOString().replace(".000Z", "Z")];
+      await clock.advance(first - clock.now() + 1000);
+      const firstJobs = await until("first job", async () => {
+        const l = await owned();
+        return l.length > 0 && l;
+      });
+      assert.deepEqual(firstJobs, [at(first)]);
+      await clock.advance(5 * 60_000);
+      await until("second job", async () => (await owned()).length === 2);
+      assert.deepEqual((await owned()).sort(), [at(first), at(first + 5 * 60_000)].sort());
+    } finally {
+      await c.stop();
+    }
+  });
+});

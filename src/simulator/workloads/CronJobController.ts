@@ -12,7 +12,7 @@
 import { KubeError, type KObject, type KubeClient, R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { parseSchedule, type Schedule } from "./cron.ts";
+import { parseSchedule, type Schedule } from "../../cron/cron.ts";
 import { EventRecorder } from "../events.ts";
 import { IDX_CONTROLLER, indexOwned, ownerOf } from "./pods.ts";
 import { SyncLoop } from "./queue.ts";

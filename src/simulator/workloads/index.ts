@@ -37,5 +37,5 @@ export {
   StatefulSetController,
   TtlAfterFinishedController,
 };
-export { parseSchedule } from "./cron.ts";
+export { nextRun, parseSchedule } from "../../cron/cron.ts";
 export { EventRecorder } from "../events.ts";
