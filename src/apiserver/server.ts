@@ -10,11 +10,13 @@ import { stringify as toYaml } from "yaml";
 import { pruneUnknownFields } from "./admission/validation.ts";
 import { AccessControl } from "./auth/AccessControl.ts";
 import { ensureBootstrapPolicy } from "./auth/bootstrapPolicy.ts";
+import { FRONT_PROXY_CLIENT, type RequestHeaderConfig, STANDARD_HEADERS } from "./auth/requestHeader.ts";
 import { withEscalationCheck } from "./auth/escalation.ts";
 import { bootstrap } from "./bootstrap.ts";
 import type { KubeClient } from "./client.ts";
 import { LocalClient } from "./localClient.ts";
 import { admissionChain } from "./chain.ts";
+import { publishAuthenticationTrust } from "./controllers/authenticationTrust.ts";
 import { ClusterRoleAggregationController } from "./controllers/clusterRoleAggregation.ts";
 import { CrdController } from "./controllers/crds.ts";
 import { GarbageCollector } from "./controllers/gc.ts";
@@ -60,6 +62,10 @@ export type ApiServerOptions = {
   tokens?: Map<string, UserInfo>;
   /** A kube-apiserver --token-auth-file: CSV `token,user,uid,"group1,group2"`. */
   tokenAuthFile?: string;
+  /** More names (IP addresses or DNS names) for the serving certificate, besides loopback and host. */
+  serverNames?: string[];
+  /** Write DIR/kubeconfig (default true); false when something in front of the server writes its own. */
+  writeKubeconfig?: boolean;
 };
 
 export type ApiServer = {
@@ -68,6 +74,12 @@ export type ApiServer = {
   host: string;
   pki: Pki;
   admin: KeyPairPem;
+  /**
+   * Request-header authentication, as kubeadm configures it: X-Remote-*
+   * headers are trusted from a client certificate of pki.frontProxy's CA
+   * with CN front-proxy-client.
+   */
+  requestHeader: RequestHeaderConfig;
   storage: Storage;
   store: ObjectStore;
   registry: ResourceRegistry;
@@ -109,8 +121,15 @@ function unknownFields(info: ResourceInfo, obj: KObject): string[] {
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
   const host = opts.host ?? "127.0.0.1";
   const log = opts.logger ?? pino({ level: "warn" });
-  const pki = await loadPki(opts.dataDir, [host]);
+  const pki = await loadPki(opts.dataDir, [host, ...(opts.serverNames ?? [])]);
   const admin = await pki.issueClient("kubernetes-admin", ["system:masters"]);
+  const requestHeader: RequestHeaderConfig = {
+    clientCA: pki.frontProxy.ca.cert,
+    allowedNames: [FRONT_PROXY_CLIENT],
+    usernameHeaders: STANDARD_HEADERS.usernameHeaders,
+    groupHeaders: STANDARD_HEADERS.groupHeaders,
+    extraHeaderPrefixes: STANDARD_HEADERS.extraHeaderPrefixes,
+  };
   const secrets = await secretsEncryption(opts.dataDir);
   const sqlite =
     opts.storage === "sqlite"
@@ -126,9 +145,12 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     tokens: opts.tokens,
     tokenAuthFile: opts.tokenAuthFile,
     dataDir: opts.dataDir,
+    clientCA: pki.ca.cert,
+    requestHeader,
   });
   store = new ObjectStore(storage, registry, withEscalationCheck(admissionChain(() => store), access.rbac));
   await bootstrap(store);
+  publishAuthenticationTrust(store, pki.ca.cert, requestHeader);
   ensureBootstrapPolicy(store);
   access.start();
 
@@ -159,7 +181,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     {
       cert: pki.server.cert,
       key: pki.server.key,
-      ca: pki.ca.cert,
+      // Client certificates of either CA; authn.ts tells them apart.
+      ca: [pki.ca.cert, pki.frontProxy.ca.cert],
       requestCert: true,
       rejectUnauthorized: false,
       keepAliveTimeout: 65_000,
@@ -186,7 +209,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const url = `https://${address}`;
 
   const kubeconfig = () => adminKubeconfig(url, pki.ca.cert, admin);
-  if (opts.dataDir) {
+  if (opts.dataDir && opts.writeKubeconfig !== false) {
     await writeFile(join(opts.dataDir, "kubeconfig"), kubeconfig(), { mode: 0o600 });
   }
   log.info({ url }, "apiserver serving");
@@ -196,6 +219,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     host,
     pki,
     admin,
+    requestHeader,
     storage,
     store,
     registry,

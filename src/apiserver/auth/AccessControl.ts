@@ -10,6 +10,7 @@ import type { ObjectStore } from "../registry/store.ts";
 import type { Storage } from "../storage/interface.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { Authenticator } from "./authn.ts";
+import { type RequestHeaderConfig, RequestHeaderAuthenticator } from "./requestHeader.ts";
 import { impersonate, wantsImpersonation } from "./impersonation.ts";
 import { RbacAuthorizer } from "./RbacAuthorizer.ts";
 import { forbiddenError, requestAttributes } from "./requestAttributes.ts";
@@ -29,6 +30,10 @@ export type AccessControlOptions = {
   tokenAuthFile?: string;
   /** Where pki/sa.key lives; in memory without it. */
   dataDir?: string;
+  /** PEM of the CA whose client certificates name users (--client-ca-file). */
+  clientCA?: string;
+  /** Request-header authentication of front proxies (--requestheader-*). */
+  requestHeader?: RequestHeaderConfig;
 };
 
 /** A request for one of the endpoints access control serves itself. */
@@ -61,7 +66,8 @@ export class AccessControl {
     if (opts.tokenAuthFile) for (const [t, u] of await loadTokenFile(opts.tokenAuthFile)) tokens.set(t, u);
     const sa = await ServiceAccountTokens.load(opts.dataDir);
     const storage = opts.storage;
-    const authn = new Authenticator({ tokens, serviceAccounts: sa, storage });
+    const requestHeader = opts.requestHeader ? new RequestHeaderAuthenticator(opts.requestHeader) : undefined;
+    const authn = new Authenticator({ tokens, serviceAccounts: sa, storage, clientCA: opts.clientCA, requestHeader });
     return new AccessControl(opts.store, authn, new RbacAuthorizer(storage), sa);
   }
 

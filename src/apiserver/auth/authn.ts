@@ -1,12 +1,17 @@
-// Authentication, as kube-apiserver's union of authenticators: a client
-// certificate signed by the server's CA (CN is the user, O the groups), then
-// a bearer token: static tokens (the token file and the `tokens` option) or a
-// ServiceAccount token signed by this server, whose ServiceAccount (same uid)
-// must still exist. Every authenticated user is in system:authenticated.
+// Authentication, as kube-apiserver's union of authenticators, in its order:
+// request headers from a trusted front proxy (requestHeader.ts), a client
+// certificate signed by the server's client CA (CN is the user, O the
+// groups), then a bearer token: static tokens (the token file and the
+// `tokens` option) or a ServiceAccount token signed by this server, whose
+// ServiceAccount (same uid) must still exist. Every authenticated user is in
+// system:authenticated. Once a request is authenticated, its front-proxy
+// headers are dropped (filters/authentication.go).
+import type { X509Certificate } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { UserInfo } from "../registry/context.ts";
 import type { Storage } from "../storage/interface.ts";
+import { isAuthProxyHeader, issuedBy, parseCertBundle, type RequestHeaderAuthenticator } from "./requestHeader.ts";
 import type { ServiceAccountTokens } from "./serviceAccountTokens.ts";
 import { serviceAccountGroups, withAuthenticated } from "./types.ts";
 
@@ -15,6 +20,14 @@ export type AuthenticatorOptions = {
   tokens: Map<string, UserInfo>;
   serviceAccounts: ServiceAccountTokens;
   storage: Storage;
+  /**
+   * PEM of the CA that signs client certificates (--client-ca-file). The
+   * TLS listener may trust other CAs too (the front-proxy one); only
+   * certificates this CA issued name a user.
+   */
+  clientCA?: string;
+  /** Request-header authentication (--requestheader-*); off without it. */
+  requestHeader?: RequestHeaderAuthenticator;
 };
 
 /**
@@ -24,11 +37,11 @@ export type AuthenticatorOptions = {
  */
 const certUsers = new WeakMap<TLSSocket, UserInfo | null>();
 
-function certUser(sock: TLSSocket): UserInfo | null {
+function certUser(sock: TLSSocket, clientCAs: X509Certificate[] | undefined): UserInfo | null {
   let user = certUsers.get(sock);
   if (user !== undefined) return user;
   user = null;
-  if (sock.authorized) {
+  if (sock.authorized && (!clientCAs || issuedByPeer(sock, clientCAs))) {
     const cert = sock.getPeerCertificate();
     if (cert?.subject) {
       const o = cert.subject.O;
@@ -40,19 +53,41 @@ function certUser(sock: TLSSocket): UserInfo | null {
   return user;
 }
 
+function issuedByPeer(sock: TLSSocket, cas: X509Certificate[]): boolean {
+  const cert = sock.getPeerX509Certificate();
+  return cert !== undefined && issuedBy(cert, cas);
+}
+
+/** Drops the front-proxy headers of an authenticated request, so nothing downstream reads them. */
+function clearAuthProxyHeaders(req: IncomingMessage): void {
+  for (const k of Object.keys(req.headers)) if (isAuthProxyHeader(k)) delete req.headers[k];
+}
+
 export class Authenticator {
   private readonly tokens: Map<string, UserInfo>;
   private readonly sa: ServiceAccountTokens;
   private readonly storage: Storage;
+  private readonly clientCAs?: X509Certificate[];
+  private readonly requestHeader?: RequestHeaderAuthenticator;
 
   constructor(opts: AuthenticatorOptions) {
     this.tokens = new Map([...opts.tokens].map(([t, u]) => [t, withAuthenticated(u)]));
     this.sa = opts.serviceAccounts;
     this.storage = opts.storage;
+    this.clientCAs = opts.clientCA ? parseCertBundle(opts.clientCA) : undefined;
+    this.requestHeader = opts.requestHeader;
   }
 
   authenticate(req: IncomingMessage): UserInfo | undefined {
-    const fromCert = certUser(req.socket as TLSSocket);
+    const user = this.authenticateOnce(req);
+    if (user && this.requestHeader) clearAuthProxyHeaders(req);
+    return user;
+  }
+
+  private authenticateOnce(req: IncomingMessage): UserInfo | undefined {
+    const proxied = this.requestHeader?.authenticate(req);
+    if (proxied) return withAuthenticated(proxied);
+    const fromCert = certUser(req.socket as TLSSocket, this.clientCAs);
     if (fromCert) return copy(fromCert);
     const auth = req.headers.authorization;
     if (auth && /^bearer /i.test(auth)) {

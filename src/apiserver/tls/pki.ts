@@ -19,6 +19,13 @@ export type KeyPairPem = { cert: string; key: string };
 export type Pki = {
   ca: KeyPairPem;
   server: KeyPairPem;
+  /**
+   * kubeadm's front-proxy PKI: a CA of its own and the client certificate
+   * (CN front-proxy-client) that an authenticating proxy in front of the
+   * server, and the server itself toward aggregated API servers, present
+   * with X-Remote-* headers (requestHeader.ts).
+   */
+  frontProxy: { ca: KeyPairPem; client: KeyPairPem };
   /** Issue a client certificate: CN is the user, O entries are the groups. */
   issueClient(user: string, groups: string[]): Promise<KeyPairPem>;
 };
@@ -64,10 +71,10 @@ async function issue(
   return { cert: cert.toString("pem"), key: await exportKey(keys.privateKey) };
 }
 
-async function createCa(): Promise<KeyPairPem> {
+async function createCa(name = "kpanda-ca"): Promise<KeyPairPem> {
   const keys = await newKeys();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    name: "CN=kpanda-ca",
+    name: `CN=${escapeRdn(name)}`,
     keys,
     notBefore: new Date(Date.now() - 3600_000),
     notAfter: new Date(Date.now() + TEN_YEARS),
@@ -115,24 +122,67 @@ export async function loadPki(dir: string | undefined, hosts: string[]): Promise
   const names = [...new Set(["127.0.0.1", "::1", "localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc", ...hosts])];
   let server = pkiDir ? await readPair(pkiDir, "apiserver") : undefined;
   if (!server || !coversHosts(server.cert, names)) {
-    server = await issue(caSigner, "CN=kube-apiserver", [
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(
-        names.map((n) => (/^[\d.]+$|:/.test(n) ? { type: "ip" as const, value: n } : { type: "dns" as const, value: n })),
-      ),
-    ]);
+    server = await issueServing(caSigner, "kube-apiserver", names);
     if (pkiDir) await writePair(pkiDir, "apiserver", server);
   }
   return {
     ca,
     server,
-    issueClient: (user, groups) =>
-      issue(caSigner, [...groups.map((g) => `O=${escapeRdn(g)}`), `CN=${escapeRdn(user)}`].join(", "), [
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
-      ]),
+    frontProxy: await loadFrontProxy(pkiDir),
+    issueClient: (user, groups) => issueClient(caSigner, user, groups),
   };
+}
+
+type Signer = { cert: x509.X509Certificate; key: webcrypto.CryptoKey };
+
+async function signer(ca: KeyPairPem): Promise<Signer> {
+  return { cert: new x509.X509Certificate(ca.cert), key: await importKey(ca.key) };
+}
+
+function issueServing(ca: Signer, cn: string, names: string[]): Promise<KeyPairPem> {
+  return issue(ca, `CN=${escapeRdn(cn)}`, [
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+    new x509.SubjectAlternativeNameExtension(
+      names.map((n) => (/^[\d.]+$|:/.test(n) ? { type: "ip" as const, value: n } : { type: "dns" as const, value: n })),
+    ),
+  ]);
+}
+
+/** A new self-signed CA (for servers beside the API server: a metrics server, a test's front proxy). */
+export function createAuthority(name: string): Promise<KeyPairPem> {
+  return createCa(name);
+}
+
+/** A client certificate from any CA: CN is the user, O entries the groups. */
+export async function issueClientCert(ca: KeyPairPem, user: string, groups: string[] = []): Promise<KeyPairPem> {
+  return issueClient(await signer(ca), user, groups);
+}
+
+/** A serving certificate from any CA for these names (IP addresses or DNS names). */
+export async function issueServingCert(ca: KeyPairPem, cn: string, names: string[]): Promise<KeyPairPem> {
+  return issueServing(await signer(ca), cn, names);
+}
+
+function issueClient(ca: Signer, user: string, groups: string[]): Promise<KeyPairPem> {
+  return issue(ca, [...groups.map((g) => `O=${escapeRdn(g)}`), `CN=${escapeRdn(user)}`].join(", "), [
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+  ]);
+}
+
+/** front-proxy-ca and front-proxy-client, as kubeadm names them (dir/pki/front-proxy-*). */
+async function loadFrontProxy(pkiDir: string | undefined): Promise<{ ca: KeyPairPem; client: KeyPairPem }> {
+  let ca = pkiDir ? await readPair(pkiDir, "front-proxy-ca") : undefined;
+  let client = pkiDir ? await readPair(pkiDir, "front-proxy-client") : undefined;
+  if (ca && client) return { ca, client };
+  ca ??= await createCa("front-proxy-ca");
+  client = await issueClient(await signer(ca), "front-proxy-client", []);
+  if (pkiDir) {
+    await writePair(pkiDir, "front-proxy-ca", ca);
+    await writePair(pkiDir, "front-proxy-client", client);
+  }
+  return { ca, client };
 }
 
 function coversHosts(pem: string, names: string[]): boolean {
