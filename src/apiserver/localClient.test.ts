@@ -51,4 +51,40 @@ describe("in-process client", () => {
     assert.equal(p.spec.nodeName, "node-1");
     assert.equal(p.status.conditions.find((x: any) => x.type === "PodScheduled")?.status, "True");
   });
+  it("a client with a User-Agent writes under its first segment as field manager, as kube-apiserver's managerOrUserAgent", async () => {
+    const kcm = server.client({ userAgent: "kube-controller-manager/v1.32.0 (linux/amd64) kubernetes/0000000" });
+    await kcm.create(R.configmaps, "default", { metadata: { name: "ua" }, data: { k: "1" } });
+    await c.patch(R.configmaps, "default", "ua", "merge", { data: { j: "2" } });
+    const got = await c.get(R.configmaps, "default", "ua");
+    const managers = got.metadata!.managedFields!.map((m: any) => [m.manager, m.operation, Object.keys(m.fieldsV1["f:data"])]);
+    // A client without one is the server itself (DEFAULT_MANAGER). Entries of the
+    // same operation and second sort by manager (fieldmanager's sortEncodedManagedFields).
+    assert.deepEqual(managers, [
+      ["kube-apiserver", "Update", ["f:j"]],
+      ["kube-controller-manager", "Update", [".", "f:k"]],
+    ]);
+  });
+
+  it("the namespace controllers' objects name kube-controller-manager, where they run in a real cluster", async () => {
+    await c.create(R.namespaces, "", { metadata: { name: "managers" } });
+    // Checked against kube-apiserver v1.20.2 with kube-controller-manager: kube-root-ca.crt
+    // carries one Update entry by kube-controller-manager (root-ca-cert-publisher).
+    const cm = await waitFor(() => c.get(R.configmaps, "managers", "kube-root-ca.crt"));
+    assert.deepEqual(
+      cm.metadata!.managedFields!.map((m: any) => [m.manager, m.operation]),
+      [["kube-controller-manager", "Update"]],
+    );
+  });
 });
+
+async function waitFor<T>(fn: () => Promise<T>, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (Date.now() > end) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

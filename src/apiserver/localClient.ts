@@ -4,6 +4,7 @@
 // framing. The simulator drives its clusters through it; nothing here
 // touches storage directly.
 import { type DeleteOptions, type KObject, KubeError, type KubeClient, type ListOptions, type PatchType, type Resource, type WatchEventType, type WatchOptions } from "./client.ts";
+import { managerFromUserAgent } from "./apply/managedFields.ts";
 import { applyPatch } from "./http/patch.ts";
 import { SCALE_INFO, writeScale } from "./http/subresources.ts";
 import { bindPod } from "./registry/binding.ts";
@@ -28,13 +29,30 @@ function toKubeError(e: unknown): never {
 
 const PATCH_KIND = { merge: "merge-patch", strategic: "strategic-merge-patch", json: "json-patch" } as const;
 
+/**
+ * Who a client is. `userAgent` is what an HTTP client would send: a write
+ * records its first segment as the field manager, as kube-apiserver does for a
+ * request without `fieldManager` (managerOrUserAgent), so that a controller's
+ * client that says "kube-controller-manager/v1.32.0 (linux/amd64) ..." shows
+ * in managedFields as kube-controller-manager. Without one, writes record the
+ * server's own name.
+ */
+export type LocalClientOptions = { userAgent?: string };
+
 export class LocalClient implements KubeClient {
   private readonly store: ObjectStore;
   private readonly ctx: () => RequestContext;
 
-  constructor(store: ObjectStore, ctx: () => RequestContext = systemContext) {
+  constructor(store: ObjectStore, opts: LocalClientOptions = {}) {
     this.store = store;
-    this.ctx = ctx;
+    const manager = managerFromUserAgent(opts.userAgent);
+    this.ctx = manager
+      ? () => {
+          const c = systemContext();
+          c.fieldManager = manager;
+          return c;
+        }
+      : systemContext;
   }
 
   private info(r: Resource): ResourceInfo {

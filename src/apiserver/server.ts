@@ -14,7 +14,7 @@ import { FRONT_PROXY_CLIENT, type RequestHeaderConfig, STANDARD_HEADERS } from "
 import { withEscalationCheck } from "./auth/escalation.ts";
 import { bootstrap } from "./bootstrap.ts";
 import type { KubeClient } from "./client.ts";
-import { LocalClient } from "./localClient.ts";
+import { LocalClient, type LocalClientOptions } from "./localClient.ts";
 import { admissionChain } from "./chain.ts";
 import { publishAuthenticationTrust } from "./controllers/authenticationTrust.ts";
 import { ClusterRoleAggregationController } from "./controllers/clusterRoleAggregation.ts";
@@ -87,8 +87,8 @@ export type ApiServer = {
   access: AccessControl;
   /** An admin kubeconfig as YAML text. */
   kubeconfig(): string;
-  /** The in-process transport: the Kubernetes API without HTTP, as system:masters. */
-  client(): KubeClient;
+  /** The in-process transport: the Kubernetes API without HTTP, as system:masters; `userAgent` names its writes' field manager. */
+  client(opts?: LocalClientOptions): KubeClient;
   /** Injected HTTP faults (latency, 500/429 answers); off until set. */
   faults: HttpFaults;
   /** Stops accepting connections and drops open ones, so clients get connection refused. */
@@ -225,7 +225,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     registry,
     access,
     kubeconfig,
-    client: () => new LocalClient(store),
+    client: (opts) => new LocalClient(store, opts),
     faults,
     unlisten,
     relisten: async () => {

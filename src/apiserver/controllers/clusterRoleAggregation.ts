@@ -5,7 +5,7 @@
 // aggregated role; a chain (view → edit → admin) converges as each write
 // comes back as an event.
 import { selectorMatches } from "../admission/labelSelector.ts";
-import { systemContext } from "../registry/context.ts";
+import { controllerManagerContext } from "../registry/context.ts";
 import type { ObjectStore } from "../registry/store.ts";
 import type { KObject } from "../registry/types.ts";
 import type { Controller, ObjectEvent } from "./manager.ts";
@@ -57,7 +57,7 @@ export class ClusterRoleAggregationController implements Controller {
       if (!role.aggregationRule) continue;
       const rules = aggregatedRules(role, all);
       if (JSON.stringify(rules) === JSON.stringify(role.rules ?? [])) continue;
-      this.store.mutate(info, "", role.metadata!.name!, systemContext(), (o) => {
+      this.store.mutate(info, "", role.metadata!.name!, controllerManagerContext(), (o) => {
         o.rules = rules;
         return true;
       });

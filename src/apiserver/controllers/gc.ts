@@ -9,7 +9,7 @@
 // Only objects with ownerReferences are indexed. An owner is alive when the
 // object its reference names exists with the referenced uid, which is how
 // kube's GC verifies owners (attemptToDeleteItem looks each one up).
-import { systemContext } from "../registry/context.ts";
+import { controllerManagerContext } from "../registry/context.ts";
 import { apiVersionOf } from "../registry/conversion.ts";
 import { deleteObject, FINALIZER_FOREGROUND, FINALIZER_ORPHAN } from "../registry/deletion.ts";
 import { ApiError } from "../registry/errors.ts";
@@ -127,7 +127,7 @@ export class GarbageCollector implements Controller {
     if (!n || !info) return;
     const gone = new Set(n.owners.filter((o) => !this.ownerAlive(o, n.namespace)).map((o) => o.uid));
     if (gone.size === 0) return;
-    const ctx = systemContext();
+    const ctx = controllerManagerContext();
     try {
       if (gone.size === n.owners.length) {
         deleteObject(this.store, info, n.namespace, n.name, { preconditions: { uid } }, ctx);
@@ -147,7 +147,7 @@ export class GarbageCollector implements Controller {
     const ns = obj.metadata?.namespace ?? "";
     const name = obj.metadata?.name ?? "";
     const deps = [...(this.dependents.get(uid) ?? [])];
-    const ctx = systemContext();
+    const ctx = controllerManagerContext();
     if (finalizers.includes(FINALIZER_ORPHAN)) {
       for (const d of deps) {
         const dn = this.nodes.get(d);

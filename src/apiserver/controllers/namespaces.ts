@@ -4,7 +4,7 @@
 // Every new namespace gets its "default" ServiceAccount and the
 // kube-root-ca.crt ConfigMap, as the serviceaccount and root-ca-cert-publisher
 // controllers do, and gets them back if they are deleted.
-import { systemContext } from "../registry/context.ts";
+import { controllerManagerContext } from "../registry/context.ts";
 import { deleteObject } from "../registry/deletion.ts";
 import { ApiError } from "../registry/errors.ts";
 import type { ObjectStore } from "../registry/store.ts";
@@ -61,7 +61,7 @@ export class NamespaceController implements Controller {
     if (!nsStored || JSON.parse(nsStored.value).metadata?.deletionTimestamp) return;
     const create = (resource: string, obj: Record<string, unknown>) => {
       try {
-        this.store.create(this.info(resource), ns, obj, systemContext());
+        this.store.create(this.info(resource), ns, obj, controllerManagerContext());
       } catch (err) {
         if (!(err instanceof ApiError && (err.code === 409 || err.code === 403 || err.code === 404))) throw err;
       }
@@ -96,7 +96,7 @@ export class NamespaceController implements Controller {
     if (!stored) return true;
     const nsObj = JSON.parse(stored.value);
     if (!nsObj.metadata?.deletionTimestamp) return true;
-    const ctx = systemContext();
+    const ctx = controllerManagerContext();
     let remaining = 0;
     for (const info of this.store.registry.storageResources()) {
       if (!info.namespaced) continue;

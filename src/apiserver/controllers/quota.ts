@@ -6,7 +6,7 @@
 // hold a quota are looked at.
 import { fromResourceList, type ResourceList, toResourceList, addLists, mask } from "../admission/plugins/resourceList.ts";
 import { type Evaluator, evaluatorFor, quotaScopes } from "../admission/plugins/quotaUsage.ts";
-import { systemContext } from "../registry/context.ts";
+import { controllerManagerContext } from "../registry/context.ts";
 import type { ObjectStore } from "../registry/store.ts";
 import type { KObject } from "../registry/types.ts";
 import type { Controller, ObjectEvent } from "./manager.ts";
@@ -84,7 +84,7 @@ export class QuotaController implements Controller {
       const quota: KObject = JSON.parse(item.value);
       const status = { hard: fromResourceList(toResourceList(quota.spec?.hard)), used: this.usage(ns, quota) };
       if (JSON.stringify(status) === JSON.stringify(quota.status)) continue;
-      this.store.mutate(info, ns, quota.metadata!.name!, systemContext(), (q) => {
+      this.store.mutate(info, ns, quota.metadata!.name!, controllerManagerContext(), (q) => {
         q.status = { hard: status.hard, used: this.usage(ns, q) };
         return JSON.stringify(q.status) !== JSON.stringify(quota.status);
       }, "status");

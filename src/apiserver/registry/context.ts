@@ -22,6 +22,16 @@ export function systemContext(): RequestContext {
   return { user: SYSTEM_USER, dryRun: false, fieldValidation: "Ignore", warnings: [] };
 }
 
+/**
+ * Writes by the controllers that run inside kube-controller-manager in a real
+ * cluster (garbage collector, namespace, service account, root CA publisher,
+ * resource quota, ClusterRole aggregation): their managedFields name it, as
+ * its client's User-Agent does there.
+ */
+export function controllerManagerContext(): RequestContext {
+  return { ...systemContext(), fieldManager: "kube-controller-manager" };
+}
+
 export type Operation = "CREATE" | "UPDATE" | "DELETE";
 
 /** What an admission step sees. `obj` is in the storage version and may be mutated by mutating steps. */
