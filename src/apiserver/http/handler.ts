@@ -18,6 +18,7 @@ import {
   wantsAggregated,
 } from "./discovery.ts";
 import { ADMIN_PREFIX, type AdminOps, serveAdmin } from "./admin.ts";
+import { readBody } from "./body.ts";
 import { bodyKind, decodeObject } from "./codec.ts";
 import type { HttpFaults } from "./faults.ts";
 import { type OpenApiDocs, serveOpenApiV2 } from "./openapiV2.ts";
@@ -26,9 +27,6 @@ import type { ApiCore } from "./call.ts";
 import { handleResource } from "./resources.ts";
 import { sendError, sendJson, sendRaw } from "./respond.ts";
 import { serveVirtual } from "./virtual.ts";
-
-/** kube-apiserver's default request body limit (3 MiB). */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 export type HandlerOptions = {
   core: ApiCore;
@@ -59,34 +57,6 @@ function fail(opts: HandlerOptions, req: IncomingMessage, res: ServerResponse, e
   opts.log.error({ err: e, method: req.method, path: req.url }, "request failed");
   if (!res.headersSent) sendError(res, internalError());
   else res.destroy();
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > MAX_BODY_BYTES) {
-      reject(tooLarge());
-      req.resume();
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(tooLarge());
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-function tooLarge(): ApiError {
-  return new ApiError(413, "RequestEntityTooLarge", `Request entity too large: limit is ${MAX_BODY_BYTES}`);
 }
 
 async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
