@@ -6,13 +6,21 @@
 // ServiceAccount (same uid) must still exist. Every authenticated user is in
 // system:authenticated. Once a request is authenticated, its front-proxy
 // headers are dropped (filters/authentication.go).
+//
+// Audiences. A token authenticates only for the audiences asked of it: a
+// request to the API server asks for the server's own (its issuer), a
+// TokenReview for its spec.audiences or else the server's. A ServiceAccount
+// token answers when its `aud` meets them (pkg/serviceaccount/jwt.go); a
+// static token is audience-agnostic, valid where the server's audiences
+// meet them (authenticator.WrapAudienceAgnosticToken). Either way the
+// answer carries the audiences in common, in the order asked.
 import type { X509Certificate } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { UserInfo } from "../registry/context.ts";
 import type { Storage } from "../storage/interface.ts";
 import { isAuthProxyHeader, issuedBy, parseCertBundle, type RequestHeaderAuthenticator } from "./requestHeader.ts";
-import type { ServiceAccountTokens } from "./serviceAccountTokens.ts";
+import { intersectAudiences, type ServiceAccountTokens } from "./serviceAccountTokens.ts";
 import { serviceAccountGroups, withAuthenticated } from "./types.ts";
 
 export type AuthenticatorOptions = {
@@ -29,6 +37,17 @@ export type AuthenticatorOptions = {
   /** Request-header authentication (--requestheader-*); off without it. */
   requestHeader?: RequestHeaderAuthenticator;
 };
+
+/** A bearer token's user and the audiences it was valid for, or why it is not valid. */
+export type TokenAuthentication = { user: UserInfo; audiences: string[] } | { error: string };
+
+/** kube's bearer-token error when no token authenticator accepts it (bearertoken.go). */
+const INVALID_TOKEN = "invalid bearer token";
+
+/** Go's %q of a []string: `["a" "b"]`. */
+function goQuoted(list: string[]): string {
+  return `[${list.map((a) => JSON.stringify(a)).join(" ")}]`;
+}
 
 /**
  * The client certificate's user, once per connection: getPeerCertificate()
@@ -92,32 +111,50 @@ export class Authenticator {
     const auth = req.headers.authorization;
     if (auth && /^bearer /i.test(auth)) {
       const token = auth.slice(7).trim();
-      if (token) return this.authenticateToken(token);
+      if (token) {
+        const found = this.authenticateToken(token);
+        return "user" in found ? found.user : undefined;
+      }
     }
     return undefined;
   }
 
-  /** A bearer token's user (also what TokenReview answers). */
-  authenticateToken(token: string): UserInfo | undefined {
-    const user = this.tokens.get(token);
-    if (user) return copy(user);
-    return this.serviceAccountUser(token);
+  /** The audiences the API server itself answers to (--api-audiences, defaulting to the issuer). */
+  get apiAudiences(): string[] {
+    return this.sa.apiAudiences;
   }
 
-  private serviceAccountUser(token: string): UserInfo | undefined {
+  /** A bearer token's user for the `audiences` asked (the API server's by default); also what TokenReview answers. */
+  authenticateToken(token: string, audiences: string[] = this.sa.apiAudiences): TokenAuthentication {
+    const user = this.tokens.get(token);
+    if (user) {
+      const common = intersectAudiences(this.sa.apiAudiences, audiences);
+      return common.length ? { user: copy(user), audiences: common } : { error: INVALID_TOKEN };
+    }
+    return this.serviceAccountUser(token, audiences);
+  }
+
+  private serviceAccountUser(token: string, audiences: string[]): TokenAuthentication {
     const claims = this.sa.verify(token);
-    if (!claims) return undefined;
+    if (!claims) return { error: INVALID_TOKEN };
+    const tokenAudiences = this.sa.tokenAudiences(claims);
+    const common = intersectAudiences(tokenAudiences, audiences);
+    if (!common.length) {
+      // As a real v1.20.2 kube-apiserver words it in a TokenReview's status.error.
+      return { error: `[${INVALID_TOKEN}, token audiences ${goQuoted(tokenAudiences)} is invalid for the target audiences ${goQuoted(audiences)}]` };
+    }
     const { namespace, serviceaccount } = claims["kubernetes.io"];
     const stored = this.storage.get(`/core/serviceaccounts/${namespace}/${serviceaccount.name}`);
-    if (!stored) return undefined;
+    if (!stored) return { error: INVALID_TOKEN };
     const sa = JSON.parse(stored.value);
-    if (sa.metadata?.uid !== serviceaccount.uid || sa.metadata?.deletionTimestamp) return undefined;
-    return withAuthenticated({
+    if (sa.metadata?.uid !== serviceaccount.uid || sa.metadata?.deletionTimestamp) return { error: INVALID_TOKEN };
+    const user = withAuthenticated({
       name: `system:serviceaccount:${namespace}:${serviceaccount.name}`,
       uid: serviceaccount.uid,
       groups: serviceAccountGroups(namespace),
       extra: { "authentication.kubernetes.io/credential-id": [`JTI=${claims.jti}`] },
     });
+    return { user, audiences: common };
   }
 }
 

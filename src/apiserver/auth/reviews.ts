@@ -129,17 +129,25 @@ export function review(deps: ReviewDeps, info: ResourceInfo, user: UserInfo, nam
         metadata: { creationTimestamp: null } as unknown as KObject["metadata"],
         status: { userInfo: userInfoJson(user) },
       };
-    case "tokenreviews": {
-      if (!spec.token) fail(info, [{ reason: "FieldValueRequired", field: "spec.token", message: "Required value" }]);
-      const who = deps.authn.authenticateToken(String(spec.token));
-      const status = who
-        ? { authenticated: true, user: userInfoJson(who), audiences: spec.audiences?.length ? spec.audiences : undefined }
-        : { user: {} };
-      return echo(obj, info, status);
-    }
+    case "tokenreviews":
+      return echo(obj, info, tokenReviewStatus(deps, spec));
     default:
       throw badRequest(`unsupported review ${info.resource}`);
   }
+}
+
+/**
+ * TokenReview status (pkg/registry/authentication/tokenreview/storage.go):
+ * the token is checked for spec.audiences, or the API server's audiences
+ * when there are none; an authenticated answer lists the audiences the
+ * token and the request have in common, a failed one the error.
+ */
+function tokenReviewStatus(deps: ReviewDeps, spec: any): Record<string, unknown> {
+  if (!spec.token) throw badRequest("token is required for TokenReview in authentication");
+  const asked: string[] = Array.isArray(spec.audiences) && spec.audiences.length ? spec.audiences.map(String) : deps.authn.apiAudiences;
+  const found = deps.authn.authenticateToken(String(spec.token), asked);
+  if ("error" in found) return { user: {}, error: found.error };
+  return { authenticated: true, user: userInfoJson(found.user), audiences: found.audiences };
 }
 
 /** SelfSubjectRulesReview status: the RBAC rules that apply to the user in the namespace. */

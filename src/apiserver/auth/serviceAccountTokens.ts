@@ -75,7 +75,11 @@ export class ServiceAccountTokens {
     return { token: `${signing}.${b64url(sig)}`, claims };
   }
 
-  /** The claims of a token this server signed, if its signature, issuer, audience and time window hold. */
+  /**
+   * The claims of a token this server signed, if its signature, issuer and
+   * time window hold. Its audiences are the caller's to check
+   * (tokenAudiences), against what the request asks for.
+   */
   verify(token: string, nowMs = Date.now()): TokenClaims | undefined {
     const parts = token.split(".");
     if (parts.length !== 3) return undefined;
@@ -98,10 +102,23 @@ export class ServiceAccountTokens {
     const now = Math.floor(nowMs / 1000);
     if (typeof claims.exp !== "number" || now >= claims.exp) return undefined;
     if (typeof claims.nbf === "number" && now < claims.nbf - 60) return undefined;
-    const aud: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!aud.some((a) => this.apiAudiences.includes(String(a)))) return undefined;
     const k = claims["kubernetes.io"];
     if (!k?.namespace || !k.serviceaccount?.name || !k.serviceaccount.uid) return undefined;
     return claims as TokenClaims;
   }
+
+  /** A token's audiences; a token without any (legacy) has the API server's (pkg/serviceaccount/jwt.go). */
+  tokenAudiences(claims: TokenClaims): string[] {
+    const aud: unknown[] = Array.isArray(claims.aud) ? claims.aud : claims.aud ? [claims.aud] : [];
+    return aud.length ? aud.map(String) : this.apiAudiences;
+  }
+}
+
+/**
+ * The audiences of `wanted` that `have` holds, in the order of `wanted`
+ * (authenticator.Audiences.Intersect, staging/src/k8s.io/apiserver/pkg/
+ * authentication/authenticator/audiences.go).
+ */
+export function intersectAudiences(have: string[], wanted: string[]): string[] {
+  return wanted.filter((a) => have.includes(a));
 }
