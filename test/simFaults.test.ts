@@ -1,12 +1,16 @@
 // Each fault of a simulated cluster, as a client outside the process sees
-// it: connection refused, latency, 500 and 429 answers, 410 Gone after a
-// compaction, a dropped watch, and a stopped node going NotReady.
+// it through the cluster's fault proxy: connection refused, latency, 500 and
+// 429 answers, 410 Gone after a compaction, a dropped watch, and a stopped
+// node going NotReady; and the proxy's identities: client certificates
+// become request headers the API server trusts, tokens pass, and X-Remote-*
+// headers from clients are dropped.
 import assert from "node:assert/strict";
 import { request } from "node:https";
 import { after, before, test } from "node:test";
 import { R } from "../src/apiserver/client.ts";
 import { FakeClock } from "../src/simulator/clock.ts";
 import { type SimulatedCluster, type Simulator, startSimulator } from "../src/simulator/index.ts";
+import { httpsCall } from "./httpsCall.ts";
 
 let sim: Simulator;
 let c: SimulatedCluster;
@@ -23,7 +27,8 @@ function get(path: string, onData?: (chunk: string) => void): Promise<Answer> {
   const s = c.server;
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: s.host, port: s.port, path, ca: s.pki.ca.cert, cert: s.admin.cert, key: s.admin.key, agent: false },
+      `${c.url}${path}`,
+      { ca: s.pki.ca.cert, cert: s.admin.cert, key: s.admin.key, agent: false },
       (res) => {
         let body = "";
         res.setEncoding("utf8");
@@ -86,17 +91,74 @@ test("after a forced compaction a watch from an older resourceVersion gets 410 G
   assert.equal(ev.object.reason, "Expired");
 });
 
-test("dropping watches ends every open watch stream", async () => {
+test("kubeconfigs point at the proxy, not at the API server's own port", () => {
+  assert.notEqual(c.proxy.port, c.server.port);
+  assert.match(c.kubeconfig(), new RegExp(`server: ${c.url}`));
+});
+
+test("dropping watches ends every open watch stream through the proxy, cleanly", async () => {
   const rv = JSON.parse((await get("/api/v1/namespaces/default/configmaps")).body).metadata.resourceVersion;
   let opened: () => void;
   const started = new Promise<void>((r) => (opened = r));
   const watch = get(`/api/v1/namespaces/default/configmaps?watch=1&resourceVersion=${rv}`, () => opened());
   await c.client.create(R.configmaps, "default", { metadata: { name: "seen-by-watch" } });
   await started;
-  c.faults.dropWatches();
+  assert.equal(c.faults.dropWatches(), 1);
   const ended = await watch;
   assert.equal(ended.status, 200);
   assert.match(ended.body, /seen-by-watch/);
+});
+
+test("dropping watches leaves in-process watchers running", async () => {
+  const rv = (await c.client.list(R.configmaps, "default")).resourceVersion;
+  const seen: string[] = [];
+  let closed = false;
+  const w = c.client.watch(R.configmaps, "default", { resourceVersion: rv }, (_t, o) => seen.push(String(o.metadata?.name)), () => (closed = true));
+  c.faults.dropWatches();
+  await c.client.create(R.configmaps, "default", { metadata: { name: "after-drop" } });
+  await new Promise((r) => setImmediate(r));
+  w.stop();
+  assert.deepEqual(seen, ["after-drop"]);
+  assert.equal(closed, false);
+});
+
+/** Who the API server takes a caller through the proxy for (a SelfSubjectReview), or the failing status. */
+function whoAmI(creds: { cert?: string; key?: string; token?: string }, headers: Record<string, string> = {}): Promise<any> {
+  const body = JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "SelfSubjectReview" });
+  const auth = creds.token ? { Authorization: `Bearer ${creds.token}` } : {};
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${c.url}/apis/authentication.k8s.io/v1/selfsubjectreviews`,
+      { method: "POST", ca: c.server.pki.ca.cert, cert: creds.cert, key: creds.key, agent: false, headers: { "Content-Type": "application/json", ...auth, ...headers } },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve(res.statusCode === 201 ? JSON.parse(text).status.userInfo : res.statusCode));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+test("a client certificate's user and groups reach the API server through the proxy", async () => {
+  const who = await whoAmI(c.server.admin);
+  assert.equal(who.username, "kubernetes-admin");
+  assert.deepEqual(who.groups, ["system:masters", "system:authenticated"]);
+});
+
+test("X-Remote-User sent by a client to the proxy is dropped, not trusted", async () => {
+  // Without a certificate or token the request is anonymous to the API server: 401 (no anonymous auth).
+  assert.equal(await whoAmI({}, { "X-Remote-User": "system:admin", "X-Remote-Group": "system:masters" }), 401);
+  assert.equal((await whoAmI(c.server.admin, { "X-Remote-User": "mallory" })).username, "kubernetes-admin");
+});
+
+test("a bearer token passes through the proxy unchanged", async () => {
+  const admin = { ca: c.server.pki.ca.cert, ...c.server.admin };
+  const body = JSON.stringify({ apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} });
+  const tr = await httpsCall(`${c.url}/api/v1/namespaces/default/serviceaccounts/default/token`, admin, { method: "POST", body });
+  const who = await whoAmI({ token: tr.json().status.token });
+  assert.equal(who.username, "system:serviceaccount:default:default");
 });
 
 test("a stopped node goes NotReady and comes back when started", async () => {

@@ -24,7 +24,6 @@ import { ControllerManager } from "./controllers/manager.ts";
 import { NamespaceController } from "./controllers/namespaces.ts";
 import { DEFAULT_EVENT_TTL_SECONDS, EventExpiry } from "./controllers/eventTTL.ts";
 import { QuotaController } from "./controllers/quota.ts";
-import { HttpFaults } from "./http/faults.ts";
 import { createHandler } from "./http/handler.ts";
 import { openApiCache } from "./openapiCache.ts";
 import type { UserInfo } from "./registry/context.ts";
@@ -89,12 +88,6 @@ export type ApiServer = {
   kubeconfig(): string;
   /** The in-process transport: the Kubernetes API without HTTP, as system:masters; `userAgent` names its writes' field manager. */
   client(opts?: LocalClientOptions): KubeClient;
-  /** Injected HTTP faults (latency, 500/429 answers); off until set. */
-  faults: HttpFaults;
-  /** Stops accepting connections and drops open ones, so clients get connection refused. */
-  unlisten(): Promise<void>;
-  /** Listens again on the same port after unlisten(). */
-  relisten(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -165,9 +158,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   eventExpiry.start();
 
   let address = "";
-  const faults = new HttpFaults();
   const handler = createHandler({
-    faults,
     admin: storage,
     core: { store, unknownFields },
     registry,
@@ -226,11 +217,6 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     access,
     kubeconfig,
     client: (opts) => new LocalClient(store, opts),
-    faults,
-    unlisten,
-    relisten: async () => {
-      if (!server.listening) await listen(port);
-    },
     close: async () => {
       controllers.stop();
       eventExpiry.stop();

@@ -30,7 +30,7 @@ Faults (kpanda sim fault, against a running kpanda sim with the same --data-dir)
   reachable               serve again
   latency DURATION        add latency to every request (0 removes it)
   errors RATE [500|429]   answer a share of requests (0..1) with 500 or 429 (0 stops)
-  drop-watches            end every open watch
+  drop-watches            end every watch open through the cluster's proxy
   compact                 compact storage: watches from older resourceVersions get 410 Gone
   stop-node NODE          the node's kubelet goes silent (NotReady, then its pods are evicted)
   start-node NODE         the node's kubelet comes back
@@ -163,7 +163,7 @@ export async function simCommand(argv: string[]): Promise<number> {
   const logger = pino({ level: String(values["log-level"]) });
   const sim = await startSimulator({ clusters, nodes, dataDir, host, logger });
   const control = await startControl(dataDir, (name) => sim.clusters.find((c) => c.name === name)?.faults);
-  for (const c of sim.clusters) logger.info({ cluster: c.name, url: c.server.url, kubeconfig: c.kubeconfigPath }, "simulated cluster ready");
+  for (const c of sim.clusters) logger.info({ cluster: c.name, url: c.url, kubeconfig: c.kubeconfigPath }, "simulated cluster ready");
   logger.info({ control: control.file.url, clusters, nodes }, "kpanda sim ready");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());

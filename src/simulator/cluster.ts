@@ -1,14 +1,16 @@
-// One simulated cluster: an API server of our own on a loopback port, plus the
-// controllers that make it behave like a cluster. The controllers reach the
-// server through the in-process client only.
-import { mkdir } from "node:fs/promises";
+// One simulated cluster: an API server of our own on a loopback port behind a
+// fault-injecting proxy (what kubeconfigs point at), plus the controllers
+// that make it behave like a cluster. The controllers reach the server
+// through the in-process client only.
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import pino from "pino";
 import type { KubeClient, Resource } from "../apiserver/client.ts";
-import { type ApiServer, startApiServer } from "../apiserver/server.ts";
+import { type ApiServer, adminKubeconfig, startApiServer } from "../apiserver/server.ts";
 import { type Clock, RealClock } from "./clock.ts";
 import type { SimContext, SimController } from "./controller.ts";
+import { FaultProxy } from "./faults/FaultProxy.ts";
 import { Informer } from "./kube/informer.ts";
 
 export type SimClusterOptions = {
@@ -28,7 +30,14 @@ export type SimClusterOptions = {
 
 export type SimCluster = {
   name: string;
+  /** The API server, on its own loopback port behind the proxy. */
   server: ApiServer;
+  /** The fault-injecting proxy in front of it: clients' way in. */
+  proxy: FaultProxy;
+  /** The proxy's URL. */
+  url: string;
+  /** An admin kubeconfig (YAML) for the proxy's URL. */
+  kubeconfig(): string;
   client: KubeClient;
   clock: Clock;
   ctx: SimContext;
@@ -42,7 +51,28 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const dir = opts.dataDir ? join(opts.dataDir, opts.name) : undefined;
   if (dir) await mkdir(dir, { recursive: true, mode: 0o700 });
   const logger = (opts.logger ?? pino({ level: "warn" })).child({ cluster: opts.name });
-  const server = await startApiServer({ host: opts.host, port: opts.port ?? 0, dataDir: dir, logger, historySize: opts.historySize, eventTTLSeconds: opts.eventTTLSeconds });
+  // Its own port on loopback; clients come through the proxy, which shows them this certificate.
+  const server = await startApiServer({
+    host: "127.0.0.1",
+    port: 0,
+    serverNames: opts.host ? [opts.host] : [],
+    writeKubeconfig: false,
+    dataDir: dir,
+    logger,
+    historySize: opts.historySize,
+    eventTTLSeconds: opts.eventTTLSeconds,
+  });
+  const proxy = new FaultProxy({
+    host: opts.host ?? "127.0.0.1",
+    port: opts.port ?? 0,
+    upstream: { host: server.host, port: server.port },
+    ca: server.pki.ca.cert,
+    serving: server.pki.server,
+    proxyClient: server.pki.frontProxy.client,
+  });
+  await proxy.start();
+  const kubeconfig = () => adminKubeconfig(proxy.url, server.pki.ca.cert, server.admin);
+  if (dir) await writeFile(join(dir, "kubeconfig"), kubeconfig(), { mode: 0o600 });
   const client = server.client();
   const clock = opts.clock ?? new RealClock();
   const informers = new Map<string, Informer>();
@@ -67,12 +97,16 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   return {
     name: opts.name,
     server,
+    proxy,
+    url: proxy.url,
+    kubeconfig,
     client,
     clock,
     ctx,
     stop: async () => {
       for (const c of [...opts.controllers].reverse()) c.stop();
       for (const i of informers.values()) i.stop();
+      await proxy.close();
       await server.close();
     },
   };

@@ -1,6 +1,7 @@
 // The simulator's public start function: N simulated clusters in one
-// process, each an API server of our own on its own loopback port (client
-// certificates and tokens required) with every simulator controller — nodes,
+// process, each an API server of our own behind a fault proxy on its own
+// loopback port (client certificates and tokens required) with every
+// simulator controller — nodes,
 // scheduler, kubelets, node lifecycle, workload controllers, metrics-server
 // and HPA, endpoints, volumes, disruption budgets — and a fault handle.
 import type { Logger } from "pino";
@@ -105,7 +106,7 @@ export async function startOneCluster(name: string, opts: SimulatorOptions): Pro
   serveMetrics(c, set.metrics);
   return {
     ...c,
-    faults: new ClusterFaults(c.server, set.nodes),
+    faults: new ClusterFaults(c.proxy, { url: c.server.url, ca: c.server.pki.ca.cert, credential: c.server.admin }, set.nodes),
     load: set.metrics.load,
     nodes: set.nodes,
     metrics: set.metrics,

@@ -20,7 +20,6 @@ import {
 import { ADMIN_PREFIX, type AdminOps, serveAdmin } from "./admin.ts";
 import { readBody } from "./body.ts";
 import { bodyKind, decodeObject } from "./codec.ts";
-import type { HttpFaults } from "./faults.ts";
 import { type OpenApiDocs, serveOpenApiV2 } from "./openapiV2.ts";
 import { parsePath } from "./requestInfo.ts";
 import type { ApiCore } from "./call.ts";
@@ -39,8 +38,6 @@ export type HandlerOptions = {
   version: Record<string, string>;
   /** What the administrative endpoints under /kpanda/admin/ act on (compaction). */
   admin?: AdminOps;
-  /** Injected faults (simulated clusters); absent or inactive costs one check per request. */
-  faults?: HttpFaults;
 };
 
 export function createHandler(opts: HandlerOptions) {
@@ -60,7 +57,6 @@ function fail(opts: HandlerOptions, req: IncomingMessage, res: ServerResponse, e
 }
 
 async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (opts.faults?.active && (await opts.faults.apply(res))) return;
   const url = new URL(req.url ?? "/", "https://localhost");
   const path = url.pathname;
   if (path === "/healthz" || path === "/livez" || path === "/readyz" || path.startsWith("/healthz/")) {

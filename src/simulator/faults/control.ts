@@ -37,7 +37,8 @@ export async function applyFault(f: ClusterFaults, r: FaultRequest): Promise<voi
     case "errors":
       return f.errors(r.rate, r.code ?? 500);
     case "drop-watches":
-      return f.dropWatches();
+      f.dropWatches();
+      return;
     case "compact":
       await f.compact();
       return;
