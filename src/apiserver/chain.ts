@@ -10,8 +10,8 @@ import { limitRangerMutate, limitRangerValidate } from "./admission/plugins/limi
 import { podSecurity } from "./admission/plugins/podSecurity.ts";
 import { resourceQuotaAdmission } from "./admission/plugins/resourceQuota.ts";
 import { serviceAccountAdmission } from "./admission/plugins/serviceAccount.ts";
-import { prepareForCreate } from "./admission/strategy.ts";
-import { validateCRD, validateCustomResource, validateObject } from "./admission/validation.ts";
+import { prepareForCreate, prepareForUpdate } from "./admission/strategy.ts";
+import { validateCRD, validateCRDUpdate, validateCustomResource, validateObject } from "./admission/validation.ts";
 import { namespaceObject } from "./admission/namespaces.ts";
 import { allocateServiceAddresses } from "./controllers/serviceIPs.ts";
 import type { Admission, Attributes, ValidatingStep } from "./registry/context.ts";
@@ -51,14 +51,16 @@ function defaulting(a: Attributes): void {
 /** PrepareForCreate runs after the mutating plugins (a pod's QoS class sees LimitRanger's defaults). */
 function createStrategy(a: Attributes): void {
   if (a.op === "CREATE" && !a.info.crd) prepareForCreate(a.info, a.obj);
+  else if (a.op === "UPDATE" && a.old && !a.subresource) prepareForUpdate(a.info, a.obj, a.old);
 }
 
 function validation(a: Attributes): FieldError[] | undefined {
   if (a.op === "DELETE") return undefined;
   if (a.info.crd) return validateCustomResource(a.info.crd.schema, a.obj, a.info.namespaced);
-  const errs = validateObject(a.info, a.obj, a.old, a.subresource);
+  const errs = validateObject(a.info, a.obj, a.old, a.subresource, a.requestInfo.group);
   if (a.info.group === "apiextensions.k8s.io" && a.info.resource === "customresourcedefinitions") {
     errs.push(...validateCRD(a.obj));
+    if (a.old) errs.push(...validateCRDUpdate(a.obj, a.old));
   }
   return errs;
 }

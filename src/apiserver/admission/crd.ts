@@ -171,3 +171,27 @@ export function validateCRD(crd: KObject): FieldError[] {
   }
   return errs;
 }
+
+/**
+ * validateCustomResourceDefinitionSpecUpdate: group and names.plural never
+ * change (they make the name); once the CRD is Established, scope and
+ * names.kind neither, since they shape its storage.
+ */
+export function validateCRDUpdate(crd: KObject, old: KObject): FieldError[] {
+  const errs: Errs = [];
+  const s: Obj = isObj(crd.spec) ? crd.spec : {};
+  const o: Obj = isObj(old.spec) ? old.spec : {};
+  const names = (x: Obj): Obj => (isObj(x.names) ? x.names : {});
+  const immutable = (field: string, now: unknown, before: unknown) => {
+    if (now !== before) errs.push(invalid(field, now ?? "", "field is immutable"));
+  };
+  const conditions: unknown[] = Array.isArray(old.status?.conditions) ? old.status.conditions : [];
+  const established = conditions.some((c) => isObj(c) && c.type === "Established" && c.status === "True");
+  if (established) {
+    immutable("spec.scope", s.scope, o.scope);
+    immutable("spec.names.kind", names(s).kind, names(o).kind);
+  }
+  immutable("spec.group", s.group, o.group);
+  immutable("spec.names.plural", names(s).plural, names(o).plural);
+  return errs;
+}

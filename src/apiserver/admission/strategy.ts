@@ -1,5 +1,5 @@
-// Create-time strategy changes (PrepareForCreate and the Job strategy's
-// generateSelector in pkg/registry/*), run after defaulting and before validation.
+// Strategy changes (PrepareForCreate and the Job strategy's generateSelector,
+// PrepareForUpdate, in pkg/registry/*), run after defaulting and before validation.
 import { randomUUID } from "node:crypto";
 import { usesGeneration } from "../registry/strategy.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
@@ -87,4 +87,19 @@ function prepareNamespace(ns: Obj): void {
   if (!f.includes("kubernetes")) f.push("kubernetes");
   ns.spec.finalizers = f;
   ns.status = { phase: "Active" };
+}
+
+/**
+ * Strategy changes on update (PrepareForUpdate) that keep fields a plain
+ * update may not touch: a Namespace's spec.finalizers change only through
+ * its finalize subresource.
+ */
+export function prepareForUpdate(info: ResourceInfo, obj: KObject, old: KObject): void {
+  if (!isObj(obj) || !isObj(old) || info.crd) return;
+  if (info.group === "" && info.kind === "Namespace") {
+    const finalizers = isObj(old.spec) ? old.spec.finalizers : undefined;
+    if (!isObj(obj.spec)) obj.spec = {};
+    if (finalizers === undefined) delete obj.spec.finalizers;
+    else obj.spec.finalizers = structuredClone(finalizers);
+  }
 }

@@ -2,7 +2,6 @@
 // (pkg/apis/core/validation/validation.go, 1.32).
 import {
   arrayAt,
-  deepEqual,
   duplicate,
   type Errs,
   forbidden,
@@ -96,18 +95,6 @@ export function validateSecret(obj: Obj, errs: Errs): void {
   }
 }
 
-/** ConfigMap and Secret: with `immutable: true`, data may not change and immutable may not be unset. */
-export function validateImmutableData(kind: string, obj: Obj, old: Obj, errs: Errs): void {
-  if (old.immutable !== true) return;
-  if (obj.immutable !== true) errs.push(forbidden("immutable", "field is immutable when `immutable` is set"));
-  const fields = kind === "Secret" ? ["data", "type"] : ["data", "binaryData"];
-  for (const f of fields) {
-    if (!deepEqual(obj[f] ?? {}, old[f] ?? {}))
-      errs.push(forbidden(f, "field is immutable when `immutable` is set"));
-  }
-  if (kind === "Secret" && obj.type !== old.type) errs.push(invalid("type", obj.type, "field is immutable"));
-}
-
 const SERVICE_TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
 const PROTOCOLS = ["SCTP", "TCP", "UDP"];
 
@@ -183,23 +170,6 @@ function isIP(v: string): boolean {
   return v4.test(v) || (v.includes(":") && /^[0-9a-fA-F:.]+$/.test(v));
 }
 
-function clusterIPs(s: Obj): string[] {
-  if (Array.isArray(s.clusterIPs) && s.clusterIPs.length > 0) return s.clusterIPs;
-  return typeof s.clusterIP === "string" && s.clusterIP ? [s.clusterIP] : [];
-}
-
-/** validateUpgradeDowngradeClusterIPs: the primary cluster IP may not change, except to or from ExternalName. */
-export function validateServiceUpdate(obj: Obj, old: Obj, errs: Errs): void {
-  const s = isObj(obj.spec) ? obj.spec : {};
-  const o = isObj(old.spec) ? old.spec : {};
-  if (s.type === "ExternalName" || o.type === "ExternalName") return;
-  const now = clusterIPs(s);
-  const before = clusterIPs(o);
-  if (now.length > 0 && before.length > 0 && now[0] !== before[0]) {
-    errs.push(invalid("spec.clusterIPs[0]", now, "may not change once set"));
-  }
-}
-
 const ACCESS_MODES = ["ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"];
 
 export function validatePVC(obj: Obj, errs: Errs): void {
@@ -217,26 +187,6 @@ export function validatePVC(obj: Obj, errs: Errs): void {
   const vm = ["Block", "Filesystem"];
   if (s.volumeMode && !vm.includes(s.volumeMode))
     errs.push(notSupported("spec.volumeMode", s.volumeMode, vm));
-}
-
-/** A claim's spec is immutable except resources.requests, volumeAttributesClassName and binding volumeName. */
-export function validatePVCUpdate(obj: Obj, old: Obj, errs: Errs): void {
-  const strip = (spec: unknown, volumeNameFree: boolean) => {
-    const c: Obj = isObj(spec) ? structuredClone(spec) : {};
-    if (isObj(c.resources)) delete c.resources.requests;
-    delete c.volumeAttributesClassName;
-    if (volumeNameFree) delete c.volumeName;
-    return c;
-  };
-  const oldUnbound = !(isObj(old.spec) && old.spec.volumeName);
-  if (!deepEqual(strip(obj.spec, oldUnbound), strip(old.spec, oldUnbound))) {
-    errs.push(
-      forbidden(
-        "spec",
-        "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
-      ),
-    );
-  }
 }
 
 export function validatePV(obj: Obj, errs: Errs): void {

@@ -125,8 +125,21 @@ export function validateStorageClassUpdate(obj: Obj, old: Obj, errs: Errs): void
   if (obj.reclaimPolicy !== old.reclaimPolicy)
     errs.push(forbidden("reclaimPolicy", "updates to reclaimPolicy are forbidden."));
   if (obj.volumeBindingMode !== old.volumeBindingMode) {
-    errs.push(forbidden("volumeBindingMode", "field is immutable"));
+    errs.push(invalid("volumeBindingMode", obj.volumeBindingMode ?? null, "field is immutable"));
   }
+}
+
+/** ValidateIngressClassUpdate: spec.controller never changes. */
+export function validateIngressClassUpdate(obj: Obj, old: Obj, errs: Errs): void {
+  const now = isObj(obj.spec) ? obj.spec.controller : undefined;
+  if (now !== (isObj(old.spec) ? old.spec.controller : undefined)) {
+    errs.push(invalid("spec.controller", now ?? "", "field is immutable"));
+  }
+}
+
+/** ValidateEndpointSliceUpdate: addressType never changes. */
+export function validateEndpointSliceUpdate(obj: Obj, old: Obj, errs: Errs): void {
+  if (obj.addressType !== old.addressType) errs.push(invalid("addressType", obj.addressType ?? "", "field is immutable"));
 }
 
 export function validateNamespaceFinalizers(obj: Obj, errs: Errs): void {

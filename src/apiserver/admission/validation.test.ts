@@ -74,7 +74,7 @@ test("name rules per kind: namespace label, service DNS-1035, RBAC path segments
   for (const [kind, group, name, want] of cases) {
     const obj: any = { metadata: { name } };
     if (kind === "Service")
-      Object.assign(obj, { metadata: { name, namespace: "d" }, spec: { clusterIP: "None" } });
+      Object.assign(obj, { metadata: { name, namespace: "d" }, spec: { clusterIP: "None", clusterIPs: ["None"] } });
     if (kind === "ConfigMap") obj.metadata.namespace = "d";
     assert.deepEqual(check(kind, group, obj), want, `${kind} ${name}`);
   }
@@ -222,7 +222,8 @@ test("a CronJob needs a five-field schedule and a short name", () => {
 test("Service: ports required, names required and unique when several, port range, type", () => {
   const svc = (spec: any) => ({ metadata: { name: "s", namespace: "d" }, spec });
   assert.deepEqual(check("Service", "", svc({})), ["spec.ports: Required value"]);
-  assert.deepEqual(check("Service", "", svc({ clusterIP: "None" })), []);
+  // The service storage copies clusterIP into clusterIPs before validation (normalizeClusterIPs).
+  assert.deepEqual(check("Service", "", svc({ clusterIP: "None", clusterIPs: ["None"] })), []);
   assert.deepEqual(check("Service", "", svc({ type: "ExternalName", externalName: "example.com" })), []);
   assert.deepEqual(
     check("Service", "", svc({ ports: [{ port: 80 }, { name: "a", port: 0 }, { name: "a", port: 81 }] })),
@@ -300,7 +301,11 @@ test("PVC: access modes and storage request required; spec immutable except requ
   ]);
   const a = pvc({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } });
   const b = pvc({ accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } } });
-  assert.deepEqual(check("PersistentVolumeClaim", "", b, a), []);
+  // Only a Bound claim may be resized (ValidatePersistentVolumeClaimUpdate).
+  assert.deepEqual(check("PersistentVolumeClaim", "", b, { ...a, status: { phase: "Bound" } }), []);
+  assert.deepEqual(check("PersistentVolumeClaim", "", b, a), [
+    "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+  ]);
   const c = pvc({ accessModes: ["ReadWriteMany"], resources: { requests: { storage: "1Gi" } } });
   assert.deepEqual(check("PersistentVolumeClaim", "", c, a), [
     "spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",

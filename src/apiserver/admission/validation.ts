@@ -15,22 +15,24 @@ import {
   validatePDB,
   validateReplicaSet,
   validateStatefulSet,
-  validateWorkloadUpdate,
 } from "./validateApps.ts";
+import { validateConfigMap, validatePV, validatePVC, validateSecret, validateService } from "./validateCore.ts";
 import {
-  validateConfigMap,
+  validateClusterIPsSync,
   validateImmutableData,
-  validatePV,
-  validatePVC,
+  validateNodeUpdate,
   validatePVCUpdate,
-  validateSecret,
-  validateService,
+  validatePVUpdate,
+  validateResourceQuotaUpdate,
   validateServiceUpdate,
-} from "./validateCore.ts";
+} from "./validateCoreUpdate.ts";
+import { validateEventLegacy, validateEventStrict, validateEventUpdateStrict } from "./validateEvent.ts";
 import { type NameFn, validateObjectMeta } from "./validateMeta.ts";
 import {
   validateBinding,
   validateBindingUpdate,
+  validateEndpointSliceUpdate,
+  validateIngressClassUpdate,
   validateNamespaceFinalizers,
   validateRole,
   validateStorageClass,
@@ -38,8 +40,14 @@ import {
 } from "./validateOther.ts";
 import { validateIngress, validateNetworkPolicy } from "./validateNetworking.ts";
 import { validatePodSpec } from "./validatePod.ts";
+import {
+  validateControllerRevisionUpdate,
+  validateJobUpdate,
+  validateSelectorUpdate,
+  validateStatefulSetUpdate,
+} from "./validateWorkloadUpdate.ts";
 
-export { validateCRD } from "./crd.ts";
+export { validateCRD, validateCRDUpdate } from "./crd.ts";
 export { pruneUnknownFields, validateCustomResource } from "./customResource.ts";
 
 type Obj = Record<string, any>;
@@ -47,6 +55,8 @@ type Rule = {
   name?: NameFn;
   validate?: (obj: Obj, errs: Errs, namespaced: boolean) => void;
   update?: (obj: Obj, old: Obj, errs: Errs) => void;
+  /** The kind's Validate*Update reports its update checks before the create ones (kube's order). */
+  updateFirst?: boolean;
 };
 
 const rbac = isPathSegmentName;
@@ -55,36 +65,50 @@ const rbac = isPathSegmentName;
 const RULES: Record<string, Rule> = {
   "/Namespace": { name: isDNS1123Label, validate: validateNamespaceFinalizers },
   "/Pod": { validate: (o, e) => validatePodSpec(o.spec, "spec", e) },
-  "/Service": { name: isDNS1035Label, validate: validateService, update: validateServiceUpdate },
+  "/Service": {
+    name: isDNS1035Label,
+    validate: (o, e) => {
+      validateService(o, e);
+      validateClusterIPsSync(o, e);
+    },
+    update: validateServiceUpdate,
+    updateFirst: true,
+  },
   "/ConfigMap": {
     validate: validateConfigMap,
     update: (o, old, e) => validateImmutableData("ConfigMap", o, old, e),
+    updateFirst: true,
   },
-  "/Secret": { validate: validateSecret, update: (o, old, e) => validateImmutableData("Secret", o, old, e) },
+  "/Secret": {
+    validate: validateSecret,
+    update: (o, old, e) => validateImmutableData("Secret", o, old, e),
+    updateFirst: true,
+  },
   "/PersistentVolumeClaim": { validate: validatePVC, update: validatePVCUpdate },
-  "/PersistentVolume": { validate: validatePV },
-  "apps/Deployment": {
-    validate: validateDeployment,
-    update: (o, old, e) => validateWorkloadUpdate("Deployment", o, old, e),
+  "/PersistentVolume": { validate: validatePV, update: validatePVUpdate },
+  "/Node": { update: validateNodeUpdate, updateFirst: true },
+  "/ResourceQuota": { update: validateResourceQuotaUpdate },
+  "/Event": { validate: validateEventLegacy },
+  "events.k8s.io/Event": {
+    validate: (o, e) => {
+      validateEventLegacy(o, e);
+      validateEventStrict(o, e);
+    },
+    update: validateEventUpdateStrict,
   },
-  "apps/ReplicaSet": {
-    validate: validateReplicaSet,
-    update: (o, old, e) => validateWorkloadUpdate("ReplicaSet", o, old, e),
-  },
-  "apps/StatefulSet": {
-    validate: validateStatefulSet,
-    update: (o, old, e) => validateWorkloadUpdate("StatefulSet", o, old, e),
-  },
-  "apps/DaemonSet": {
-    validate: validateDaemonSet,
-    update: (o, old, e) => validateWorkloadUpdate("DaemonSet", o, old, e),
-  },
-  "batch/Job": { validate: validateJob, update: (o, old, e) => validateWorkloadUpdate("Job", o, old, e) },
+  "apps/Deployment": { validate: validateDeployment, update: validateSelectorUpdate },
+  "apps/ReplicaSet": { validate: validateReplicaSet, update: validateSelectorUpdate },
+  "apps/StatefulSet": { validate: validateStatefulSet, update: validateStatefulSetUpdate, updateFirst: true },
+  "apps/DaemonSet": { validate: validateDaemonSet, update: validateSelectorUpdate },
+  "apps/ControllerRevision": { update: validateControllerRevisionUpdate },
+  "batch/Job": { validate: validateJob, update: validateJobUpdate },
   "batch/CronJob": { validate: validateCronJob },
   "autoscaling/HorizontalPodAutoscaler": { validate: validateHPA },
   "policy/PodDisruptionBudget": { validate: validatePDB },
   "networking.k8s.io/NetworkPolicy": { validate: validateNetworkPolicy },
   "networking.k8s.io/Ingress": { validate: validateIngress },
+  "networking.k8s.io/IngressClass": { update: validateIngressClassUpdate, updateFirst: true },
+  "discovery.k8s.io/EndpointSlice": { update: validateEndpointSliceUpdate },
   "rbac.authorization.k8s.io/Role": { name: rbac, validate: validateRole },
   "rbac.authorization.k8s.io/ClusterRole": { name: rbac, validate: validateRole },
   "rbac.authorization.k8s.io/RoleBinding": {
@@ -115,13 +139,23 @@ function dedupe(errs: FieldError[]): FieldError[] {
  * rules; CRD-specific rules are validateCRD's, run beside this one), for create (no `old`) or
  * update. Run after defaulting. Never throws: malformed input yields errors.
  *
+ * `requestGroup` is the group the client wrote through, when it differs
+ * from the storage one (events.k8s.io Events).
+ *
  * A write to the status subresource keeps the stored spec, so, like kube's
  * Validate*StatusUpdate, it checks metadata and status only: the kind rules
  * here are all about the spec.
  */
-export function validateObject(info: ResourceInfo, obj: KObject, old?: KObject, subresource?: string): FieldError[] {
+export function validateObject(
+  info: ResourceInfo,
+  obj: KObject,
+  old?: KObject,
+  subresource?: string,
+  requestGroup?: string,
+): FieldError[] {
   if (!isObj(obj)) return [typeError("", obj, "object")];
-  const key = `${info.group}/${info.kind}`;
+  // events.k8s.io Events are stored as core ones but validated by the request's API.
+  const key = `${requestGroup ?? info.group}/${info.kind}`;
   const rule = RULES[key] ?? {};
   const errs: Errs = validateObjectMeta(obj.metadata, info.namespaced, rule.name ?? isDNS1123Subdomain);
   if (subresource === "status" && old) {
@@ -130,8 +164,10 @@ export function validateObject(info: ResourceInfo, obj: KObject, old?: KObject, 
   }
   errs.push(...validateStructure(info, obj));
   try {
+    const update = old && isObj(old) ? rule.update : undefined;
+    if (rule.updateFirst) update?.(obj, old as Obj, errs);
     rule.validate?.(obj, errs, info.namespaced);
-    if (old && isObj(old)) rule.update?.(obj, old, errs);
+    if (!rule.updateFirst) update?.(obj, old as Obj, errs);
   } catch (e) {
     // A rule tripped over a shape the structural check already reported.
     if (errs.length === 0)

@@ -74,19 +74,39 @@ export function allocateServiceAddresses(store: ObjectStore, a: Attributes): voi
   }
 }
 
+/**
+ * On update, before allocation: patchAllocatedValues (a client that leaves
+ * out the clusterIP(s) or a NodePort keeps what was allocated, so re-applying
+ * the same manifest works), then normalizeClusterIPs (changing or clearing
+ * clusterIP alone carries clusterIPs along), as the service REST storage
+ * does (pkg/registry/core/service/storage, 1.32).
+ */
 function keepAllocated(old: KObject, obj: KObject): void {
   const o = old.spec ?? {};
   const n = obj.spec;
-  if (!n.clusterIP && o.clusterIP && n.type === o.type) {
-    n.clusterIP = o.clusterIP;
-    n.clusterIPs = o.clusterIPs;
+  if (o.type !== "ExternalName" && n.type !== "ExternalName") {
+    if (!n.clusterIP) n.clusterIP = o.clusterIP;
+    if (!n.clusterIPs?.length && o.clusterIPs?.length) n.clusterIPs = o.clusterIPs;
   }
   if (needsNodePorts(n) && needsNodePorts(o) && Array.isArray(n.ports)) {
+    const portsOf = (s: any) => new Set<number>((s.ports ?? []).map((p: any) => p?.nodePort).filter(Boolean));
+    const now = portsOf(n);
+    const used = new Set([...portsOf(o)].filter((p) => now.has(p)));
+    // Matched by port name: the user may have changed the port's other fields.
+    const byName = new Map<string, number>((o.ports ?? []).map((p: any) => [p?.name ?? "", p?.nodePort]));
     for (const p of n.ports) {
-      if (!p?.nodePort) {
-        const prev = (o.ports ?? []).find((q: any) => q.port === p.port && (q.protocol ?? "TCP") === (p.protocol ?? "TCP"));
-        if (prev?.nodePort) p.nodePort = prev.nodePort;
-      }
+      const prev = byName.get(p?.name ?? "");
+      if (p && typeof p === "object" && !p.nodePort && prev && !used.has(prev)) p.nodePort = prev;
     }
   }
+  normalizeClusterIPs(o, n);
+}
+
+function normalizeClusterIPs(o: any, n: any): void {
+  const same = JSON.stringify(o.clusterIPs ?? []) === JSON.stringify(n.clusterIPs ?? []);
+  if (o.clusterIPs?.length && !n.clusterIPs?.length && o.clusterIP === n.clusterIP) n.clusterIPs = o.clusterIPs;
+  if (o.clusterIP === n.clusterIP) return;
+  if (o.clusterIP && !n.clusterIP) {
+    if (same) delete n.clusterIPs;
+  } else if (same) n.clusterIPs = [n.clusterIP];
 }

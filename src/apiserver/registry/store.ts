@@ -236,6 +236,10 @@ export class ObjectStore {
     if (meta.name !== undefined && meta.name !== name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     }
+    // The update and patch handlers' checkName; namespace, uid and creationTimestamp are kept below.
+    if (namespace && meta.namespace && meta.namespace !== namespace) {
+      throw badRequest(`the namespace of the object (${meta.namespace}) does not match the namespace on the request (${namespace})`);
+    }
     checkPreconditions(reqInfo, name, meta, stored, old);
     const next = this.prepareUpdate(info, old, obj, subresource);
     this.admit({ op: "UPDATE", info, requestInfo: reqInfo, subresource, namespace, name, obj: next, old, ctx });
