@@ -92,7 +92,12 @@ test("a PVC of the default StorageClass gets a provisioned PV and both are Bound
 test("a WaitForFirstConsumer claim binds once a pod using it is scheduled", async () => {
   await c.client.create(R.storageclasses, "", { metadata: { name: "local" }, provisioner: "sim.kpanda.io/hostpath", volumeBindingMode: "WaitForFirstConsumer" });
   await c.client.create(R.pvcs, "default", { metadata: { name: "late" }, spec: { storageClassName: "local", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } });
-  await new Promise((r) => setTimeout(r, 300));
+  // The volume controller has looked at the claim once it says why it waits
+  // (pv_controller's WaitForFirstConsumer event); only then is Pending proof.
+  await eventually(
+    async () => (await c.client.list(R.events, "default", { fieldSelector: "involvedObject.name=late" })).items,
+    (evs) => evs.some((e) => e.reason === "WaitForFirstConsumer" && e.message === "waiting for first consumer to be created before binding"),
+  );
   assert.equal((await c.client.get(R.pvcs, "default", "late")).status?.phase, "Pending");
   await c.client.create(R.pods, "default", {
     metadata: { name: "consumer" },
