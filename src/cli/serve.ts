@@ -1,0 +1,31 @@
+// `kpanda serve`: the platform until SIGINT/SIGTERM, which drain open
+// requests and stop cleanly. A bad flag or file is one line and exit code 2.
+import pino from "pino";
+import { ConfigError, parseServeArgs, SERVE_USAGE } from "../platform/config.ts";
+import { startPlatform } from "../platform/platform.ts";
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  let opts: ReturnType<typeof parseServeArgs>;
+  try {
+    opts = parseServeArgs(argv);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`kpanda serve: ${e.message}\n`);
+    return 2;
+  }
+  if (opts === "help") {
+    process.stdout.write(SERVE_USAGE);
+    return 0;
+  }
+  const logger = pino({ level: opts.logLevel });
+  const platform = await startPlatform({ ...opts, logger });
+  process.stdout.write(`kpanda is serving on ${platform.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  logger.info("stopping: draining requests");
+  await platform.close();
+  return 0;
+}

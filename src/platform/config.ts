@@ -1,0 +1,82 @@
+// `kpanda serve` configuration, validated once at start. Nothing below the
+// entry point reads process.env or argv.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+export type ServeOptions = {
+  host: string;
+  port: number;
+  dataDir: string;
+  hostKubeconfig?: string;
+  demo: boolean;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {}
+
+export const SERVE_USAGE = `Usage: kpanda serve [flags]
+
+Runs kpanda: the REST API, the console, the Kubernetes proxy and the
+controllers, with its state in a host cluster.
+
+Flags:
+  --listen HOST:PORT        address to serve on (default 127.0.0.1:8080; port 0 picks a free one)
+  --data-dir DIR            the embedded host's data, the audit log, the initial admin password (default ./data/kpanda)
+  --host-kubeconfig FILE    keep state in this real cluster instead of the embedded host
+  --demo                    also run simulated clusters dev, staging and prod, already integrated
+  --log-level LEVEL         pino level: fatal, error, warn, info, debug (default info)
+  -h, --help                show this help
+`;
+
+const LEVELS = new Set(["fatal", "error", "warn", "info", "debug", "trace", "silent"]);
+
+export function parseServeArgs(argv: string[]): ServeOptions | "help" {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        listen: { type: "string" },
+        "data-dir": { type: "string" },
+        "host-kubeconfig": { type: "string" },
+        demo: { type: "boolean" },
+        "log-level": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
+  if (values.help) return "help";
+  const [host, port] = parseListen((values.listen as string | undefined) ?? "127.0.0.1:8080");
+  const logLevel = (values["log-level"] as string | undefined) ?? "info";
+  if (!LEVELS.has(logLevel)) throw new ConfigError(`--log-level: unknown level "${logLevel}"`);
+  const hostKubeconfig = values["host-kubeconfig"] as string | undefined;
+  if (hostKubeconfig !== undefined) checkKubeconfigFile(hostKubeconfig);
+  return {
+    host,
+    port,
+    dataDir: resolve((values["data-dir"] as string | undefined) ?? "data/kpanda"),
+    hostKubeconfig: hostKubeconfig && resolve(hostKubeconfig),
+    demo: !!values.demo,
+    logLevel,
+  };
+}
+
+export function parseListen(s: string): [string, number] {
+  const m = /^(\[[0-9a-fA-F:]+\]|[^:]+):(\d{1,5})$/.exec(s);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !(port >= 0 && port <= 65535)) throw new ConfigError(`--listen: "${s}" is not HOST:PORT`);
+  return [m[1].replace(/^\[|\]$/g, ""), port];
+}
+
+function checkKubeconfigFile(path: string): void {
+  if (!existsSync(path) || !statSync(path).isFile()) throw new ConfigError(`--host-kubeconfig: no such file: ${path}`);
+  const text = readFileSync(path, "utf8");
+  if (!/\bclusters\s*:/.test(text) || !/\bcurrent-context\s*:/.test(text)) {
+    throw new ConfigError(`--host-kubeconfig: ${path} is not a kubeconfig (no clusters or current-context)`);
+  }
+}

@@ -1,0 +1,44 @@
+// What the REST routes are built from: the host, the access services and the
+// rest of the platform. Built once by startPlatform and handed to each route
+// module; tests build their own.
+import type { Logger } from "pino";
+import type { LoginLimiter } from "../access/loginLimiter.ts";
+import type { SessionSigner } from "../access/sessionTokens.ts";
+import type { UserStore } from "../access/users.ts";
+import type { Host } from "../host/host.ts";
+
+/** The authenticated caller of a request. */
+export type Principal = { name: string; groups: string[]; via: "session" | "kubeconfig" | "apitoken" };
+
+/** Resolves a bearer token to a principal; each token kind plugs one in. */
+export type TokenAuthenticator = (token: string) => Promise<Principal | undefined> | Principal | undefined;
+
+/** One audited action: written for every mutating call and every login attempt. */
+export type AuditEntry = {
+  time: string;
+  user: string;
+  sourceIP: string;
+  verb: string;
+  cluster?: string;
+  namespace?: string;
+  resource?: string;
+  name?: string;
+  code: number;
+  path: string;
+  via: "rest" | "proxy" | "login";
+};
+
+export type AuditSink = { record(entry: AuditEntry): void };
+
+export type PlatformContext = {
+  log: Logger;
+  host: Host;
+  users: UserStore;
+  signer: SessionSigner;
+  limiter: LoginLimiter;
+  /** Tried in order until one answers. */
+  authenticators: TokenAuthenticator[];
+  audit: AuditSink;
+  /** Session length for password logins. */
+  sessionTTLSeconds: number;
+};

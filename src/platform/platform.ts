@@ -1,0 +1,136 @@
+// kpanda's public start function: the host (embedded or real), the access
+// services, the REST API and, later, the controllers. `kpanda serve` wraps it;
+// tests call it directly with a temporary data dir and port 0.
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import pino, { type Logger } from "pino";
+import { LoginLimiter } from "./access/loginLimiter.ts";
+import { randomPassword } from "./access/passwords.ts";
+import { SessionSigner } from "./access/sessionTokens.ts";
+import { UserStore } from "./access/users.ts";
+import { AuditLog } from "./audit/AuditLog.ts";
+import type { ServeOptions } from "./config.ts";
+import { GROUP, KPANDA_NAMESPACE, VERSION } from "./host/crds.ts";
+import { codeOf, type Host, startHost } from "./host/host.ts";
+import { KindCache } from "./host/kindCache.ts";
+import { buildApp } from "./http/app.ts";
+import { sessionAuthenticator } from "./http/auth.ts";
+import type { PlatformContext } from "./http/context.ts";
+
+export type PlatformOptions = Partial<ServeOptions> & { dataDir: string; logger?: Logger };
+
+export type Platform = {
+  url: string;
+  port: number;
+  ctx: PlatformContext;
+  app: FastifyInstance;
+  /** Stops accepting requests, drains the open ones, then stops the host. */
+  close(): Promise<void>;
+};
+
+export const ADMIN_PASSWORD_FILE = "initial-admin-password";
+
+export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
+  const log = opts.logger ?? pino({ level: opts.logLevel ?? "info" });
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const host = await startHost({ dataDir: opts.dataDir, hostKubeconfig: opts.hostKubeconfig, logger: log });
+  const caches: KindCache[] = [];
+  try {
+    const userCache = new KindCache(host, "users", log);
+    caches.push(userCache);
+    await userCache.start();
+    const users = new UserStore(host, userCache);
+    const signer = new SessionSigner(await signingKey(host));
+    const ctx: PlatformContext = {
+      log,
+      host,
+      users,
+      signer,
+      limiter: new LoginLimiter(),
+      authenticators: [sessionAuthenticator(signer, users)],
+      audit: new AuditLog(join(opts.dataDir, "audit")),
+      sessionTTLSeconds: 12 * 3600,
+    };
+    await ensureAdmin(ctx, opts.dataDir);
+    const app = await buildApp(ctx);
+    await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
+    const addr = app.server.address();
+    const port = typeof addr === "object" && addr ? addr.port : 0;
+    const hostPart = (opts.host ?? "127.0.0.1").includes(":") ? `[${opts.host}]` : (opts.host ?? "127.0.0.1");
+    const url = `http://${hostPart}:${port}`;
+    log.info({ url }, "kpanda serving");
+    return {
+      url,
+      port,
+      ctx,
+      app,
+      async close() {
+        await app.close();
+        for (const c of caches) await c.stop();
+        await host.close();
+      },
+    };
+  } catch (e) {
+    for (const c of caches) await c.stop().catch(() => {});
+    await host.close();
+    throw e;
+  }
+}
+
+/** The key that signs session and kubeconfig tokens: a Secret in the host, made once, shared by replicas. */
+async function signingKey(host: Host): Promise<Buffer> {
+  const name = "kpanda-session-key";
+  try {
+    const s = await host.core.readNamespacedSecret({ name, namespace: KPANDA_NAMESPACE });
+    return Buffer.from(s.data!.key, "base64");
+  } catch (e) {
+    if (codeOf(e) !== 404) throw e;
+  }
+  const key = randomBytes(32);
+  try {
+    await host.core.createNamespacedSecret({
+      namespace: KPANDA_NAMESPACE,
+      body: { metadata: { name }, type: "Opaque", data: { key: key.toString("base64") } },
+    });
+    return key;
+  } catch (e) {
+    // Another replica made it first: use theirs.
+    if (codeOf(e) !== 409) throw e;
+    return signingKey(host);
+  }
+}
+
+/**
+ * On first start, the user `admin` with a random password, bound as Owner.
+ * The password goes to DIR/initial-admin-password (mode 0600), never to a log.
+ */
+async function ensureAdmin(ctx: PlatformContext, dataDir: string): Promise<void> {
+  if (ctx.users.cache.get("admin")) return;
+  const password = randomPassword();
+  try {
+    await ctx.users.create("admin", password);
+  } catch (e) {
+    if ((e as { code?: number }).code === 409) return;
+    throw e;
+  }
+  await ctx.host.custom
+    .createClusterCustomObject({
+      group: GROUP,
+      version: VERSION,
+      plural: "rolebindings",
+      body: {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: "RoleBinding",
+        metadata: { name: "admin-owner" },
+        spec: { user: "admin", role: "Owner" },
+      },
+    })
+    .catch((e) => {
+      if (codeOf(e) !== 409) throw e;
+    });
+  const file = join(dataDir, ADMIN_PASSWORD_FILE);
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  ctx.log.info({ file }, "created user admin; its initial password is in this file");
+}
