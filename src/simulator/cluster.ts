@@ -12,6 +12,7 @@ import { type Clock, RealClock } from "./clock.ts";
 import type { SimContext, SimController } from "./controller.ts";
 import { FaultProxy } from "./faults/FaultProxy.ts";
 import { Informer } from "./kube/informer.ts";
+import { SimNetwork } from "./network/SimNetwork.ts";
 
 export type SimClusterOptions = {
   name: string;
@@ -40,6 +41,8 @@ export type SimCluster = {
   kubeconfig(): string;
   client: KubeClient;
   clock: Clock;
+  /** The cluster's in-memory network, which its API server dials into (kubelets, pod IPs). */
+  network: SimNetwork;
   ctx: SimContext;
   stop(): Promise<void>;
 };
@@ -51,6 +54,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
   const dir = opts.dataDir ? join(opts.dataDir, opts.name) : undefined;
   if (dir) await mkdir(dir, { recursive: true, mode: 0o700 });
   const logger = (opts.logger ?? pino({ level: "warn" })).child({ cluster: opts.name });
+  const network = new SimNetwork();
   // Its own port on loopback; clients come through the proxy, which shows them this certificate.
   const server = await startApiServer({
     host: "127.0.0.1",
@@ -80,6 +84,8 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     cluster: opts.name,
     client,
     clock,
+    network,
+    ca: server.pki.ca,
     informer(r: Resource) {
       const k = `${r.group}/${r.version}/${r.resource}`;
       let inf = informers.get(k);
@@ -102,6 +108,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     kubeconfig,
     client,
     clock,
+    network,
     ctx,
     stop: async () => {
       for (const c of [...opts.controllers].reverse()) c.stop();

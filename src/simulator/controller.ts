@@ -2,8 +2,10 @@
 // defaulted by its constructor, and start/stop. Time comes from the clock in
 // its context; the cluster only through the client.
 import type { KubeClient } from "../apiserver/client.ts";
+import type { KeyPairPem } from "../apiserver/tls/pki.ts";
 import type { Clock } from "./clock.ts";
 import type { Informer } from "./kube/informer.ts";
+import type { SimNetwork } from "./network/SimNetwork.ts";
 
 export type SimContext = {
   /** The cluster's name, for logs and events. */
@@ -12,6 +14,10 @@ export type SimContext = {
   clock: Clock;
   /** Shared informers, one per resource, started by the cluster before controllers run. */
   informer(resource: import("../apiserver/client.ts").Resource): Informer;
+  /** The cluster's in-memory network: what serves inside the cluster (kubelets, containers) listens here. */
+  network: SimNetwork;
+  /** The cluster's CA, as a kubelet has it: to get a serving certificate and verify client certificates. */
+  ca: KeyPairPem;
 };
 
 export interface SimController {

@@ -3,10 +3,12 @@
 // and the kubelets' pod lifecycle. nodeControllers() returns the
 // SimControllers for startSimCluster and the fault handles.
 import type { SimController } from "../controller.ts";
+import { KubeletServer } from "../kubelet/KubeletServer.ts";
 import { Kubelet, type KubeletOptions } from "./kubelet.ts";
 import { type NodeLifecycleOptions, NodeLifecycleController } from "./lifecycle.ts";
 import { NodeController, type NodeControllerOptions } from "./nodeController.ts";
 import { Scheduler, type SchedulerOptions } from "./scheduler.ts";
+import { DEFAULT_KNOBS } from "./stages.ts";
 
 export type NodeSimOptions = NodeControllerOptions & {
   lifecycle?: NodeLifecycleOptions;
@@ -20,6 +22,8 @@ export type NodeSim = {
   lifecycle: NodeLifecycleController;
   scheduler?: Scheduler;
   kubelet: Kubelet;
+  /** The nodes' kubelet API (logs, exec, attach, port-forward) and their pods' container ports. */
+  kubeletServer: KubeletServer;
   /** A fault: the node's kubelet goes silent. */
   stopNode(name: string): void;
   startNode(name: string): Promise<void>;
@@ -31,12 +35,14 @@ export function nodeControllers(opts: NodeSimOptions = {}): NodeSim {
   const lifecycle = new NodeLifecycleController(lo);
   const scheduler = so === false ? undefined : new Scheduler(so);
   const kubelet = new Kubelet(nodes, ko);
+  const kubeletServer = new KubeletServer(nodes, { logLineMs: ko?.knobs?.logLineMs ?? DEFAULT_KNOBS.logLineMs });
   return {
-    controllers: [nodes, lifecycle, ...(scheduler ? [scheduler] : []), kubelet],
+    controllers: [nodes, lifecycle, ...(scheduler ? [scheduler] : []), kubelet, kubeletServer],
     nodes,
     lifecycle,
     scheduler,
     kubelet,
+    kubeletServer,
     stopNode: (name) => nodes.stopNode(name),
     startNode: (name) => nodes.startNode(name),
   };

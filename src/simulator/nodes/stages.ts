@@ -30,6 +30,8 @@ export type KubeletKnobs = {
   shutdownMs: number;
   /** Between ImagePullBackOff and the next pull attempt. */
   pullBackoffMs: number;
+  /** Between a running container's log lines (sim.kpanda.io/log-lines-per-second overrides; 0: none). */
+  logLineMs: number;
 };
 
 export const DEFAULT_KNOBS: KubeletKnobs = {
@@ -40,6 +42,7 @@ export const DEFAULT_KNOBS: KubeletKnobs = {
   crashAfterMs: 3000,
   shutdownMs: 1000,
   pullBackoffMs: 30_000,
+  logLineMs: 5000,
 };
 
 export type StageDelay = {
