@@ -1,0 +1,144 @@
+// The member clusters kpanda can reach: one Member per Cluster object in the
+// host, built from its credential Secret. Each member has its own
+// concurrency limit and timeouts, so a slow or unreachable cluster never
+// holds up calls to another. Everything that talks to a member (typed calls
+// through client-node, the Kubernetes proxy, health checks) goes through here.
+import type { KubeConfig, V1Secret } from "@kubernetes/client-node";
+import pLimit, { type LimitFunction } from "p-limit";
+import type { Logger } from "pino";
+import type { Upstream } from "../../net/proxy.ts";
+import { KPANDA_NAMESPACE } from "../host/crds.ts";
+import { codeOf, type Host } from "../host/host.ts";
+import type { KindCache, KObj } from "../host/kindCache.ts";
+import { kubeConfigFor, type MemberCredential } from "./kubeconfig.ts";
+
+export const credentialSecretName = (cluster: string) => `kpanda-cluster-${cluster}`;
+/** An annotation on a Cluster that changes whenever its credential is replaced. */
+export const CREDENTIAL_REV = "kpanda.io/credential-revision";
+const credentialRev = (obj: KObj | undefined) => obj?.metadata?.annotations?.[CREDENTIAL_REV] ?? "";
+
+export type MemberOptions = { concurrency?: number; timeoutMs?: number };
+
+export class Member {
+  readonly name: string;
+  readonly cred: MemberCredential;
+  readonly kc: KubeConfig;
+  readonly timeoutMs: number;
+  /** The Cluster's CREDENTIAL_REV when this credential was loaded. */
+  readonly rev: string;
+  private readonly limit: LimitFunction;
+
+  constructor(name: string, cred: MemberCredential, opts: MemberOptions = {}, rev = "") {
+    this.name = name;
+    this.rev = rev;
+    this.cred = cred;
+    this.kc = kubeConfigFor(name, cred);
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.limit = pLimit(opts.concurrency ?? 32);
+  }
+
+  /** Runs fn within this cluster's concurrency limit; rejects after the timeout. */
+  run<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
+    return this.limit(async () => {
+      const signal = AbortSignal.timeout(timeoutMs);
+      return await Promise.race([
+        fn(signal),
+        new Promise<never>((_, reject) =>
+          signal.addEventListener("abort", () => reject(new Error(`timed out after ${timeoutMs} ms`)), { once: true }),
+        ),
+      ]);
+    });
+  }
+
+  /** Where the Kubernetes proxy sends a request for `path` (with query), with kpanda's credential. */
+  upstream(pathAndQuery: string): Upstream {
+    const base = new URL(this.cred.server);
+    const url = new URL(base.pathname.replace(/\/$/, "") + pathAndQuery, base);
+    return {
+      url,
+      tls: {
+        ca: this.cred.ca,
+        cert: this.cred.cert,
+        key: this.cred.key,
+        rejectUnauthorized: !this.cred.insecureSkipTLSVerify,
+        servername: this.cred.tlsServerName,
+      },
+      headers: this.cred.token ? { authorization: `Bearer ${this.cred.token}` } : {},
+      connectTimeoutMs: this.timeoutMs,
+    };
+  }
+}
+
+export class MemberRegistry {
+  private readonly host: Host;
+  private readonly clusters: KindCache;
+  private readonly log: Logger;
+  private readonly members = new Map<string, Member>();
+  private readonly opts: MemberOptions;
+
+  constructor(host: Host, clusters: KindCache, log: Logger, opts: MemberOptions = {}) {
+    this.host = host;
+    this.clusters = clusters;
+    this.log = log;
+    this.opts = opts;
+    clusters.onChange((type, obj) => {
+      const name = obj.metadata!.name!;
+      // A replaced credential bumps the Cluster's CREDENTIAL_REV annotation: load it again on next use.
+      if (type === "delete" || this.members.get(name)?.rev !== credentialRev(obj)) this.members.delete(name);
+    });
+  }
+
+  /** The Cluster object from the cache. */
+  cluster(name: string): KObj | undefined {
+    return this.clusters.get(name);
+  }
+
+  clusterObjects(): readonly KObj[] {
+    return this.clusters.list();
+  }
+
+  /** The member for a Cluster, loading its credential on first use; undefined when there is no such cluster. */
+  async get(name: string): Promise<Member | undefined> {
+    const known = this.members.get(name);
+    if (known) return known;
+    if (!this.clusters.get(name)) return undefined;
+    let secret: V1Secret;
+    try {
+      secret = await this.host.core.readNamespacedSecret({ name: credentialSecretName(name), namespace: KPANDA_NAMESPACE });
+    } catch (e) {
+      if (codeOf(e) === 404) return undefined;
+      throw e;
+    }
+    const cred = JSON.parse(Buffer.from(secret.data?.credential ?? "", "base64").toString()) as MemberCredential;
+    const m = new Member(name, cred, this.opts, credentialRev(this.clusters.get(name)));
+    if (this.clusters.get(name)) this.members.set(name, m);
+    return m;
+  }
+
+  /** Drops a cached member so the next get() reads its credential again. */
+  forget(name: string): void {
+    this.members.delete(name);
+  }
+
+  /** Stores a member's credential in the host (a Secret, encrypted at rest by the embedded host). */
+  async saveCredential(name: string, cred: MemberCredential, owner?: { uid: string }): Promise<void> {
+    const body: V1Secret = {
+      metadata: {
+        name: credentialSecretName(name),
+        namespace: KPANDA_NAMESPACE,
+        labels: { "kpanda.io/cluster": name },
+        ...(owner ? { ownerReferences: [{ apiVersion: "kpanda.io/v1alpha1", kind: "Cluster", name, uid: owner.uid }] } : {}),
+      },
+      type: "kpanda.io/cluster-credential",
+      data: { credential: Buffer.from(JSON.stringify(cred)).toString("base64") },
+    };
+    try {
+      await this.host.core.createNamespacedSecret({ namespace: KPANDA_NAMESPACE, body });
+    } catch (e) {
+      if (codeOf(e) !== 409) throw e;
+      await this.host.core.replaceNamespacedSecret({ name: credentialSecretName(name), namespace: KPANDA_NAMESPACE, body });
+    }
+    this.members.delete(name);
+    this.log.debug({ cluster: name }, "member credential saved");
+  }
+}
