@@ -25,6 +25,7 @@ import { NamespaceController } from "./controllers/namespaces.ts";
 import { DEFAULT_EVENT_TTL_SECONDS, EventExpiry } from "./controllers/eventTTL.ts";
 import { QuotaController } from "./controllers/quota.ts";
 import { createHandler } from "./http/handler.ts";
+import { POST_START_HOOKS, PostStartHooks, serverHealthChecks } from "./healthChecks.ts";
 import { openApiCache } from "./openapiCache.ts";
 import type { UserInfo } from "./registry/context.ts";
 import { ResourceRegistry } from "./registry/resources.ts";
@@ -142,9 +143,13 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     requestHeader,
   });
   store = new ObjectStore(storage, registry, withEscalationCheck(admissionChain(() => store), access.rbac));
+  const hooks = new PostStartHooks(POST_START_HOOKS);
   await bootstrap(store);
+  hooks.finish("start-system-namespaces-controller", "bootstrap-controller");
   publishAuthenticationTrust(store, pki.ca.cert, requestHeader);
+  hooks.finish("start-cluster-authentication-info-controller");
   ensureBootstrapPolicy(store);
+  hooks.finish("rbac/bootstrap-roles");
   access.start();
 
   const controllers = new ControllerManager(store, log.child({ component: "controllers" }));
@@ -154,12 +159,14 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   controllers.add(new ClusterRoleAggregationController(store));
   controllers.add(new QuotaController({ store }));
   controllers.start();
+  hooks.finish("generic-apiserver-start-informers", "start-apiextensions-controllers", "crd-informer-synced");
   const eventExpiry = new EventExpiry(store, opts.eventTTLSeconds ?? DEFAULT_EVENT_TTL_SECONDS, log);
   eventExpiry.start();
 
   let address = "";
   const handler = createHandler({
     admin: storage,
+    health: serverHealthChecks({ storage, controllersSynced: () => controllers.synced(), hooks }),
     core: { store, unknownFields },
     registry,
     openapi: openApiCache(registry),

@@ -11,6 +11,7 @@ import { randomPassword } from "./access/passwords.ts";
 import { SessionSigner } from "./access/sessionTokens.ts";
 import { UserStore } from "./access/users.ts";
 import { AuditLog } from "./audit/AuditLog.ts";
+import { MemberRegistry } from "./clusters/members.ts";
 import type { ServeOptions } from "./config.ts";
 import { GROUP, KPANDA_NAMESPACE, VERSION } from "./host/crds.ts";
 import { codeOf, type Host, startHost } from "./host/host.ts";
@@ -42,11 +43,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     caches.push(userCache);
     await userCache.start();
     const users = new UserStore(host, userCache);
+    const clusterCache = new KindCache(host, "clusters", log);
+    caches.push(clusterCache);
+    await clusterCache.start();
+    const members = new MemberRegistry(host, clusterCache, log);
     const signer = new SessionSigner(await signingKey(host));
     const ctx: PlatformContext = {
       log,
       host,
       users,
+      members,
       signer,
       limiter: new LoginLimiter(),
       authenticators: [sessionAuthenticator(signer, users)],

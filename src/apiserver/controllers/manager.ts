@@ -40,6 +40,7 @@ export class ControllerManager {
   private scheduled = false;
   private watcher?: Watcher;
   private stopped = false;
+  private live = false;
 
   constructor(store: ObjectStore, log: Logger) {
     this.store = store;
@@ -62,9 +63,20 @@ export class ControllerManager {
     for (const c of this.controllers) {
       c.sync?.(c.prefixes ? events.filter((e) => c.prefixes!.includes(e.prefix)) : events);
     }
+    this.live = true;
+  }
+
+  /**
+   * Whether every controller has been handed the full list and the watch
+   * behind it is open: false before start, while relisting after the
+   * storage dropped the watch, and after stop (readyz's informer-sync).
+   */
+  synced(): boolean {
+    return this.live;
   }
 
   stop(): void {
+    this.live = false;
     this.stopped = true;
     this.watcher?.stop();
     for (const c of this.controllers) c.stop?.();
@@ -72,6 +84,7 @@ export class ControllerManager {
 
   private restart(): void {
     // The storage dropped its watchers (a fault or a restart): start over from a fresh list.
+    this.live = false;
     if (this.stopped) return;
     setTimeout(() => {
       if (!this.stopped) this.start();

@@ -20,6 +20,7 @@ import {
 import { ADMIN_PREFIX, type AdminOps, serveAdmin } from "./admin.ts";
 import { readBody } from "./body.ts";
 import { bodyKind, decodeObject } from "./codec.ts";
+import { type HealthChecks, isHealthPath, PING, serveHealth } from "./healthz.ts";
 import { type OpenApiDocs, serveOpenApiV2 } from "./openapiV2.ts";
 import { parsePath } from "./requestInfo.ts";
 import type { ApiCore } from "./call.ts";
@@ -38,7 +39,11 @@ export type HandlerOptions = {
   version: Record<string, string>;
   /** What the administrative endpoints under /kpanda/admin/ act on (compaction). */
   admin?: AdminOps;
+  /** The checks behind /healthz, /livez and /readyz; ping alone without them. */
+  health?: HealthChecks;
 };
+
+const DEFAULT_HEALTH: HealthChecks = { healthz: [PING], livez: [PING], readyz: [PING] };
 
 export function createHandler(opts: HandlerOptions) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -59,9 +64,10 @@ function fail(opts: HandlerOptions, req: IncomingMessage, res: ServerResponse, e
 async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "https://localhost");
   const path = url.pathname;
-  if (path === "/healthz" || path === "/livez" || path === "/readyz" || path.startsWith("/healthz/")) {
-    sendRaw(res, 200, "ok", "text/plain; charset=utf-8");
-    return;
+  if (isHealthPath(path)) {
+    const onFailure = (endpoint: string, failures: { name: string; error: Error }[]) =>
+      opts.log.warn({ endpoint, failures: failures.map((f) => `${f.name}: ${f.error.message}`) }, "health check failed");
+    return serveHealth(res, path, url.searchParams, opts.health ?? DEFAULT_HEALTH, onFailure);
   }
   const user = opts.access.admit(req, path, url.searchParams);
   const method = req.method ?? "GET";

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { LoginLimiter } from "../access/loginLimiter.ts";
 import type { SessionSigner } from "../access/sessionTokens.ts";
 import type { UserStore } from "../access/users.ts";
+import type { MemberRegistry } from "../clusters/members.ts";
 import type { Host } from "../host/host.ts";
 
 /** The authenticated caller of a request. */
@@ -34,6 +35,8 @@ export type PlatformContext = {
   log: Logger;
   host: Host;
   users: UserStore;
+  /** The member clusters: Cluster objects and a connection per cluster. */
+  members: MemberRegistry;
   signer: SessionSigner;
   limiter: LoginLimiter;
   /** Tried in order until one answers. */
