@@ -7,7 +7,7 @@ import { PostStartHooks, serverHealthChecks, storageCheck } from "./healthChecks
 import { MemoryStorage } from "./storage/memory.ts";
 import { SqliteStorage } from "./storage/sqlite.ts";
 
-const failure = (c: { check(): void | Error }): string | undefined => {
+const failure = (c: { check(): Error | undefined }): string | undefined => {
   try {
     return c.check()?.message;
   } catch (e) {

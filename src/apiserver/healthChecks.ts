@@ -22,6 +22,7 @@ export function storageCheck(storage: Storage): HealthCheck {
     name: "etcd",
     check: () => {
       storage.get(PROBE_KEY);
+      return undefined;
     },
   };
 }

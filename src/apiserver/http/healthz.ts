@@ -16,7 +16,7 @@
 import type { ServerResponse } from "node:http";
 
 /** A named check: returns nothing when healthy, throws (or returns an Error) when not. */
-export type HealthCheck = { name: string; check(): void | Error };
+export type HealthCheck = { name: string; check(): Error | undefined };
 
 /** The checks of each endpoint, in the order they are run and listed. */
 export type HealthChecks = { healthz: HealthCheck[]; livez: HealthCheck[]; readyz: HealthCheck[] };
@@ -32,7 +32,7 @@ export function isHealthPath(path: string): boolean {
 
 function run(c: HealthCheck): Error | undefined {
   try {
-    return c.check() ?? undefined;
+    return c.check();
   } catch (e) {
     return e instanceof Error ? e : new Error(String(e));
   }
@@ -49,27 +49,44 @@ function text(res: ServerResponse, code: number, body: string, nosniff: boolean)
   res.end(body);
 }
 
+type Failure = { name: string; error: Error };
+
 /** Answers a request for a health path (isHealthPath); `onFailure` hears the reasons withheld from the body. */
 export function serveHealth(
   res: ServerResponse,
   path: string,
   query: URLSearchParams,
   checks: HealthChecks,
-  onFailure?: (endpoint: string, failures: { name: string; error: Error }[]) => void,
+  onFailure?: (endpoint: string, failures: Failure[]) => void,
 ): void {
   const [, endpoint, sub] = ENDPOINT.exec(path) as RegExpExecArray;
   const list = checks[endpoint as keyof HealthChecks];
-  if (sub !== undefined) {
-    const one = list.find((c) => `/${c.name}` === sub);
+  if (sub !== undefined) serveOne(res, list, sub);
+  else serveAll(res, endpoint, list, query, onFailure);
+}
+
+function serveOne(res: ServerResponse, list: HealthCheck[], sub: string): void {
+  const one = list.find((c) => `/${c.name}` === sub);
+  if (!one) {
     // http.NotFound (Go net/http) also sets nosniff.
-    if (!one) return text(res, 404, "404 page not found\n", true);
-    const err = run(one);
-    // http.Error sets nosniff and adds a newline; a passing single check prints "ok" bare.
-    if (err) return text(res, 500, `internal server error: ${err.message}\n`, true);
-    return text(res, 200, "ok", false);
+    text(res, 404, "404 page not found\n", true);
+    return;
   }
+  const err = run(one);
+  // http.Error sets nosniff and adds a newline; a passing single check prints "ok" bare.
+  if (err) text(res, 500, `internal server error: ${err.message}\n`, true);
+  else text(res, 200, "ok", false);
+}
+
+function serveAll(
+  res: ServerResponse,
+  endpoint: string,
+  list: HealthCheck[],
+  query: URLSearchParams,
+  onFailure?: (endpoint: string, failures: Failure[]) => void,
+): void {
   const excluded = new Set(query.getAll("exclude"));
-  const failures: { name: string; error: Error }[] = [];
+  const failures: Failure[] = [];
   let out = "";
   for (const c of list) {
     if (excluded.delete(c.name)) {
@@ -86,7 +103,8 @@ export function serveHealth(
   }
   if (failures.length > 0) {
     onFailure?.(endpoint, failures);
-    return text(res, 500, `${out}${endpoint} check failed\n`, true);
+    text(res, 500, `${out}${endpoint} check failed\n`, true);
+    return;
   }
   text(res, 200, query.has("verbose") ? `${out}${endpoint} check passed\n` : "ok", true);
 }
