@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
 import { LoginLimiter } from "./access/loginLimiter.ts";
+import { Authorizer } from "./access/roles.ts";
 import { randomPassword } from "./access/passwords.ts";
 import { SessionSigner } from "./access/sessionTokens.ts";
 import { UserStore } from "./access/users.ts";
@@ -47,12 +48,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     caches.push(clusterCache);
     await clusterCache.start();
     const members = new MemberRegistry(host, clusterCache, log);
+    const bindingCache = new KindCache(host, "rolebindings", log);
+    caches.push(bindingCache);
+    await bindingCache.start();
     const signer = new SessionSigner(await signingKey(host));
     const ctx: PlatformContext = {
       log,
       host,
       users,
       members,
+      authz: new Authorizer(bindingCache),
       signer,
       limiter: new LoginLimiter(),
       authenticators: [sessionAuthenticator(signer, users)],

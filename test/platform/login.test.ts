@@ -67,3 +67,22 @@ describe("platform login and users", () => {
     assert.equal((await t.call("GET", "/users", undefined, aliceToken)).status, 401);
   });
 });
+
+describe("platform user management rights", () => {
+  let t: TestPlatform;
+  before(async () => {
+    t = await startTestPlatform();
+  });
+  after(() => t?.close());
+
+  it("answers 403 with a clear message when a user without the Owner role manages users", async () => {
+    const admin = await t.adminToken();
+    assert.equal((await t.call("POST", "/users", { name: "bob", password: "bob-password" }, admin)).status, 201);
+    const bob = await t.login("bob", "bob-password");
+    const r = await t.call("POST", "/users", { name: "eve", password: "eve-password" }, bob);
+    assert.equal(r.status, 403);
+    assert.equal(r.body.reason, "Forbidden");
+    assert.match(r.body.message, /not an Owner/);
+    assert.equal((await t.call("GET", "/users", undefined, bob)).status, 403);
+  });
+});

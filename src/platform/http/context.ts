@@ -3,6 +3,7 @@
 // module; tests build their own.
 import type { Logger } from "pino";
 import type { LoginLimiter } from "../access/loginLimiter.ts";
+import type { Authorizer } from "../access/roles.ts";
 import type { SessionSigner } from "../access/sessionTokens.ts";
 import type { UserStore } from "../access/users.ts";
 import type { MemberRegistry } from "../clusters/members.ts";
@@ -35,6 +36,8 @@ export type PlatformContext = {
   log: Logger;
   host: Host;
   users: UserStore;
+  /** Who may do what, from kpanda's RoleBindings. */
+  authz: Authorizer;
   /** The member clusters: Cluster objects and a connection per cluster. */
   members: MemberRegistry;
   signer: SessionSigner;

@@ -1,6 +1,7 @@
 // Users: POST /users {"name","password"}, GET /users, DELETE /users/{name}.
 // Only an Owner manages users (the access module's authorize hook decides).
 import type { FastifyInstance } from "fastify";
+import { requireOwner } from "../../access/roles.ts";
 import type { KObj } from "../../host/kindCache.ts";
 import type { PlatformContext } from "../context.ts";
 import { errorSchema, notFound } from "../errors.ts";
@@ -24,10 +25,12 @@ const view = (u: KObj) => ({
 });
 
 export function userRoutes(app: FastifyInstance, ctx: PlatformContext): void {
+  const owner = requireOwner(ctx.authz);
   app.post<{ Body: { name: string; password: string } }>(
     "/users",
     {
       config: { audit: { resource: "users" } },
+      preHandler: owner,
       schema: {
         summary: "Create a user",
         body: {
@@ -45,7 +48,7 @@ export function userRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   );
   app.get<{ Querystring: PageQuery }>(
     "/users",
-    { schema: { summary: "List users", querystring: pageQuery, response: { 200: paged(userSchema) } } },
+    { preHandler: owner, schema: { summary: "List users", querystring: pageQuery, response: { 200: paged(userSchema) } } },
     async (req) => {
       const all = ctx.users
         .list()
@@ -56,7 +59,7 @@ export function userRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   );
   app.delete<{ Params: { name: string } }>(
     "/users/:name",
-    { config: { audit: { resource: "users" } }, schema: { summary: "Delete a user", response: { 404: errorSchema } } },
+    { config: { audit: { resource: "users" } }, preHandler: owner, schema: { summary: "Delete a user", response: { 404: errorSchema } } },
     async (req, reply) => {
       if (!ctx.users.cache.get(req.params.name)) throw notFound("user", req.params.name);
       await ctx.users.delete(req.params.name);
