@@ -5,6 +5,7 @@
 import type { FieldError, KObject, ResourceInfo } from "../registry/types.ts";
 import { type Errs, isObj, typeError } from "./fieldErrors.ts";
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isPathSegmentName } from "./names.ts";
+import { validateAPIService } from "../aggregator/apiService.ts";
 import { validateStructure } from "./structural.ts";
 import {
   validateCronJob,
@@ -89,13 +90,6 @@ const RULES: Record<string, Rule> = {
   "/Node": { update: validateNodeUpdate, updateFirst: true },
   "/ResourceQuota": { update: validateResourceQuotaUpdate },
   "/Event": { validate: validateEventLegacy },
-  "events.k8s.io/Event": {
-    validate: (o, e) => {
-      validateEventLegacy(o, e);
-      validateEventStrict(o, e);
-    },
-    update: validateEventUpdateStrict,
-  },
   "apps/Deployment": { validate: validateDeployment, update: validateSelectorUpdate },
   "apps/ReplicaSet": { validate: validateReplicaSet, update: validateSelectorUpdate },
   "apps/StatefulSet": { validate: validateStatefulSet, update: validateStatefulSetUpdate, updateFirst: true },
@@ -122,6 +116,16 @@ const RULES: Record<string, Rule> = {
     update: validateBindingUpdate,
   },
   "storage.k8s.io/StorageClass": { validate: validateStorageClass, update: validateStorageClassUpdate },
+  "apiregistration.k8s.io/APIService": { name: isPathSegmentName, validate: validateAPIService },
+};
+
+/** A core Event written through events.k8s.io/v1 (stored as core/v1): the strict rules too. */
+const EVENTS_V1: Rule = {
+  validate: (o, e) => {
+    validateEventLegacy(o, e);
+    validateEventStrict(o, e);
+  },
+  update: validateEventUpdateStrict,
 };
 
 function dedupe(errs: FieldError[]): FieldError[] {
@@ -139,8 +143,8 @@ function dedupe(errs: FieldError[]): FieldError[] {
  * rules; CRD-specific rules are validateCRD's, run beside this one), for create (no `old`) or
  * update. Run after defaulting. Never throws: malformed input yields errors.
  *
- * `requestGroup` is the group the client wrote through, when it differs
- * from the storage one (events.k8s.io Events).
+ * `requestGroup` is the group the client wrote through: for a core Event
+ * written through events.k8s.io, the strict rules of that API apply.
  *
  * A write to the status subresource keeps the stored spec, so, like kube's
  * Validate*StatusUpdate, it checks metadata and status only: the kind rules
@@ -154,9 +158,9 @@ export function validateObject(
   requestGroup?: string,
 ): FieldError[] {
   if (!isObj(obj)) return [typeError("", obj, "object")];
+  const key = `${info.group}/${info.kind}`;
   // events.k8s.io Events are stored as core ones but validated by the request's API.
-  const key = `${requestGroup ?? info.group}/${info.kind}`;
-  const rule = RULES[key] ?? {};
+  const rule = key === "/Event" && requestGroup === "events.k8s.io" ? EVENTS_V1 : (RULES[key] ?? {});
   const errs: Errs = validateObjectMeta(obj.metadata, info.namespaced, rule.name ?? isDNS1123Subdomain);
   if (subresource === "status" && old) {
     errs.push(...validateStructure(info, { metadata: obj.metadata, status: obj.status }));

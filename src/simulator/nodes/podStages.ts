@@ -2,6 +2,7 @@
 // The first matching stage wins, so order matters:
 //
 //   deleting ─────────────────────────────────────────► pod-delete (gone)
+//   running, an ephemeral container without status ──► pod-ephemeral-start (it runs)
 //   bound, no hostIP ─► pod-create (ContainerCreating)
 //     ├ bad image ─► pod-image-pull-error (ErrImagePull) ⇄ pod-image-pull-backoff (ImagePullBackOff)
 //     └ otherwise ─► pod-start (Running; Ready unless a readiness probe)
@@ -324,6 +325,33 @@ const podReady: Stage = {
   },
 };
 
+/** Starts ephemeral containers added through pods/ephemeralcontainers (kubectl debug), as kubelet starts any container. */
+const podEphemeralStart: Stage = {
+  name: "pod-ephemeral-start",
+  selector: {
+    matchExpressions: [
+      e(".spec.ephemeralContainers.name", "Exists"),
+      notDeleting,
+      phase("Running"),
+      { key: ".spec.ephemeralContainers.name", operator: "NotAllIn", valuesFrom: ".status.ephemeralContainerStatuses.name" },
+    ],
+  },
+  delay: { ms: "startMs" },
+  next(pod, env) {
+    const have: KObject[] = pod.status?.ephemeralContainerStatuses ?? [];
+    const events: StageEvent[] = [];
+    const added = (pod.spec?.ephemeralContainers ?? [])
+      .filter((c: KObject) => !have.some((s) => s.name === c.name))
+      .map((c: KObject) => {
+        const fieldPath = `spec.ephemeralContainers{${c.name}}`;
+        events.push(...[...pullEvents(c), ...startEvents(c)].map((ev) => ({ ...ev, fieldPath })));
+        const running = { startedAt: rfc3339(env.now) };
+        return { ...base(c), imageID: imageID(c.image), containerID: containerID(pod, c.name, 0), state: { running }, ready: false };
+      });
+    return { status: { ephemeralContainerStatuses: [...have, ...added] }, events };
+  },
+};
+
 const podDelete: Stage = {
   name: "pod-delete",
   selector: { matchExpressions: [e(".metadata.deletionTimestamp", "Exists")] },
@@ -345,6 +373,7 @@ const podDelete: Stage = {
 /** The default pod stages, in match order. */
 export const DEFAULT_POD_STAGES: readonly Stage[] = [
   podDelete,
+  podEphemeralStart,
   podCreate,
   podImagePullError,
   podImagePullBackoff,

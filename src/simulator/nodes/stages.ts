@@ -10,8 +10,13 @@
 // null and "" are "no value".
 import type { KObject } from "../../apiserver/client.ts";
 
-export type Operator = "In" | "NotIn" | "Exists" | "DoesNotExist" | "Matches" | "NotMatches";
-export type Expression = { key: string; operator: Operator; values?: string[] };
+export type Operator = "In" | "NotIn" | "Exists" | "DoesNotExist" | "Matches" | "NotMatches" | "NotAllIn";
+/**
+ * `values`, or with `valuesFrom` the values at another path of the same pod.
+ * NotAllIn holds when some value at key is not among them (an ephemeral
+ * container without a status).
+ */
+export type Expression = { key: string; operator: Operator; values?: string[]; valuesFrom?: string };
 export type StageSelector = { matchExpressions: Expression[] };
 
 /** Timing knobs that stages read; see DEFAULT_KNOBS. */
@@ -148,7 +153,7 @@ const regex = (s: string) => {
 
 export function expressionMatches(e: Expression, pod: KObject): boolean {
   const vals = valuesAt(pod, e.key);
-  const want = e.values ?? [];
+  const want = e.valuesFrom ? valuesAt(pod, e.valuesFrom) : (e.values ?? []);
   switch (e.operator) {
     case "Exists":
       return vals.length > 0;
@@ -162,6 +167,8 @@ export function expressionMatches(e: Expression, pod: KObject): boolean {
       return vals.some((v) => want.some((w) => regex(w).test(v)));
     case "NotMatches":
       return !vals.some((v) => want.some((w) => regex(w).test(v)));
+    case "NotAllIn":
+      return vals.some((v) => !want.includes(v));
   }
 }
 
