@@ -6,8 +6,8 @@ import { after, before, describe, it } from "node:test";
 import { type KObject, R } from "../src/apiserver/client.ts";
 import { FakeClock } from "../src/simulator/clock.ts";
 import { type SimCluster, startSimCluster } from "../src/simulator/cluster.ts";
-import { workloadControllers } from "../src/simulator/workloads/index.ts";
-import { InstantKubelet, kubectlFor, until } from "./simWorkloadsKubelet.ts";
+import { DeploymentController, workloadControllers } from "../src/simulator/workloads/index.ts";
+import { InstantKubelet, kubectlFor, nextSync, until } from "./simWorkloadsKubelet.ts";
 
 const NS = "default";
 
@@ -153,9 +153,11 @@ describe("Deployment progress deadline on a fake clock", () => {
   let c: SimCluster;
   let k: Awaited<ReturnType<typeof kubectlFor>>;
   const clock = new FakeClock();
+  const controllers = workloadControllers();
+  const deployments = controllers.find((x) => x instanceof DeploymentController)!;
   before(async () => {
     // No kubelet: pods stay Pending, so the rollout cannot progress.
-    c = await startSimCluster({ name: "deadline", clock, controllers: workloadControllers() });
+    c = await startSimCluster({ name: "deadline", clock, controllers });
     k = await kubectlFor(c);
   });
   after(async () => {
@@ -170,9 +172,13 @@ describe("Deployment progress deadline on a fake clock", () => {
       (await c.client.get(R.deployments, NS, "slow")).status?.conditions?.find((x: any) => x.type === "Progressing");
     // Settle first: the RS reporting its 3 pods is progress, which refreshes lastUpdateTime.
     await until("progressing", async () => (await progressing())?.reason === "ReplicaSetUpdated");
-    await until("steady", async () => (await c.client.get(R.replicasets, NS, (await c.client.list(R.replicasets, NS)).items[0].metadata!.name!)).status?.replicas === 3);
-    await new Promise((r) => setTimeout(r, 100));
+    // The Deployment has seen its ReplicaSet report 3 pods once its own status says so.
+    await until("steady", async () => (await c.client.get(R.deployments, NS, "slow")).status?.replicas === 3);
     await clock.advance(30_000);
+    // Half the deadline on: a sync now (after a change that is no progress) keeps Progressing True.
+    const looked = nextSync(deployments, `${NS}/slow`);
+    await c.client.patch(R.deployments, NS, "slow", "merge", { metadata: { annotations: { touched: "1" } } });
+    await looked;
     assert.equal((await progressing()).status, "True");
     await clock.advance(32_000);
     const cond = await until("deadline", async () => {

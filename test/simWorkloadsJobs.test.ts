@@ -7,8 +7,8 @@ import { after, before, describe, it } from "node:test";
 import { type KObject, R } from "../src/apiserver/client.ts";
 import { FakeClock } from "../src/simulator/clock.ts";
 import { type SimCluster, startSimCluster } from "../src/simulator/cluster.ts";
-import { workloadControllers } from "../src/simulator/workloads/index.ts";
-import { InstantKubelet, kubectlFor, until } from "./simWorkloadsKubelet.ts";
+import { CronJobController, workloadControllers } from "../src/simulator/workloads/index.ts";
+import { InstantKubelet, kubectlFor, nextSync, until } from "./simWorkloadsKubelet.ts";
 
 const NS = "default";
 
@@ -28,9 +28,11 @@ describe("Job and CronJob controllers on a fake clock", () => {
   let c: SimCluster;
   let kubelet: InstantKubelet;
   let k: Awaited<ReturnType<typeof kubectlFor>>;
+  const controllers = workloadControllers();
+  const cronJobs = controllers.find((x) => x instanceof CronJobController)!;
   before(async () => {
     kubelet = new InstantKubelet({ nodes: ["n1", "n2"] });
-    c = await startSimCluster({ name: "jobs", clock, controllers: [kubelet, ...workloadControllers()] });
+    c = await startSimCluster({ name: "jobs", clock, controllers: [kubelet, ...controllers] });
     k = await kubectlFor(c);
   });
   after(async () => {
@@ -112,6 +114,7 @@ describe("Job and CronJob controllers on a fake clock", () => {
     // starting deadline keeps runs "missed" before the fake now out of the picture.
     const boundary = Math.ceil(clock.now() / 300_000) * 300_000;
     await clock.advance(boundary + 60_000 - clock.now());
+    const looked = nextSync(cronJobs, `${NS}/tick`);
     await c.client.create(R.cronjobs, NS, {
       metadata: { name: "tick" },
       spec: {
@@ -123,8 +126,8 @@ describe("Job and CronJob controllers on a fake clock", () => {
     });
     const owned = async () =>
       (await c.client.list(R.jobs, NS)).items.filter((j) => j.metadata?.ownerReferences?.[0]?.name === "tick").map((j) => j.metadata!.name!);
-    await new Promise((r) => setTimeout(r, 100));
-    assert.deepEqual(await owned(), []);
+    await looked;
+    assert.deepEqual(await owned(), [], "no run before the first scheduled time");
     const start = clock.now();
     const firstRun = Math.ceil((start + 1) / 300_000) * 300_000;
     // The controller looks again 100ms past each scheduled time, as upstream.
@@ -173,7 +176,10 @@ describe("Job and CronJob controllers on a fake clock", () => {
     await kubelet.finish(NS, pod.metadata!.name!, "Succeeded");
     await until("finished", async () => cond(await c.client.get(R.jobs, NS, running.metadata!.name!), "Complete"));
     await clock.advance(3 * 60_000);
-    await new Promise((r) => setTimeout(r, 100));
+    // Three scheduled times have passed: a sync now would start a Job unless suspended.
+    const looked = nextSync(cronJobs, `${NS}/once`);
+    await c.client.patch(R.cronjobs, NS, "once", "merge", { metadata: { annotations: { touched: "1" } } });
+    await looked;
     assert.equal((await owned()).length, 1, "suspended: no new runs");
   });
 });

@@ -12,6 +12,7 @@ import { type KObject, type KubeClient, R } from "../src/apiserver/client.ts";
 import type { SimCluster } from "../src/simulator/cluster.ts";
 import type { SimContext, SimController } from "../src/simulator/controller.ts";
 import type { Informer } from "../src/simulator/kube/informer.ts";
+import type { WorkloadController } from "../src/simulator/workloads/WorkloadController.ts";
 import { WorkQueue } from "../src/simulator/kube/workQueue.ts";
 import { type KubectlResult, runKubectl } from "./harness.ts";
 
@@ -144,4 +145,22 @@ export async function kubectlFor(c: SimCluster): Promise<{
     kubectl: (args, opts) => runKubectl([...base, ...args], opts),
     close: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Resolves once `controller` has finished a sync of `key` ("namespace/name")
+ * that began after this call: the positive signal a test waits for before it
+ * checks that the controller left something alone.
+ */
+export function nextSync(controller: WorkloadController, key: string): Promise<void> {
+  const since = controller.syncsStarted;
+  return new Promise((resolve) => {
+    const before = controller.afterSync;
+    controller.afterSync = (k, started) => {
+      before?.(k, started);
+      if (k !== key || started <= since) return;
+      controller.afterSync = before;
+      resolve();
+    };
+  });
 }

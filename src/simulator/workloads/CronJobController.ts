@@ -9,13 +9,12 @@
 //   5. create Job <cronjob>-<scheduled minutes since the epoch> (SuccessfulCreate);
 //   6. delete finished Jobs beyond the history limits, oldest first;
 //   7. requeue at the next scheduled time.
-import { KubeError, type KObject, type KubeClient, R } from "../../apiserver/client.ts";
-import type { SimContext, SimController } from "../controller.ts";
+import { KubeError, type KObject, R } from "../../apiserver/client.ts";
+import type { SimContext } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import { parseSchedule, type Schedule } from "../../cron/cron.ts";
-import { EventRecorder } from "../events.ts";
 import { IDX_CONTROLLER, indexOwned, ownerOf } from "./pods.ts";
-import { SyncLoop } from "./queue.ts";
+import { WorkloadController } from "./WorkloadController.ts";
 import { errMessage, isoSeconds, newControllerRef, type Obj, sameStatus } from "./util.ts";
 import { cloneJson } from "../../apiserver/registry/clone.ts";
 
@@ -26,39 +25,24 @@ const SCHEDULED_AT = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 const finishedType = (j: KObject): string | undefined =>
   (j.status?.conditions ?? []).find((c: Obj) => (c.type === "Complete" || c.type === "Failed") && c.status === "True")?.type;
 
-export class CronJobController implements SimController {
+export class CronJobController extends WorkloadController {
   readonly name = "cronjob-controller";
-  private readonly concurrency: number;
-  private client!: KubeClient;
-  private ctx!: SimContext;
   private cjInf!: Informer;
   private jobInf!: Informer;
-  private loop!: SyncLoop;
-  private rec!: EventRecorder;
   private readonly schedules = new Map<string, { spec: string; sched: Schedule }>();
 
   constructor(opts: CronJobControllerOptions = {}) {
-    this.concurrency = opts.concurrency ?? 4;
+    super(opts.concurrency ?? 4);
   }
 
-  async start(ctx: SimContext): Promise<void> {
-    this.ctx = ctx;
-    this.client = ctx.client;
-    this.rec = new EventRecorder(ctx.client, ctx.clock, "cronjob-controller");
-    this.loop = new SyncLoop(ctx.clock, (k) => this.sync(k), this.concurrency);
-    this.cjInf = ctx.informer(R.cronjobs);
+  protected watch(ctx: SimContext): void {
+    this.cjInf = this.own(ctx.informer(R.cronjobs));
     this.jobInf = indexOwned(ctx.informer(R.jobs));
-    const enqueue = (o: KObject) => this.loop.add(`${o.metadata?.namespace}/${o.metadata?.name}`);
-    this.cjInf.on({ add: enqueue, update: (_o, n) => enqueue(n), delete: enqueue });
     const jobChanged = (j: KObject) => {
       const cj = ownerOf(j, "CronJob", (ns, n) => this.cjInf.get(ns, n));
-      if (cj) enqueue(cj);
+      if (cj) this.enqueue(cj);
     };
     this.jobInf.on({ add: jobChanged, update: (_o, n) => jobChanged(n), delete: jobChanged });
-  }
-
-  stop(): void {
-    this.loop?.stop();
   }
 
   private schedule(cj: KObject): Schedule {
@@ -71,7 +55,7 @@ export class CronJobController implements SimController {
     return sched;
   }
 
-  private async sync(k: string): Promise<void> {
+  protected async sync(k: string): Promise<void> {
     const [ns, name] = k.split("/");
     const cj = this.cjInf.get(ns, name);
     if (!cj) {

@@ -6,14 +6,13 @@
 // metadata.name, so the scheduler places them (ReplaceDaemonSetPodNodeNameNodeAffinity).
 // Revisions are ControllerRevisions named <ds>-<hash>; RollingUpdate replaces
 // old pods within maxUnavailable (maxSurge is not simulated).
-import { type KObject, type KubeClient, R } from "../../apiserver/client.ts";
-import type { SimContext, SimController } from "../controller.ts";
+import { type KObject, R } from "../../apiserver/client.ts";
+import type { SimContext } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder } from "../events.ts";
 import { nodeAffinityMatches } from "../nodes/predicates.ts";
 import { History, hashTemplate, REVISION_HASH, type Revisions } from "./history.ts";
 import { byNamespace, claim, createPod, deletePod, IDX_NAMESPACE, indexOwned, ownerOf } from "./pods.ts";
-import { SyncLoop } from "./queue.ts";
+import { WorkloadController } from "./WorkloadController.ts";
 import {
   int,
   isPodActive,
@@ -82,33 +81,23 @@ function nodeOfPod(p: KObject): string | undefined {
   return undefined;
 }
 
-export class DaemonSetController implements SimController {
+export class DaemonSetController extends WorkloadController {
   readonly name = "daemonset-controller";
-  private readonly concurrency: number;
-  private client!: KubeClient;
-  private ctx!: SimContext;
   private dsInf!: Informer;
   private podInf!: Informer;
   private nodeInf!: Informer;
   private history!: History;
-  private loop!: SyncLoop;
-  private rec!: EventRecorder;
 
   constructor(opts: DaemonSetControllerOptions = {}) {
-    this.concurrency = opts.concurrency ?? 4;
+    super(opts.concurrency ?? 4);
   }
 
-  async start(ctx: SimContext): Promise<void> {
-    this.ctx = ctx;
-    this.client = ctx.client;
-    this.rec = new EventRecorder(ctx.client, ctx.clock, this.name);
-    this.loop = new SyncLoop(ctx.clock, (k) => this.sync(k), this.concurrency);
-    this.dsInf = ctx.informer(R.daemonsets).addIndex(IDX_NAMESPACE, byNamespace);
+  protected watch(ctx: SimContext): void {
+    this.dsInf = this.own(ctx.informer(R.daemonsets).addIndex(IDX_NAMESPACE, byNamespace));
     this.podInf = indexOwned(ctx.informer(R.pods));
     this.nodeInf = ctx.informer(R.nodes);
     this.history = new History(ctx.client, indexOwned(ctx.informer(R.controllerrevisions)), "DaemonSet", hashTemplate);
-    const enqueue = (o: KObject) => this.loop.add(`${o.metadata?.namespace}/${o.metadata?.name}`);
-    this.dsInf.on({ add: enqueue, update: (_o, n) => enqueue(n), delete: enqueue });
+    const enqueue = this.enqueue;
     const podChanged = (p: KObject) => {
       const ds = ownerOf(p, "DaemonSet", (ns, n) => this.dsInf.get(ns, n));
       if (ds) enqueue(ds);
@@ -122,11 +111,7 @@ export class DaemonSetController implements SimController {
     this.nodeInf.on({ add: all, delete: all, update: (o, n) => shape(o) !== shape(n) && all() });
   }
 
-  stop(): void {
-    this.loop?.stop();
-  }
-
-  private async sync(key: string): Promise<void> {
+  protected async sync(key: string): Promise<void> {
     const [ns, name] = key.split("/");
     const ds = this.dsInf.get(ns, name);
     if (!ds || ds.metadata?.deletionTimestamp) return;

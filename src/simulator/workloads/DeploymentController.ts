@@ -11,8 +11,8 @@
 // then the rollout status: Progressing (NewReplicaSetCreated, FoundNewReplicaSet,
 // ReplicaSetUpdated, NewReplicaSetAvailable, ProgressDeadlineExceeded) and Available.
 // The ReplicaSet scaling, both strategies and the cleanup are in deploymentStrategies.ts.
-import { type KObject, type KubeClient, KubeError, R } from "../../apiserver/client.ts";
-import type { SimContext, SimController } from "../controller.ts";
+import { type KObject, KubeError, R } from "../../apiserver/client.ts";
+import type { SimContext } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import {
   activeRSs,
@@ -31,9 +31,8 @@ import {
   setNewRSAnnotations,
 } from "./deploymentUtil.ts";
 import { DeploymentStrategies } from "./deploymentStrategies.ts";
-import { EventRecorder } from "../events.ts";
 import { byNamespace, IDX_CONTROLLER, IDX_NAMESPACE, indexOwned, ownerOf } from "./pods.ts";
-import { SyncLoop } from "./queue.ts";
+import { WorkloadController } from "./WorkloadController.ts";
 import {
   controllerRef,
   equalIgnoreHash,
@@ -52,33 +51,22 @@ import { cloneJson } from "../../apiserver/registry/clone.ts";
 
 export type DeploymentControllerOptions = { concurrency?: number };
 
-export class DeploymentController implements SimController {
+export class DeploymentController extends WorkloadController {
   readonly name = "deployment-controller";
-  private readonly concurrency: number;
-  private client!: KubeClient;
-  private ctx!: SimContext;
   private dInf!: Informer;
   private rsInf!: Informer;
   private podInf!: Informer;
-  private loop!: SyncLoop;
-  private rec!: EventRecorder;
   private strategies!: DeploymentStrategies;
 
   constructor(opts: DeploymentControllerOptions = {}) {
-    this.concurrency = opts.concurrency ?? 8;
+    super(opts.concurrency ?? 8);
   }
 
-  async start(ctx: SimContext): Promise<void> {
-    this.ctx = ctx;
-    this.client = ctx.client;
-    this.rec = new EventRecorder(ctx.client, ctx.clock, this.name);
-    this.loop = new SyncLoop(ctx.clock, (k) => this.sync(k), this.concurrency);
-    this.dInf = ctx.informer(R.deployments).addIndex(IDX_NAMESPACE, byNamespace);
+  protected watch(ctx: SimContext): void {
+    this.dInf = this.own(ctx.informer(R.deployments).addIndex(IDX_NAMESPACE, byNamespace));
     this.rsInf = indexOwned(ctx.informer(R.replicasets));
     this.podInf = indexOwned(ctx.informer(R.pods));
     this.strategies = new DeploymentStrategies(ctx.client, this.rec, this.podInf);
-    const enqueue = (d: KObject) => this.loop.add(key(d));
-    this.dInf.on({ add: enqueue, update: (_o, n) => enqueue(n), delete: enqueue });
     this.rsInf.on({
       add: (rs) => this.rsChanged(rs),
       update: (o, n) => {
@@ -90,10 +78,6 @@ export class DeploymentController implements SimController {
     });
     // Recreate waits for the old pods to go; a pod deletion may let it proceed.
     this.podInf.on({ delete: (p) => this.podDeleted(p) });
-  }
-
-  stop(): void {
-    this.loop?.stop();
   }
 
   private rsChanged(rs: KObject): void {
@@ -118,7 +102,7 @@ export class DeploymentController implements SimController {
     return this.ctx.clock.now();
   }
 
-  private async sync(k: string): Promise<void> {
+  protected async sync(k: string): Promise<void> {
     const [ns, name] = k.split("/");
     const cached = this.dInf.get(ns, name);
     if (!cached) return;

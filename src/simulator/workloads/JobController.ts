@@ -10,13 +10,13 @@
 //   otherwise                             -> keep min(parallelism, remaining) pods active,
 //                                            waiting the pod-failure backoff (10s doubling, max 6m)
 // Indexed jobs create one pod per missing index (<job>-<index>-xxxxx) and report completedIndexes.
-import type { KObject, KubeClient } from "../../apiserver/client.ts";
+import type { KObject } from "../../apiserver/client.ts";
 import { R } from "../../apiserver/client.ts";
-import type { SimContext, SimController } from "../controller.ts";
+import type { SimContext } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder } from "../events.ts";
 import { claim, createPod, deletePod, indexOwned, ownerOf, podKey, rankForDeletion } from "./pods.ts";
-import { Expectations, SyncLoop } from "./queue.ts";
+import { Expectations } from "./queue.ts";
+import { WorkloadController } from "./WorkloadController.ts";
 import {
   getCondition,
   int,
@@ -69,33 +69,23 @@ export function parseIndexes(v: string | undefined): number[] {
   return out;
 }
 
-export class JobController implements SimController {
+export class JobController extends WorkloadController {
   readonly name = "job-controller";
-  private readonly concurrency: number;
-  private client!: KubeClient;
-  private ctx!: SimContext;
   private jobInf!: Informer;
   private podInf!: Informer;
-  private loop!: SyncLoop;
   private exp!: Expectations;
-  private rec!: EventRecorder;
   /** When each job last saw a new failure, for the pod-failure backoff. */
   private readonly lastFailure = new Map<string, number>();
 
   constructor(opts: JobControllerOptions = {}) {
-    this.concurrency = opts.concurrency ?? 8;
+    super(opts.concurrency ?? 8);
   }
 
-  async start(ctx: SimContext): Promise<void> {
-    this.ctx = ctx;
-    this.client = ctx.client;
+  protected watch(ctx: SimContext): void {
     this.exp = new Expectations(ctx.clock);
-    this.rec = new EventRecorder(ctx.client, ctx.clock, this.name);
-    this.loop = new SyncLoop(ctx.clock, (k) => this.sync(k), this.concurrency);
-    this.jobInf = ctx.informer(R.jobs);
+    this.jobInf = this.own(ctx.informer(R.jobs));
     this.podInf = indexOwned(ctx.informer(R.pods));
-    const enqueue = (o: KObject) => this.loop.add(`${o.metadata?.namespace}/${o.metadata?.name}`);
-    this.jobInf.on({ add: enqueue, update: (_o, n) => enqueue(n), delete: enqueue });
+    const enqueue = this.enqueue;
     const owner = (p: KObject) => ownerOf(p, "Job", (ns, n) => this.jobInf.get(ns, n));
     this.podInf.on({
       add: (p) => {
@@ -119,15 +109,11 @@ export class JobController implements SimController {
     });
   }
 
-  stop(): void {
-    this.loop?.stop();
-  }
-
   private now(): number {
     return this.ctx.clock.now();
   }
 
-  private async sync(k: string): Promise<void> {
+  protected async sync(k: string): Promise<void> {
     const [ns, name] = k.split("/");
     const job = this.jobInf.get(ns, name);
     if (!job) {
@@ -276,17 +262,15 @@ export class JobController implements SimController {
 const key = (o: KObject) => `${o.metadata?.namespace}/${o.metadata?.name}`;
 
 /** The TTL-after-finished controller: deletes a finished Job ttlSecondsAfterFinished after it finished. */
-export class TtlAfterFinishedController implements SimController {
+export class TtlAfterFinishedController extends WorkloadController {
   readonly name = "ttl-after-finished-controller";
-  private client!: KubeClient;
-  private ctx!: SimContext;
   private jobInf!: Informer;
-  private loop!: SyncLoop;
 
-  async start(ctx: SimContext): Promise<void> {
-    this.ctx = ctx;
-    this.client = ctx.client;
-    this.loop = new SyncLoop(ctx.clock, (k) => this.sync(k), 4);
+  constructor() {
+    super(4);
+  }
+
+  protected watch(ctx: SimContext): void {
     this.jobInf = ctx.informer(R.jobs);
     const enqueue = (j: KObject) => {
       if (typeof j.spec?.ttlSecondsAfterFinished === "number" && isJobFinished(j)) this.loop.add(key(j));
@@ -294,11 +278,7 @@ export class TtlAfterFinishedController implements SimController {
     this.jobInf.on({ add: enqueue, update: (_o, n) => enqueue(n) });
   }
 
-  stop(): void {
-    this.loop?.stop();
-  }
-
-  private async sync(k: string): Promise<void> {
+  protected async sync(k: string): Promise<void> {
     const [ns, name] = k.split("/");
     const job = this.jobInf.get(ns, name);
     if (!job || job.metadata?.deletionTimestamp || !isJobFinished(job)) return;

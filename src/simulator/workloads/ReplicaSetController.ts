@@ -1,10 +1,9 @@
 // The ReplicaSet controller (pkg/controller/replicaset): keeps spec.replicas
 // active pods from the template, adopting and releasing pods by selector, and
 // reports replicas / fullyLabeledReplicas / readyReplicas / availableReplicas.
-import { isConflict, type KObject, type KubeClient, R } from "../../apiserver/client.ts";
-import type { SimContext, SimController } from "../controller.ts";
+import { isConflict, type KObject, R } from "../../apiserver/client.ts";
+import type { SimContext } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder } from "../events.ts";
 import {
   byNamespace,
   claim,
@@ -17,7 +16,8 @@ import {
   rankForDeletion,
   slowStartBatch,
 } from "./pods.ts";
-import { Expectations, SyncLoop } from "./queue.ts";
+import { Expectations } from "./queue.ts";
+import { WorkloadController } from "./WorkloadController.ts";
 import {
   controllerRef,
   errMessage,
@@ -43,40 +43,25 @@ const BURST = 500;
 
 export type ReplicaSetControllerOptions = { concurrency?: number };
 
-export class ReplicaSetController implements SimController {
+export class ReplicaSetController extends WorkloadController {
   readonly name = "replicaset-controller";
-  private readonly concurrency: number;
-  private client!: KubeClient;
-  private ctx!: SimContext;
   private rsInf!: Informer;
   private podInf!: Informer;
-  private loop!: SyncLoop;
   private exp!: Expectations;
-  private rec!: EventRecorder;
 
   constructor(opts: ReplicaSetControllerOptions = {}) {
-    this.concurrency = opts.concurrency ?? 8;
+    super(opts.concurrency ?? 8);
   }
 
-  async start(ctx: SimContext): Promise<void> {
-    this.ctx = ctx;
-    this.client = ctx.client;
+  protected watch(ctx: SimContext): void {
     this.exp = new Expectations(ctx.clock);
-    this.rec = new EventRecorder(ctx.client, ctx.clock, this.name);
-    this.loop = new SyncLoop(ctx.clock, (k) => this.sync(k), this.concurrency);
-    this.rsInf = ctx.informer(R.replicasets).addIndex(IDX_NAMESPACE, byNamespace);
+    this.rsInf = this.own(ctx.informer(R.replicasets).addIndex(IDX_NAMESPACE, byNamespace));
     this.podInf = indexOwned(ctx.informer(R.pods));
-    const enqueueRs = (rs: KObject) => this.loop.add(`${rs.metadata?.namespace}/${rs.metadata?.name}`);
-    this.rsInf.on({ add: enqueueRs, update: (_o, n) => enqueueRs(n), delete: enqueueRs });
     this.podInf.on({
       add: (p) => this.podAdded(p),
       update: (o, n) => this.podUpdated(o, n),
       delete: (p) => this.podDeleted(p),
     });
-  }
-
-  stop(): void {
-    this.loop?.stop();
   }
 
   private owner(p: KObject): KObject | undefined {
@@ -135,7 +120,7 @@ export class ReplicaSetController implements SimController {
     this.loop.add(key);
   }
 
-  private async sync(key: string): Promise<void> {
+  protected async sync(key: string): Promise<void> {
     const [ns, name] = key.split("/");
     const rs = this.rsInf.get(ns, name);
     if (!rs) {
