@@ -5,6 +5,7 @@
 import type { FieldError, KObject, ResourceInfo } from "../registry/types.ts";
 import { type Errs, isObj, typeError } from "./fieldErrors.ts";
 import { isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isPathSegmentName } from "./names.ts";
+import { validateAPIService } from "../aggregator/apiService.ts";
 import { validateStructure } from "./structural.ts";
 import {
   validateCronJob,
@@ -115,6 +116,7 @@ const RULES: Record<string, Rule> = {
     update: validateBindingUpdate,
   },
   "storage.k8s.io/StorageClass": { validate: validateStorageClass, update: validateStorageClassUpdate },
+  "apiregistration.k8s.io/APIService": { name: isPathSegmentName, validate: validateAPIService },
 };
 
 /** A core Event written through events.k8s.io/v1 (stored as core/v1): the strict rules too. */
