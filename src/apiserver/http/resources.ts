@@ -80,7 +80,7 @@ function list(call: Call, namespace: string): void {
     });
     return;
   }
-  const text = listJson(apiVersionOf(call.info), call.info.listKind, result.items, meta);
+  const text = listJson(apiVersionOf(call.info), call.info.listKind, result.items, meta, Boolean(call.info.crd));
   if (rendering.format === "yaml") sendObject(call.res, 200, rendering, text);
   else sendRaw(call.res, 200, text, "application/json");
 }
@@ -166,7 +166,8 @@ function deleteCollection(call: Call, namespace: string): void {
     kind: call.info.listKind,
     apiVersion: apiVersionOf(call.info),
     metadata: { resourceVersion: String(call.core.store.storage.currentRevision()) },
-    items: out,
+    // Built-in kinds' items go without kind and apiVersion, as in list (see listJson).
+    items: call.info.crd ? out : out.map(({ kind: _k, apiVersion: _a, ...item }) => item),
   });
 }
 

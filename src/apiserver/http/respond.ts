@@ -46,12 +46,19 @@ export function sendObject(
   sendRaw(res, code, raw, "application/json", warnings);
 }
 
-/** Builds a List document from already-serialized items, without re-serializing them. */
+/**
+ * Builds a List document from already-serialized items, without re-serializing
+ * them. Built-in kinds' items go without kind and apiVersion, as
+ * kube-apiserver lists them: typed list items carry no TypeMeta, only the
+ * list does. Custom resources' items keep theirs (`typeMeta`), being
+ * unstructured.
+ */
 export function listJson(
   apiVersion: string,
   kind: string,
   items: Item[],
   meta: { resourceVersion: string; continue?: string; remainingItemCount?: number },
+  typeMeta: boolean,
 ): string {
   const m: Record<string, unknown> = { resourceVersion: meta.resourceVersion };
   if (meta.continue) m.continue = meta.continue;
@@ -59,9 +66,26 @@ export function listJson(
   let out = `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(m)},"items":[`;
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ",";
-    out += items[i].raw;
+    out += typeMeta ? items[i].raw : withoutTypeMeta(items[i].raw);
   }
   return `${out}]}`;
+}
+
+// A leading `"kind":"…",` or `"apiVersion":"…",` member of an object's JSON.
+const LEADING_TYPE_FIELD = /^"(?:kind|apiVersion)":"(?:[^"\\]|\\.)*",/;
+
+/** An object's JSON without its kind and apiVersion; cut as text when both lead the object, as stored objects' do. */
+function withoutTypeMeta(raw: string): string {
+  let rest = raw.slice(1);
+  for (let cut = 0; cut < 2; cut++) {
+    const m = LEADING_TYPE_FIELD.exec(rest);
+    if (!m) {
+      const { kind: _k, apiVersion: _a, ...obj } = JSON.parse(raw);
+      return JSON.stringify(obj);
+    }
+    rest = rest.slice(m[0].length);
+  }
+  return `{${rest}`;
 }
 
 export function statusSuccess(details: Record<string, unknown>): Record<string, unknown> {
