@@ -11,6 +11,7 @@ import type { ObjectStore } from "../registry/store.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { findDuplicateFields, strictDecodingMessage } from "../schema/unknownFields.ts";
 import { bodyKind, decodeObject } from "./codec.ts";
+import { goDecodeError } from "./goDecode.ts";
 import { dryRun, fieldValidation } from "./params.ts";
 import type { ResourcePath } from "./requestInfo.ts";
 
@@ -45,13 +46,18 @@ export function requestContext(call: Call): RequestContext {
 /** Decodes an object body and checks its apiVersion/kind against the endpoint. */
 export function objectBody(call: Call): KObject {
   if (!call.body) throw badRequest("the body of the request is empty");
-  const obj = decodeObject(call.body, bodyKind(call.req.headers["content-type"]));
+  const kind = bodyKind(call.req.headers["content-type"]);
+  const obj = decodeObject(call.body, kind);
   const want = apiVersionOf(call.info);
   if (obj.apiVersion !== undefined && obj.apiVersion !== want) {
     throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${want})`);
   }
   if (obj.kind !== undefined && obj.kind !== call.info.kind) {
     throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${call.info.kind})`);
+  }
+  if (kind !== "protobuf") {
+    const typeError = goDecodeError(want, call.info.kind, obj);
+    if (typeError) throw badRequest(typeError);
   }
   if (obj.metadata !== undefined && (obj.metadata === null || typeof obj.metadata !== "object" || Array.isArray(obj.metadata))) {
     throw badRequest("metadata: the metadata of the object must be a JSON object");
