@@ -6,7 +6,7 @@ import { request } from "node:https";
 import { parse } from "yaml";
 
 export type Reply = { status: number; body: any };
-export type KubeHttp = (method: string, path: string, body?: unknown, contentType?: string) => Promise<Reply>;
+export type KubeHttp = (method: string, path: string, body?: unknown, contentType?: string, accept?: string) => Promise<Reply>;
 
 export async function kubeHttp(kubeconfigPath: string): Promise<KubeHttp> {
   const kc = parse(await readFile(kubeconfigPath, "utf8"));
@@ -21,11 +21,11 @@ export async function kubeHttp(kubeconfigPath: string): Promise<KubeHttp> {
   };
   const headers = (ct: string): Record<string, string> =>
     user.token ? { "content-type": ct, authorization: `Bearer ${user.token}` } : { "content-type": ct };
-  return (method, path, body, contentType = "application/json") =>
+  return (method, path, body, contentType = "application/json", accept = "application/json") =>
     new Promise((resolve, reject) => {
       const req = request(
         new URL(path, cluster.server),
-        { method, ...tls, agent: false, headers: { accept: "application/json", ...headers(contentType) } },
+        { method, ...tls, agent: false, headers: { accept, ...headers(contentType) } },
         (res) => {
           let text = "";
           res.setEncoding("utf8");

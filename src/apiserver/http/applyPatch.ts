@@ -9,7 +9,7 @@ import { now } from "../registry/store.ts";
 import type { KObject } from "../registry/types.ts";
 import { decodeBody } from "./codec.ts";
 import { boolParam } from "./params.ts";
-import { type Call, checkUnknownFields } from "./call.ts";
+import { type Call, checkName, checkUnknownFields } from "./call.ts";
 
 function patchOptionsInvalid(field: string, message: string): ApiError {
   return new ApiError(422, "Invalid", `PatchOptions.meta.k8s.io "" is invalid: ${field}: ${message}`, {
@@ -43,7 +43,8 @@ function appliedObject(call: Call, name: string): KObject {
   if (meta !== undefined && (meta === null || typeof meta !== "object" || Array.isArray(meta))) {
     throw badRequest("metadata: the metadata of the object must be a JSON object");
   }
-  if (meta?.name !== undefined && meta.name !== name) {
+  // A missing name is the live object's; with none, checkName below refuses it.
+  if (meta?.name !== undefined && meta.name !== "" && meta.name !== name) {
     throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
   }
   if (meta?.managedFields !== undefined && meta.managedFields !== null) throw badRequest("metadata.managedFields must be nil");
@@ -76,7 +77,8 @@ export function serverSideApply(
     const out = applyConfig({ info: call.info, live, config, manager, force, subresource, time: now() });
     out.apiVersion = apiVersionOf(call.info);
     out.kind = call.info.kind;
-    out.metadata = { ...out.metadata, name };
+    out.metadata ??= {};
+    checkName(out, name);
     checkUnknownFields(call, applyCtx, out);
     // A resourceVersion in the configuration is the client's precondition; otherwise the one read here is.
     const pinned = config.metadata?.resourceVersion;

@@ -67,6 +67,20 @@ export function objectBody(call: Call): KObject {
   return obj;
 }
 
+/**
+ * The object's name must be the one on the URL, as checkName in kube's
+ * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/rest.go requires of
+ * updates and patches (apply included); a missing or empty name is
+ * errEmptyName from handlers/namer.go.
+ */
+export function checkName(obj: KObject, name: string): void {
+  const got = obj.metadata?.name;
+  if (got === undefined || got === "") {
+    throw badRequest(`the name of the object (${name} based on URL) was undeterminable: name must be provided`);
+  }
+  if (got !== name) throw badRequest(`the name of the object (${got}) does not match the name on the URL (${name})`);
+}
+
 /** Applies fieldValidation: Strict rejects unknown fields, Warn reports them. Custom resources are pruned either way. */
 export function checkUnknownFields(call: Call, ctx: RequestContext, obj: KObject, rawJson?: string): void {
   if (ctx.fieldValidation === "Ignore" && !call.info.crd) return;

@@ -5,7 +5,7 @@ import { apiVersionOf } from "../registry/conversion.ts";
 import { ApiError, badRequest } from "../registry/errors.ts";
 import type { KObject } from "../registry/types.ts";
 import { checkForceParam, serverSideApply } from "./applyPatch.ts";
-import { type Call, checkUnknownFields } from "./call.ts";
+import { type Call, checkName, checkUnknownFields } from "./call.ts";
 import { bodyKind, decodeBody } from "./codec.ts";
 import { applyPatch } from "./patch.ts";
 
@@ -26,9 +26,7 @@ export function patchObject(call: Call, ctx: RequestContext, namespace: string, 
   for (let attempt = 0; ; attempt++) {
     const current = store.get(call.info, namespace, name).obj();
     const patched = applyPatch(kind, current, doc, call.info);
-    if (patched.metadata?.name !== undefined && patched.metadata.name !== name) {
-      throw badRequest(`the name of the object (${patched.metadata.name}) does not match the name on the URL (${name})`);
-    }
+    checkName(patched, name);
     patched.apiVersion = apiVersionOf(call.info);
     patched.kind = call.info.kind;
     const pinned = hasPinnedVersion(doc);

@@ -5,7 +5,7 @@ import { deleteObject } from "../registry/deletion.ts";
 import { ApiError, badRequest, methodNotAllowed, notFound } from "../registry/errors.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { serverSideApply } from "./applyPatch.ts";
-import { type Call, checkUnknownFields, jsonText, objectBody, partialMeta, requestContext } from "./call.ts";
+import { type Call, checkName, checkUnknownFields, jsonText, objectBody, partialMeta, requestContext } from "./call.ts";
 import { bodyKind, decodeObject, negotiate } from "./codec.ts";
 import { deleteOptions, listOptions } from "./params.ts";
 import { patchObject } from "./patchObject.ts";
@@ -107,6 +107,7 @@ function update(call: Call, namespace: string, name: string): void {
   if (call.info.namespaced && obj.metadata?.namespace && obj.metadata.namespace !== namespace) {
     throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
   }
+  checkName(obj, name);
   checkUnknownFields(call, ctx, obj, jsonText(call));
   const { obj: out, created } = call.core.store.update(call.info, namespace, name, obj, ctx);
   sendObject(call.res, created ? 201 : 200, rendering, JSON.stringify(out), ctx.warnings);
