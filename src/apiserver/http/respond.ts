@@ -71,21 +71,22 @@ export function listJson(
   return `${out}]}`;
 }
 
-// A leading `"kind":"…",` or `"apiVersion":"…",` member of an object's JSON.
-const LEADING_TYPE_FIELD = /^"(?:kind|apiVersion)":"(?:[^"\\]|\\.)*",/;
-
 /** An object's JSON without its kind and apiVersion; cut as text when both lead the object, as stored objects' do. */
 function withoutTypeMeta(raw: string): string {
-  let rest = raw.slice(1);
-  for (let cut = 0; cut < 2; cut++) {
-    const m = LEADING_TYPE_FIELD.exec(rest);
-    if (!m) {
-      const { kind: _k, apiVersion: _a, ...obj } = JSON.parse(raw);
-      return JSON.stringify(obj);
-    }
-    rest = rest.slice(m[0].length);
-  }
-  return `{${rest}`;
+  const first = typeMemberEnd(raw, 1);
+  const second = first < 0 ? -1 : typeMemberEnd(raw, first);
+  if (second >= 0) return `{${raw.slice(second)}`;
+  const { kind: _k, apiVersion: _a, ...obj } = JSON.parse(raw);
+  return JSON.stringify(obj);
+}
+
+/** Where a `"kind":"…",` or `"apiVersion":"…",` member starting at `at` ends, or -1 (also for escapes in its value). */
+function typeMemberEnd(raw: string, at: number): number {
+  const key = raw.startsWith('"kind":"', at) ? 8 : raw.startsWith('"apiVersion":"', at) ? 14 : 0;
+  if (key === 0) return -1;
+  const close = raw.indexOf('"', at + key);
+  if (close < 0 || raw.charCodeAt(close - 1) === 0x5c || raw.charCodeAt(close + 1) !== 0x2c) return -1;
+  return close + 2;
 }
 
 export function statusSuccess(details: Record<string, unknown>): Record<string, unknown> {
