@@ -24,7 +24,8 @@ import { ControllerManager } from "./controllers/manager.ts";
 import { NamespaceController } from "./controllers/namespaces.ts";
 import { DEFAULT_EVENT_TTL_SECONDS, EventExpiry } from "./controllers/eventTTL.ts";
 import { QuotaController } from "./controllers/quota.ts";
-import { createHandler } from "./http/handler.ts";
+import { createHandler, createUpgradeHandler, type HandlerOptions } from "./http/handler.ts";
+import type { Dial } from "../net/proxy.ts";
 import { POST_START_HOOKS, PostStartHooks, serverHealthChecks } from "./healthChecks.ts";
 import { openApiCache } from "./openapiCache.ts";
 import type { UserInfo } from "./registry/context.ts";
@@ -66,6 +67,14 @@ export type ApiServerOptions = {
   serverNames?: string[];
   /** Write DIR/kubeconfig (default true); false when something in front of the server writes its own. */
   writeKubeconfig?: boolean;
+  /**
+   * Opens every connection the server makes into the cluster: to kubelets,
+   * pod IPs and service endpoints (kube-apiserver's egress selector for
+   * "cluster" traffic). A plain TCP connect unless given.
+   */
+  egressDial?: Dial;
+  /** PEM CA to verify kubelets' serving certificates (--kubelet-certificate-authority); without it they are not verified. */
+  kubeletCertificateAuthority?: string;
 };
 
 export type ApiServer = {
@@ -117,6 +126,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   const log = opts.logger ?? pino({ level: "warn" });
   const pki = await loadPki(opts.dataDir, [host, ...(opts.serverNames ?? [])]);
   const admin = await pki.issueClient("kubernetes-admin", ["system:masters"]);
+  // What kubeadm issues as --kubelet-client-certificate.
+  const kubeletClient = await pki.issueClient("kube-apiserver-kubelet-client", ["system:masters"]);
   const requestHeader: RequestHeaderConfig = {
     clientCA: pki.frontProxy.ca.cert,
     allowedNames: [FRONT_PROXY_CLIENT],
@@ -164,7 +175,15 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   eventExpiry.start();
 
   let address = "";
-  const handler = createHandler({
+  const handlerOptions: HandlerOptions = {
+    egress: {
+      dial: opts.egressDial,
+      kubelet: {
+        ...kubeletClient,
+        ca: opts.kubeletCertificateAuthority,
+        rejectUnauthorized: Boolean(opts.kubeletCertificateAuthority),
+      },
+    },
     admin: storage,
     health: serverHealthChecks({ storage, controllersSynced: () => controllers.synced(), hooks }),
     core: { store, unknownFields },
@@ -174,7 +193,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     serverAddress: () => address,
     access,
     version: KUBE_VERSION,
-  });
+  };
+  const handler = createHandler(handlerOptions);
   const server: Server = createServer(
     {
       cert: pki.server.cert,
@@ -189,6 +209,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   );
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
+  server.on("upgrade", createUpgradeHandler(handlerOptions));
   const listen = (port: number) =>
     new Promise<void>((resolve, reject) => {
       server.once("error", reject);

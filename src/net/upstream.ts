@@ -102,9 +102,9 @@ export function describeDialError(host: string, port: number, err: unknown): str
     EHOSTUNREACH: "connect: no route to host",
     ENETUNREACH: "connect: network is unreachable",
     ETIMEDOUT: "i/o timeout",
-    ENOTFOUND: `lookup ${host}: no such host`,
-    EAI_AGAIN: `lookup ${host}: no such host`,
   };
+  // Go names no address for a failed name lookup.
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `dial tcp: lookup ${host}: no such host`;
   const text = (code && why[code]) ?? (err instanceof Error ? err.message : String(err));
   return `dial tcp ${addr}: ${text}`;
 }
@@ -161,7 +161,7 @@ function handshake(stream: Duplex, host: string, tls: UpstreamTls): Promise<TLSS
       key: tls.key,
       rejectUnauthorized: tls.rejectUnauthorized ?? true,
       // An IP without a servername: verify the certificate's IP SANs against it.
-      checkServerIdentity: servername ? undefined : (_name, cert) => checkIp(host, cert),
+      ...(servername ? {} : { checkServerIdentity: (_name: string, cert: { subjectaltname?: string }) => checkIp(host, cert) }),
       ALPNProtocols: ["http/1.1"],
     });
     socket.once("secureConnect", () => {

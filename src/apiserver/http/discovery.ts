@@ -16,6 +16,15 @@ function subresourceInfo(r: ResourceInfo, sub: string): SubInfo {
       return { kind: "Eviction", group: "policy", version: "v1", verbs: ["create"] };
     case "log":
       return { kind: "Pod", verbs: ["get"] };
+    // Connect subresources: their verbs come from the connect methods (GET, POST; proxy adds PUT, PATCH, DELETE).
+    case "attach":
+      return { kind: "PodAttachOptions", verbs: ["create", "get"] };
+    case "exec":
+      return { kind: "PodExecOptions", verbs: ["create", "get"] };
+    case "portforward":
+      return { kind: "PodPortForwardOptions", verbs: ["create", "get"] };
+    case "proxy":
+      return { kind: `${r.kind}ProxyOptions`, verbs: ["create", "delete", "get", "patch", "update"] };
     case "finalize":
       return { kind: "Namespace", verbs: ["update"] };
     case "token":

@@ -4,7 +4,9 @@
 // Kubernetes paths resolve against a registry that changes at runtime (CRDs),
 // and content negotiation, watch streaming and the 413/415 Status answers all
 // need control below what a router framework hands out.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { type IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { Logger } from "pino";
 import type { AccessControl } from "../auth/AccessControl.ts";
 import { ApiError, internalError } from "../registry/errors.ts";
@@ -19,6 +21,7 @@ import {
 } from "./discovery.ts";
 import { ADMIN_PREFIX, type AdminOps, serveAdmin } from "./admin.ts";
 import { readBody } from "./body.ts";
+import { connectTarget, type Egress, markUpgrade, serveConnect } from "./connect.ts";
 import { bodyKind, decodeObject } from "./codec.ts";
 import { type HealthChecks, isHealthPath, PING, serveHealth } from "./healthz.ts";
 import { type OpenApiDocs, serveOpenApiV2 } from "./openapiV2.ts";
@@ -41,12 +44,31 @@ export type HandlerOptions = {
   admin?: AdminOps;
   /** The checks behind /healthz, /livez and /readyz; ping alone without them. */
   health?: HealthChecks;
+  /** How connect subresources (logs, exec, proxies) reach kubelets and pods. */
+  egress?: Egress;
 };
 
 const DEFAULT_HEALTH: HealthChecks = { healthz: [PING], livez: [PING], readyz: [PING] };
 
 export function createHandler(opts: HandlerOptions) {
   return (req: IncomingMessage, res: ServerResponse) => {
+    handle(opts, req, res).catch((e) => fail(opts, req, res, e));
+  };
+}
+
+/**
+ * The server's 'upgrade' listener: the request goes through the same handler
+ * with a response on the raw socket, so errors are ordinary Status answers;
+ * connect subresources take the socket over and pass the upgrade through.
+ */
+export function createUpgradeHandler(opts: HandlerOptions) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    markUpgrade(req, socket, head);
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    res.shouldKeepAlive = false;
+    res.once("finish", () => socket.end());
+    socket.once("error", () => socket.destroy());
     handle(opts, req, res).catch((e) => fail(opts, req, res, e));
   };
 }
@@ -70,6 +92,9 @@ async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerRes
     return serveHealth(res, path, url.searchParams, opts.health ?? DEFAULT_HEALTH, onFailure);
   }
   const user = opts.access.admit(req, path, url.searchParams);
+  // Connect subresources stream their bodies; they are not read here.
+  const connect = connectTarget(path);
+  if (connect) return serveConnect(opts.core.store, opts.egress ?? { kubelet: {} }, req, res, connect, url.searchParams);
   const method = req.method ?? "GET";
   const body = method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE" ? await readBody(req) : undefined;
   if (opts.admin && path.startsWith(ADMIN_PREFIX)) return serveAdmin(opts.admin, method, path, body, res);

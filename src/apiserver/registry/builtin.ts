@@ -22,14 +22,14 @@ const ALL = ["all"];
 
 const defs: Def[] = [
   { gv: "v1", resource: "namespaces", kind: "Namespace", namespaced: false, model: "V1Namespace", short: ["ns"], sub: ["status", "finalize"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-  { gv: "v1", resource: "pods", kind: "Pod", namespaced: true, model: "V1Pod", short: ["po"], categories: ALL, sub: ["status", "binding", "eviction", "log", "ephemeralcontainers"] },
-  { gv: "v1", resource: "services", kind: "Service", namespaced: true, model: "V1Service", short: ["svc"], categories: ALL, sub: ["status"], verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] },
+  { gv: "v1", resource: "pods", kind: "Pod", namespaced: true, model: "V1Pod", short: ["po"], categories: ALL, sub: ["attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy", "status"] },
+  { gv: "v1", resource: "services", kind: "Service", namespaced: true, model: "V1Service", short: ["svc"], categories: ALL, sub: ["proxy", "status"], verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"] },
   { gv: "v1", resource: "endpoints", kind: "Endpoints", namespaced: true, model: "V1Endpoints", short: ["ep"] },
   { gv: "v1", resource: "configmaps", kind: "ConfigMap", namespaced: true, model: "V1ConfigMap", short: ["cm"] },
   { gv: "v1", resource: "secrets", kind: "Secret", namespaced: true, model: "V1Secret" },
   { gv: "v1", resource: "serviceaccounts", kind: "ServiceAccount", namespaced: true, model: "V1ServiceAccount", short: ["sa"], sub: ["token"] },
   { gv: "v1", resource: "events", kind: "Event", namespaced: true, model: "CoreV1Event", short: ["ev"], storage: "events" },
-  { gv: "v1", resource: "nodes", kind: "Node", namespaced: false, model: "V1Node", short: ["no"], sub: ["status"] },
+  { gv: "v1", resource: "nodes", kind: "Node", namespaced: false, model: "V1Node", short: ["no"], sub: ["proxy", "status"] },
   { gv: "v1", resource: "persistentvolumes", kind: "PersistentVolume", namespaced: false, model: "V1PersistentVolume", short: ["pv"], sub: ["status"] },
   { gv: "v1", resource: "persistentvolumeclaims", kind: "PersistentVolumeClaim", namespaced: true, model: "V1PersistentVolumeClaim", short: ["pvc"], sub: ["status"] },
   { gv: "v1", resource: "resourcequotas", kind: "ResourceQuota", namespaced: true, model: "V1ResourceQuota", short: ["quota"], sub: ["status"] },
