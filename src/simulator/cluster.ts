@@ -65,6 +65,8 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     logger,
     historySize: opts.historySize,
     eventTTLSeconds: opts.eventTTLSeconds,
+    // Everything the API server opens into the cluster (kubelets, pod IPs) goes through the simulated network.
+    egressDial: network.dial,
   });
   const proxy = new FaultProxy({
     host: opts.host ?? "127.0.0.1",
