@@ -20,6 +20,7 @@ export type InstantKubeletOptions = { nodes?: string[]; jobs?: "succeed" | "manu
 
 export class InstantKubelet implements SimController {
   readonly name = "instant-kubelet";
+  readonly component = "kubelet";
   private readonly opts: InstantKubeletOptions;
   private client!: KubeClient;
   private ctx!: SimContext;

@@ -7,9 +7,10 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import pino from "pino";
 import type { KubeClient, Resource } from "../apiserver/client.ts";
-import { type ApiServer, adminKubeconfig, startApiServer } from "../apiserver/server.ts";
+import { DEFAULT_EVENT_TTL_SECONDS } from "../apiserver/controllers/eventTTL.ts";
+import { type ApiServer, adminKubeconfig, KUBE_VERSION, startApiServer } from "../apiserver/server.ts";
 import { type Clock, RealClock } from "./clock.ts";
-import type { SimContext, SimController } from "./controller.ts";
+import type { Component, SimContext, SimController } from "./controller.ts";
 import { FaultProxy } from "./faults/FaultProxy.ts";
 import { Informer } from "./kube/informer.ts";
 import { SimNetwork } from "./network/SimNetwork.ts";
@@ -88,6 +89,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     clock,
     network,
     ca: server.pki.ca,
+    eventTTLSeconds: opts.eventTTLSeconds ?? DEFAULT_EVENT_TTL_SECONDS,
     informer(r: Resource) {
       const k = `${r.group}/${r.version}/${r.resource}`;
       let inf = informers.get(k);
@@ -98,7 +100,17 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       return inf;
     },
   };
-  for (const c of opts.controllers) await c.start(ctx);
+  // Each controller writes as the component it stands in for; informers read through the shared client.
+  const clients = new Map<Component, KubeClient>();
+  const clientOf = (component: Component) => {
+    let cl = clients.get(component);
+    if (!cl) {
+      cl = server.client({ userAgent: userAgent(component) });
+      clients.set(component, cl);
+    }
+    return cl;
+  };
+  for (const c of opts.controllers) await c.start({ ...ctx, client: clientOf(c.component ?? "kube-controller-manager") });
   // Controllers take their informers in start(); the informers start once
   // every handler is attached, so no handler misses the initial list.
   await Promise.all([...informers.values()].map((i) => i.start()));
@@ -119,4 +131,9 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
       await server.close();
     },
   };
+}
+
+/** rest.DefaultKubernetesUserAgent's form: "<command>/<version> (<os>/<arch>) kubernetes/<commit>". */
+function userAgent(component: Component): string {
+  return `${component}/${KUBE_VERSION.gitVersion} (linux/amd64) kubernetes/${KUBE_VERSION.gitCommit.slice(0, 7)}`;
 }

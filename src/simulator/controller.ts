@@ -18,10 +18,21 @@ export type SimContext = {
   network: SimNetwork;
   /** The cluster's CA, as a kubelet has it: to get a serving certificate and verify client certificates. */
   ca: KeyPairPem;
+  /** How long the API server keeps an Event after its last write (its --event-ttl), for event recorders. */
+  eventTTLSeconds: number;
 };
+
+/**
+ * The Kubernetes component a simulated controller stands in for. Its client
+ * carries that component's User-Agent, so its writes show in managedFields
+ * under that name, as kube-apiserver records a write without fieldManager.
+ */
+export type Component = "kube-controller-manager" | "kube-scheduler" | "kubelet" | "metrics-server";
 
 export interface SimController {
   readonly name: string;
+  /** Default kube-controller-manager, where most of kube's controllers run. */
+  readonly component?: Component;
   start(ctx: SimContext): Promise<void>;
   stop(): void;
 }

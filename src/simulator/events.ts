@@ -25,6 +25,7 @@
 // a full aggregation set (sets.String.PopAny), this drops the oldest.
 import { isNotFound, type KObject, type KubeClient, R } from "../apiserver/client.ts";
 import type { Clock } from "./clock.ts";
+import type { SimContext } from "./controller.ts";
 
 export type EventType = "Normal" | "Warning";
 export type EventSource = { component: string; host?: string };
@@ -56,6 +57,11 @@ export function rfc3339(ms: number): string {
 
 /** RFC 3339 with microseconds, as metav1.MicroTime serializes. */
 export const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
+
+/** A controller's recorder: its context's client and clock, its cluster's Event TTL. */
+export function recorderFor(ctx: Pick<SimContext, "client" | "clock" | "eventTTLSeconds">, source?: EventSource | string): EventRecorder {
+  return new EventRecorder(ctx.client, ctx.clock, source, { eventTTLSeconds: ctx.eventTTLSeconds });
+}
 
 /** An aggregation record: the distinct messages seen (at most 10: a small array beats a Set), and when the last came. */
 type Aggregate = { messages: string[]; at: number };

@@ -8,7 +8,7 @@ import type { TimerHandle } from "../clock.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import { keyOf } from "../kube/informer.ts";
-import { EventRecorder } from "../events.ts";
+import { type EventRecorder, recorderFor } from "../events.ts";
 import type { NodeController } from "./nodeController.ts";
 import { DEFAULT_POD_STAGES } from "./podStages.ts";
 import { applyChange, DEFAULT_KNOBS, type KubeletKnobs, type Stage, type StageEnv, selectorMatches, selectStage, stageDelay } from "./stages.ts";
@@ -66,6 +66,7 @@ class IPPool {
 
 export class Kubelet implements SimController {
   readonly name = "kubelet";
+  readonly component = "kubelet";
   private readonly nodes: NodeController;
   private readonly stages: readonly Stage[];
   private readonly knobs: KubeletKnobs;
@@ -90,7 +91,7 @@ export class Kubelet implements SimController {
   async start(ctx: SimContext): Promise<void> {
     this.ctx = ctx;
     this.stopped = false;
-    this.events = new EventRecorder(ctx.client, ctx.clock);
+    this.events = recorderFor(ctx);
     this.events.enabled = this.recordEvents;
     this.pods = ctx.informer(R.pods).addIndex("nodeName", (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
     this.pods.on({

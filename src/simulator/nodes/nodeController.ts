@@ -8,7 +8,7 @@ import { isConflict, isNotFound, type KObject, KubeError, R } from "../../apiser
 import type { TimerHandle } from "../clock.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder, microTime, rfc3339 } from "../events.ts";
+import { type EventRecorder, microTime, recorderFor, rfc3339 } from "../events.ts";
 import { healthyConditions, type NodeProfile, type NodeSpec, nodeObject, nodeSpec, resolveProfile } from "./profile.ts";
 
 export type NodeControllerOptions = {
@@ -31,6 +31,8 @@ export type NodeListener = (name: string, running: boolean) => void;
 
 export class NodeController implements SimController {
   readonly name = "nodes";
+  /** Nodes register, post their status and renew their Leases as their kubelets. */
+  readonly component = "kubelet";
   private readonly opts: Required<Omit<NodeControllerOptions, "profiles">>;
   private readonly specs: NodeSpec[] = [];
   private readonly states = new Map<string, NodeState>();
@@ -76,7 +78,7 @@ export class NodeController implements SimController {
     this.ctx = ctx;
     this.stopped = false;
     this.nodes = ctx.informer(R.nodes);
-    this.events = new EventRecorder(ctx.client, ctx.clock);
+    this.events = recorderFor(ctx);
     await ctx.client.create(R.namespaces, "", { metadata: { name: LEASE_NAMESPACE } }).catch(ignoreExists);
     const now = ctx.clock.now();
     for (const spec of this.specs) {

@@ -9,7 +9,7 @@ import { isNotFound, type KObject, R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import { keyOf } from "../kube/informer.ts";
-import { EventRecorder, rfc3339 } from "../events.ts";
+import { type EventRecorder, recorderFor, rfc3339 } from "../events.ts";
 import { labelSelectorMatches } from "../../apiserver/registry/selectors.ts";
 import { firstUntolerated, nodeAffinityMatches, type Toleration, toleratesTaint } from "./predicates.ts";
 import { type AffinityTerm, antiAffinityTerms, type NodeInfo, SchedulerCache } from "./schedulerCache.ts";
@@ -41,6 +41,7 @@ type PodCtx = {
 
 export class Scheduler implements SimController {
   readonly name = "scheduler";
+  readonly component = "kube-scheduler";
   private readonly opts: Required<SchedulerOptions>;
   private ctx?: SimContext;
   private pods?: Informer;
@@ -69,7 +70,7 @@ export class Scheduler implements SimController {
   async start(ctx: SimContext): Promise<void> {
     this.ctx = ctx;
     this.stopped = false;
-    this.events = new EventRecorder(ctx.client, ctx.clock);
+    this.events = recorderFor(ctx);
     ctx.informer(R.nodes).on({
       add: (n) => this.nodeChanged(n),
       update: (_o, n) => this.nodeChanged(n),

@@ -5,7 +5,7 @@
 // sync does; start() and stop() are here.
 import type { KObject, KubeClient } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
-import { EventRecorder } from "../events.ts";
+import { type EventRecorder, recorderFor } from "../events.ts";
 import type { Informer } from "../kube/informer.ts";
 import { SyncLoop } from "./queue.ts";
 
@@ -32,7 +32,7 @@ export abstract class WorkloadController implements SimController {
   async start(ctx: SimContext): Promise<void> {
     this.ctx = ctx;
     this.client = ctx.client;
-    this.rec = new EventRecorder(ctx.client, ctx.clock, this.name);
+    this.rec = recorderFor(ctx, this.name);
     this.loop = new SyncLoop(ctx.clock, (k) => this.syncAndTell(k), this.concurrency);
     this.watch(ctx);
   }
