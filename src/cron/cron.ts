@@ -87,14 +87,21 @@ function calendar(pattern: string, timeZone: string | undefined): Schedule {
   };
 }
 
-/** time.LoadLocation's answer for a zone name: "" and "UTC" are UTC, "Local" is the process's zone (UTC here). */
-function checkZone(zone: string | undefined): string | undefined {
-  if (zone === undefined || zone === "" || zone === "UTC" || zone === "Local") return undefined;
+/** Whether time.LoadLocation knows a zone name: "", "UTC" and "Local" always; IANA names as this runtime's tz database does. */
+export function isTimeZone(zone: string): boolean {
+  if (zone === "" || zone === "UTC" || zone === "Local") return true;
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
   } catch {
-    throw new Error(`provided bad location ${zone}: unknown time zone ${zone}`);
+    return false;
   }
+}
+
+/** A zone for croner: undefined for UTC ("Local", the process's zone, is UTC here too). */
+function checkZone(zone: string | undefined): string | undefined {
+  if (zone === undefined || zone === "" || zone === "UTC" || zone === "Local") return undefined;
+  if (!isTimeZone(zone)) throw new Error(`provided bad location ${zone}: unknown time zone ${zone}`);
   return zone;
 }
 

@@ -22,6 +22,7 @@ import {
 } from "./labelSelector.ts";
 import { regexError } from "./names.ts";
 import { validatePodTemplate } from "./validatePod.ts";
+import { validateSchedule, validateTimeZone } from "./validateCronSchedule.ts";
 
 type Obj = Record<string, any>;
 
@@ -217,31 +218,6 @@ export function validateJob(obj: Obj, errs: Errs): void {
   validateSelectorAndTemplate(s, undefined, JOB_RESTART, errs);
 }
 
-/** robfig/cron ParseStandard accepts five fields or an @descriptor. */
-function validateSchedule(v: unknown, errs: Errs): void {
-  const f = "spec.schedule";
-  if (v === undefined || v === null || v === "") {
-    errs.push(required(f));
-    return;
-  }
-  if (typeof v !== "string") {
-    errs.push(typeError(f, v, "string"));
-    return;
-  }
-  if (/^\s*(CRON_)?TZ=/.test(v)) {
-    errs.push(invalid(f, v, "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"));
-    return;
-  }
-  if (v.startsWith("@")) {
-    const ok = /^@(yearly|annually|monthly|weekly|daily|midnight|hourly|every \S+)$/.test(v);
-    if (!ok) errs.push(invalid(f, v, `unrecognized descriptor: ${v}`));
-    return;
-  }
-  const fields = v.trim().split(/\s+/).filter(Boolean);
-  if (fields.length !== 5)
-    errs.push(invalid(f, v, `expected exactly 5 fields, found ${fields.length}: [${fields.join(" ")}]`));
-}
-
 export function validateCronJob(obj: Obj, errs: Errs): void {
   const name = isObj(obj.metadata) ? obj.metadata.name : undefined;
   // Job names get an 11-character suffix and must stay a DNS-1035 label (63).
@@ -250,6 +226,7 @@ export function validateCronJob(obj: Obj, errs: Errs): void {
   const s = specOf(obj, errs);
   if (!s) return;
   validateSchedule(s.schedule, errs);
+  validateTimeZone(s.timeZone, errs);
   const cp = ["Allow", "Forbid", "Replace"];
   if (s.concurrencyPolicy && !cp.includes(s.concurrencyPolicy))
     errs.push(notSupported("spec.concurrencyPolicy", s.concurrencyPolicy, cp));

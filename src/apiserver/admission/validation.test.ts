@@ -219,6 +219,34 @@ test("a CronJob needs a five-field schedule and a short name", () => {
   ]);
 });
 
+test("a CronJob's schedule is what robfig/cron's ParseStandard accepts, with no TZ in it, and its timeZone a known zone", () => {
+  // pkg/apis/batch/validation validateScheduleFormat and validateTimeZone; the messages are robfig/cron v3's and Go's.
+  const cj = (spec: Record<string, unknown>): any => ({
+    metadata: { name: "c", namespace: "d" },
+    spec: { ...spec, jobTemplate: { spec: { template: { spec: { containers: [{ name: "c", image: "i" }], restartPolicy: "Never" } } } } },
+  });
+  for (const ok of ["@every 5m", "@midnight", "*/15 9-17 * JAN-MAR mon-fri", "5/15 * ? * *"]) assert.deepEqual(check("CronJob", "batch", cj({ schedule: ok })), [], ok);
+  assert.deepEqual(check("CronJob", "batch", cj({ schedule: "0 9 * * *", timeZone: "Asia/Tokyo" })), []);
+  assert.deepEqual(check("CronJob", "batch", cj({ schedule: "61 * * * *" })), [
+    'spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61',
+  ]);
+  assert.deepEqual(check("CronJob", "batch", cj({ schedule: "0 0 L * *" })), [
+    'spec.schedule: Invalid value: "0 0 L * *": failed to parse int from L: strconv.Atoi: parsing "L": invalid syntax',
+  ]);
+  assert.deepEqual(check("CronJob", "batch", cj({ schedule: "@every 5" })), [
+    'spec.schedule: Invalid value: "@every 5": failed to parse duration @every 5: time: invalid duration "5"',
+  ]);
+  assert.deepEqual(check("CronJob", "batch", cj({ schedule: "CRON_TZ=UTC 0 9 * * *" })), [
+    'spec.schedule: Invalid value: "CRON_TZ=UTC 0 9 * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead',
+  ]);
+  assert.deepEqual(check("CronJob", "batch", cj({ schedule: "0 9 * * *", timeZone: "Mars/Olympus" })), [
+    'spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus',
+  ]);
+  assert.deepEqual(check("CronJob", "batch", cj({ schedule: "0 9 * * *", timeZone: "Local" })), [
+    'spec.timeZone: Invalid value: "Local": timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones',
+  ]);
+});
+
 test("Service: ports required, names required and unique when several, port range, type", () => {
   const svc = (spec: any) => ({ metadata: { name: "s", namespace: "d" }, spec });
   assert.deepEqual(check("Service", "", svc({})), ["spec.ports: Required value"]);
