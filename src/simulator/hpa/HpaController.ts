@@ -13,7 +13,7 @@ import type { SimContext, SimController } from "../controller.ts";
 import { type Informer, keyOf } from "../kube/informer.ts";
 import { WorkQueue } from "../kube/workQueue.ts";
 import { BehaviorState, behaviorOf } from "./behavior.ts";
-import { EventRecorder } from "../events.ts";
+import { type EventRecorder, recorderFor } from "../events.ts";
 import { R_POD_METRICS } from "./MetricsServer.ts";
 import { quantity } from "./quantity.ts";
 import { averageValueReplicas, MetricsError, type PodMetric, podRequests, utilizationReplicas } from "./replicas.ts";
@@ -60,7 +60,7 @@ export class HpaController implements SimController {
   async start(ctx: SimContext): Promise<void> {
     this.client = ctx.client;
     this.clock = ctx.clock;
-    this.events = new EventRecorder(ctx.client, ctx.clock);
+    this.events = recorderFor(ctx);
     this.queue = new WorkQueue((key) => this.sync(key), 4);
     this.pods = ctx.informer(R.pods).addIndex("namespace", (p) => [p.metadata?.namespace ?? ""]);
     this.hpas = ctx.informer(R.hpas).on({

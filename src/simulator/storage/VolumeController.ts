@@ -9,7 +9,7 @@
 // released volume is deleted or kept Released by its reclaim policy.
 import { isConflict, isNotFound, type KObject, type KubeClient, R } from "../../apiserver/client.ts";
 import type { SimContext, SimController } from "../controller.ts";
-import { EventRecorder } from "../events.ts";
+import { type EventRecorder, recorderFor } from "../events.ts";
 import { quantity } from "../hpa/quantity.ts";
 import { type Informer, keyOf } from "../kube/informer.ts";
 import { WorkQueue } from "../kube/workQueue.ts";
@@ -46,7 +46,7 @@ export class VolumeController implements SimController {
 
   async start(ctx: SimContext): Promise<void> {
     this.client = ctx.client;
-    this.events = new EventRecorder(ctx.client, ctx.clock);
+    this.events = recorderFor(ctx);
     if (this.createDefault) await this.ensureDefaultClass();
     this.claimQueue = new WorkQueue((k) => this.syncClaim(k), 8);
     this.volumeQueue = new WorkQueue((k) => this.syncVolume(k), 8);
