@@ -10,13 +10,12 @@
 //   5. RollingUpdate: the highest pod at or above the partition not at the update
 //      revision is deleted (it comes back at the update revision), one at a time;
 //   6. status; when every pod is updated and ready, current := update.
-import { isNotFound, KubeError, type KObject, type KubeClient, R } from "../../apiserver/client.ts";
-import type { SimContext, SimController } from "../controller.ts";
+import { isNotFound, KubeError, type KObject, R } from "../../apiserver/client.ts";
+import type { SimContext } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
-import { EventRecorder } from "../events.ts";
 import { History, hashRevision, REVISION_HASH, type Revisions, templateOf } from "./history.ts";
 import { claim, indexOwned, ownerOf } from "./pods.ts";
-import { SyncLoop } from "./queue.ts";
+import { WorkloadController } from "./WorkloadController.ts";
 import { errMessage, int, isPodAvailable, isPodReady, msUntilAvailable, newControllerRef, type Obj, sameStatus, selectorOf } from "./util.ts";
 import { cloneJson } from "../../apiserver/registry/clone.ts";
 
@@ -31,43 +30,28 @@ const runningAndReady = (p: KObject) => p.status?.phase === "Running" && isPodRe
 const isFailed = (p: KObject) => p.status?.phase === "Failed" || p.status?.phase === "Succeeded";
 const revisionOfPod = (p: KObject) => p.metadata?.labels?.[REVISION_HASH];
 
-export class StatefulSetController implements SimController {
+export class StatefulSetController extends WorkloadController {
   readonly name = "statefulset-controller";
-  private readonly concurrency: number;
-  private client!: KubeClient;
-  private ctx!: SimContext;
   private setInf!: Informer;
   private podInf!: Informer;
   private history!: History;
-  private loop!: SyncLoop;
-  private rec!: EventRecorder;
 
   constructor(opts: StatefulSetControllerOptions = {}) {
-    this.concurrency = opts.concurrency ?? 8;
+    super(opts.concurrency ?? 8);
   }
 
-  async start(ctx: SimContext): Promise<void> {
-    this.ctx = ctx;
-    this.client = ctx.client;
-    this.rec = new EventRecorder(ctx.client, ctx.clock, this.name);
-    this.loop = new SyncLoop(ctx.clock, (k) => this.sync(k), this.concurrency);
-    this.setInf = ctx.informer(R.statefulsets);
+  protected watch(ctx: SimContext): void {
+    this.setInf = this.own(ctx.informer(R.statefulsets));
     this.podInf = indexOwned(ctx.informer(R.pods));
     this.history = new History(ctx.client, indexOwned(ctx.informer(R.controllerrevisions)), "StatefulSet", hashRevision);
-    const enqueue = (o: KObject) => this.loop.add(`${o.metadata?.namespace}/${o.metadata?.name}`);
-    this.setInf.on({ add: enqueue, update: (_o, n) => enqueue(n), delete: enqueue });
     const podChanged = (p: KObject) => {
       const set = ownerOf(p, "StatefulSet", (ns, n) => this.setInf.get(ns, n));
-      if (set) enqueue(set);
+      if (set) this.enqueue(set);
     };
     this.podInf.on({ add: podChanged, update: (_o, n) => podChanged(n), delete: podChanged });
   }
 
-  stop(): void {
-    this.loop?.stop();
-  }
-
-  private async sync(key: string): Promise<void> {
+  protected async sync(key: string): Promise<void> {
     const [ns, name] = key.split("/");
     const set = this.setInf.get(ns, name);
     if (!set || set.metadata?.deletionTimestamp) return;
