@@ -99,9 +99,10 @@ describe("simulated nodes, scheduler and kubelet", () => {
     await tickUntil("Running", async () => (await get("probed")).status?.phase === "Running");
     const ready = (p: KObject) => p.status?.conditions?.find((x: KObject) => x.type === "Ready")?.status;
     assert.equal(ready(await get("probed")), "False");
-    await clock.advance(10_000);
-    assert.equal(ready(await get("probed")), "False");
-    await tickUntil("Ready", async () => ready(await get("probed")) === "True", 15);
+    // Ready comes initialDelaySeconds after the container started (within the 1 s steps), not before.
+    const runningAt = clock.now();
+    await tickUntil("Ready", async () => ready(await get("probed")) === "True", 30);
+    assert.ok(clock.now() - runningAt >= 19_000, `Ready after ${clock.now() - runningAt} ms`);
   });
 
   it("a pod that fits nowhere gets PodScheduled=False and a FailedScheduling event", async () => {
@@ -174,12 +175,13 @@ describe("simulated nodes, scheduler and kubelet", () => {
   it("a Job's pod succeeds after its run time with a Completed container", async () => {
     await c.client.create(R.pods, NS, pod("batch", { restartPolicy: "Never" }, { annotations: { "sim.kpanda.io/run-seconds": "7" } }));
     await tickUntil("Running", async () => (await get("batch")).status?.phase === "Running", 10);
-    await clock.advance(5000);
-    assert.equal((await get("batch")).status?.phase, "Running");
+    // It succeeds its run time after it started (within the 1 s steps), not before.
+    const runningAt = clock.now();
     const done = await tickUntil("Succeeded", async () => {
       const p = await get("batch");
       return p.status?.phase === "Succeeded" && p;
-    }, 5);
+    }, 15);
+    assert.ok(clock.now() - runningAt >= 6000, `Succeeded after ${clock.now() - runningAt} ms`);
     assert.equal(done.status?.containerStatuses?.[0]?.state?.terminated?.reason, "Completed");
     assert.equal(done.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0);
   });
