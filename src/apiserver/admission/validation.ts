@@ -40,6 +40,7 @@ import {
   validateStorageClassUpdate,
 } from "./validateOther.ts";
 import { validateIngress, validateNetworkPolicy } from "./validateNetworking.ts";
+import { validateEphemeralContainersUpdate } from "./validateEphemeral.ts";
 import { validatePodSpec } from "./validatePod.ts";
 import {
   validateControllerRevisionUpdate,
@@ -164,6 +165,13 @@ export function validateObject(
   const errs: Errs = validateObjectMeta(obj.metadata, info.namespaced, rule.name ?? isDNS1123Subdomain);
   if (subresource === "status" && old) {
     errs.push(...validateStructure(info, { metadata: obj.metadata, status: obj.status }));
+    return dedupe(errs);
+  }
+  if (subresource === "ephemeralcontainers" && old) {
+    // ValidatePodEphemeralContainersUpdate: the pod spec plus additions only, not ValidatePodUpdate.
+    errs.push(...validateStructure(info, obj));
+    rule.validate?.(obj, errs, info.namespaced);
+    validateEphemeralContainersUpdate(obj, old, errs);
     return dedupe(errs);
   }
   errs.push(...validateStructure(info, obj));

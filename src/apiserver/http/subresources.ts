@@ -1,5 +1,6 @@
-// Subresources: status, scale, pods' binding, eviction and log, and the
-// namespace finalize endpoint.
+// Subresources: status, scale, pods' binding, eviction and ephemeral
+// containers, and the namespace finalize endpoint. The connect subresources
+// (log, exec, attach, portforward, proxy) are connect.ts's.
 import { bindPod } from "../registry/binding.ts";
 import { evictPod } from "../registry/eviction.ts";
 import { ApiError, badRequest, conflict, methodNotAllowed, notFound } from "../registry/errors.ts";
@@ -8,10 +9,9 @@ import type { ObjectStore } from "../registry/store.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import { bodyKind, decodeBody, decodeObject, negotiate } from "./codec.ts";
 import { applyPatch } from "./patch.ts";
-import { type LogOptions, podLogs } from "./podLogs.ts";
 import { type Call, checkUnknownFields, objectBody, requestContext } from "./call.ts";
 import { patchObject } from "./patchObject.ts";
-import { sendJson, sendObject, sendRaw } from "./respond.ts";
+import { sendJson, sendObject } from "./respond.ts";
 import { cloneJson } from "../registry/clone.ts";
 import { selectorString } from "../registry/selectors.ts";
 
@@ -33,23 +33,26 @@ export async function handleSubresource(call: Call, namespace: string): Promise<
     case "eviction":
       if (method !== "POST") throw methodNotAllowed();
       return eviction(call, namespace, name);
-    case "log":
-      if (method !== "GET") throw methodNotAllowed();
-      sendRaw(call.res, 200, podLogs(call.core.store.get(info, namespace, name).obj(), logOptions(call.query)), "text/plain");
-      return;
+    case "ephemeralcontainers":
+      return ephemeralContainers(call, namespace, name, method);
     default:
       throw notFound(info, name);
   }
 }
 
-function logOptions(q: URLSearchParams): LogOptions {
-  const tail = q.get("tailLines");
-  return {
-    container: q.get("container") ?? undefined,
-    tailLines: tail === null ? undefined : Number(tail),
-    timestamps: q.get("timestamps") === "true",
-    previous: q.get("previous") === "true",
-  };
+/** pods/ephemeralcontainers: the pod for get, and writes that change only its ephemeral containers. */
+function ephemeralContainers(call: Call, namespace: string, name: string, method: string): void {
+  const rendering = negotiate(call.req.headers.accept);
+  const ctx = requestContext(call);
+  let out: KObject;
+  if (method === "GET") out = call.core.store.get(call.info, namespace, name).obj();
+  else if (method === "PUT") {
+    const obj = objectBody(call);
+    checkUnknownFields(call, ctx, obj);
+    out = call.core.store.update(call.info, namespace, name, obj, ctx, "ephemeralcontainers").obj;
+  } else if (method === "PATCH") out = patchObject(call, ctx, namespace, name, "ephemeralcontainers");
+  else throw methodNotAllowed();
+  sendObject(call.res, 200, rendering, JSON.stringify(out), ctx.warnings);
 }
 
 function statusLike(call: Call, namespace: string, name: string, sub: string, method: string): void {

@@ -299,6 +299,11 @@ export class ObjectStore {
       next = { ...old, status: obj.status };
       // A status write keeps the old metadata but for labels/annotations it may not change.
       next.metadata = { ...old.metadata };
+    } else if (subresource === "ephemeralcontainers") {
+      // dropNonEphemeralContainerUpdates: the stored pod with the new list of ephemeral containers.
+      const spec = { ...old.spec, ephemeralContainers: obj.spec?.ephemeralContainers };
+      if (spec.ephemeralContainers == null) delete spec.ephemeralContainers;
+      next = { ...old, spec, metadata: { ...old.metadata } };
     } else if (subresource === "finalize") {
       next = { ...old, spec: { ...old.spec, finalizers: obj.spec?.finalizers ?? [] } };
     } else {
