@@ -14,6 +14,9 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
 }
 
+/** The statuses proxyUpgrade resolved with, in order. */
+const upgradeStatuses: number[] = [];
+
 /** A front server that proxies every request to whatever `target()` says. */
 function front(target: (req: IncomingMessage) => Upstream): Server {
   const server = createServer((req, res) => {
@@ -23,7 +26,10 @@ function front(target: (req: IncomingMessage) => Upstream): Server {
     });
   });
   server.on("upgrade", (req, socket, head) => {
-    proxyUpgrade(req, socket, head, target(req)).catch((err) => rejectUpgrade(socket, err));
+    proxyUpgrade(req, socket, head, target(req)).then(
+      (status) => upgradeStatuses.push(status),
+      (err) => rejectUpgrade(socket, err),
+    );
   });
   return server;
 }
@@ -246,6 +252,7 @@ describe("proxyUpgrade", () => {
     socket.write("ping");
     const [echo] = await once(socket, "data");
     assert.equal(echo.toString(), "PING");
+    assert.equal(upgradeStatuses.at(-1), 101, "proxyUpgrade resolves with the upstream's status");
     socket.destroy();
   });
 
@@ -265,6 +272,7 @@ describe("proxyUpgrade", () => {
     await once(socket, "close");
     assert.match(text, /^HTTP\/1\.1 400 Bad Request\r\n/);
     assert.match(text, /\r\n\r\nno such code$/);
+    assert.equal(upgradeStatuses.at(-1), 400, "proxyUpgrade resolves with the upstream's status");
   });
 
   test("a refused dial answers the upgrade with a Status", async () => {

@@ -135,9 +135,10 @@ export function relayResponse(answer: IncomingMessage, res: ServerResponse): voi
  * goes upstream with its Connection and Upgrade headers; a 101 answer is
  * written back verbatim and then both sockets are piped byte for byte; any
  * other answer is relayed as an ordinary HTTP response and the client socket
- * closed. Rejects with a ProxyError before anything was written to `socket`.
+ * closed. Resolves with the upstream's status (101 when switched); rejects
+ * with a ProxyError before anything was written to `socket`.
  */
-export async function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, upstream: Upstream): Promise<void> {
+export async function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, upstream: Upstream): Promise<number> {
   const stream = await connectUpstream(upstream);
   const headers = applyHeaders(
     {
@@ -154,17 +155,17 @@ export async function proxyUpgrade(req: IncomingMessage, socket: Duplex, head: B
     headers,
     createConnection: () => stream as Socket,
   });
-  await new Promise<void>((resolve, reject) => {
+  return await new Promise<number>((resolve, reject) => {
     outgoing.once("upgrade", (answer: IncomingMessage, upstreamSocket: Duplex, upstreamHead: Buffer) => {
       socket.write(rawHead(answer));
       if (upstreamHead.length) socket.write(upstreamHead);
       if (head.length) upstreamSocket.write(head);
       splice(socket, upstreamSocket);
-      resolve();
+      resolve(answer.statusCode ?? 101);
     });
     outgoing.once("response", (answer: IncomingMessage) => {
       writeResponse(socket, answer);
-      resolve();
+      resolve(answer.statusCode ?? 502);
     });
     outgoing.once("error", (err) => reject(new ProxyError(exchangeMessage(err), { cause: err })));
     outgoing.end();
