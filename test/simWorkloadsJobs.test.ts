@@ -75,13 +75,18 @@ describe("Job and CronJob controllers on a fake clock", () => {
   it("failed pods beyond backoffLimit fail the Job (BackoffLimitExceeded), after the pod backoff", async () => {
     await c.client.create(R.jobs, NS, job("bad", "fail", { backoffLimit: 1 }));
     await until("first failure", async () => (await get("bad")).status?.failed === 1);
-    await clock.advance(5_000);
-    assert.equal((await get("bad")).status.failed, 1, "the replacement waits out the 10s backoff");
-    await clock.advance(6_000);
+    // The replacement waits out the 10 s pod-failure backoff: the next failure
+    // comes once the fake clock has passed it, not before.
+    const firstFailure = clock.now();
+    for (let i = 0; i < 15 && (await get("bad")).status?.failed === 1; i++) {
+      await clock.advance(1000);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const j = await until("failed", async () => {
       const x = await get("bad");
       return cond(x, "Failed") && x;
     });
+    assert.ok(clock.now() - firstFailure >= 10_000, `replaced after ${clock.now() - firstFailure} ms`);
     assert.equal(j.status.failed, 2);
     assert.equal(cond(j, "Failed").reason, "BackoffLimitExceeded");
     assert.equal(cond(j, "FailureTarget").reason, "BackoffLimitExceeded");
@@ -103,10 +108,15 @@ describe("Job and CronJob controllers on a fake clock", () => {
   it("ttlSecondsAfterFinished deletes a finished Job once the TTL passes", async () => {
     await c.client.create(R.jobs, NS, job("short", "true", { ttlSecondsAfterFinished: 60 }));
     await until("complete", async () => cond(await get("short"), "Complete"));
-    await clock.advance(30_000);
-    assert.ok(await get("short"));
-    await clock.advance(31_000);
-    await until("deleted", async () => !(await c.client.list(R.jobs, NS)).items.some((j) => j.metadata?.name === "short"));
+    // Deleted once the TTL has passed on the fake clock, not before.
+    const finished = clock.now();
+    const gone = async () => !(await c.client.list(R.jobs, NS)).items.some((j) => j.metadata?.name === "short");
+    for (let i = 0; i < 15 && !(await gone()); i++) {
+      await clock.advance(5000);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await until("deleted", gone);
+    assert.ok(clock.now() - finished >= 60_000, `deleted after ${clock.now() - finished} ms`);
   });
 
   it("a CronJob creates Jobs named by their scheduled minute, as fake minutes pass, and keeps its history limit", async () => {
