@@ -28,6 +28,7 @@ export type KubeletServerOptions = {
 
 export class KubeletServer implements SimController {
   readonly name = "kubelet-server";
+  readonly component = "kubelet";
   private readonly nodes: NodeController;
   private readonly opts: Required<KubeletServerOptions>;
   private readonly byAddress = new Map<string, NodeSpec>();

@@ -49,7 +49,15 @@ describe("simulated shell", () => {
     assert.equal(await sh.runLine("sh -c 'exit 4'"), 4);
   });
 
-  it("pipes and redirections are a syntax error that says so (status 2)", async () => {
+  it("output redirections: >&2, 2>&1, /dev/null; other files are a read-only filesystem", async () => {
+    const { sh, read } = shell();
+    await sh.runLine("echo to-err >&2; nope 2>&1; echo gone >/dev/null; nope 2> /dev/null; echo x > /tmp/f");
+    assert.equal(read().out, "sh: nope: not found\n");
+    assert.equal(read().err, "to-err\nsh: can't create /tmp/f: Read-only file system\n");
+    assert.equal(sh.state.status, 1);
+  });
+
+  it("pipes and input redirection are a syntax error that says so (status 2)", async () => {
     const { sh, read } = shell();
     assert.equal(await sh.runLine("env | grep X"), 2);
     assert.match(read().err, /^sh: syntax error: "\|" is not supported/);

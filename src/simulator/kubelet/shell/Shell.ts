@@ -5,12 +5,13 @@
 //   cat FILE...   ls [-1al] [PATH...]   true   false   sleep SECONDS
 //   sh [-c COMMAND]   exit [N]   export NAME[=VALUE]...   whoami   id   uname [-a]   help
 //
+// with output redirections to /dev/null or the other stream (`>&2`, `2>&1`);
 // over the container's environment and synthetic filesystem (filesystem.ts).
 // Anything else is busybox's "sh: NAME: not found" with status 127. Messages
 // follow busybox 1.36's wording; exit and cd exist only inside the shell, as
 // in a real image, so `kubectl exec POD -- exit 1` fails like a missing binary.
 import { type Filesystem, type FsNode, resolvePath } from "./filesystem.ts";
-import { type Command, parse, ShellSyntaxError, type Word } from "./parse.ts";
+import { type Command, parse, type Redirect, ShellSyntaxError, type Word } from "./parse.ts";
 
 export type ShellIO = { out(s: string): void; err(s: string): void };
 
@@ -51,7 +52,7 @@ export function binaryName(name: string): string {
 
 export class Shell {
   readonly state: ShellState;
-  readonly io: ShellIO;
+  io: ShellIO;
   /** Aborted to interrupt a running command (Ctrl-C, or the client going away). */
   signal: AbortSignal;
 
@@ -75,9 +76,39 @@ export class Shell {
     for (const c of cmds) {
       if (c.op === "&&" && this.state.status !== 0) continue;
       if (c.op === "||" && this.state.status === 0) continue;
-      this.state.status = await this.runCommand(c.words.map((w) => this.expand(w)));
+      const io = this.redirected(c.redirects);
+      if (!io) {
+        this.state.status = 1;
+        continue;
+      }
+      const saved = this.io;
+      this.io = io;
+      try {
+        this.state.status = await this.runCommand(c.words.map((w) => this.expand(w)));
+      } finally {
+        this.io = saved;
+      }
     }
     return this.state.status;
+  }
+
+  /** The io for a command's redirections, or undefined (after busybox's message) for a file it cannot create. */
+  private redirected(redirects: Redirect[]): ShellIO | undefined {
+    if (!redirects.length) return this.io;
+    const base = this.io;
+    const fds: Record<1 | 2, (s: string) => void> = { 1: (s) => base.out(s), 2: (s) => base.err(s) };
+    for (const r of redirects) {
+      if (r.to === "&1" || r.to === "&2") fds[r.fd] = fds[r.to === "&1" ? 1 : 2];
+      else {
+        const path = this.expand(r.to);
+        if (path !== "/dev/null") {
+          base.err(`sh: can't create ${path}: Read-only file system\n`);
+          return undefined;
+        }
+        fds[r.fd] = () => {};
+      }
+    }
+    return { out: fds[1], err: fds[2] };
   }
 
   private expand(w: Word): string {

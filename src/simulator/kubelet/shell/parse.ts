@@ -2,13 +2,17 @@
 // `&&` and `||`, with words in single quotes (literal), double quotes
 // (variables expand, backslash escapes " \ $) or bare (backslash escapes any
 // character), `$NAME`, `${NAME}` and `$?` expansions, and `#` comments.
-// Variables expand to one word each (no field splitting). Pipes,
-// redirections, globs and subshells are not part of it: they are a syntax
+// Variables expand to one word each (no field splitting). Output
+// redirections `>FILE`, `2>FILE`, `>&2`, `2>&1` are parsed (the shell
+// writes only to /dev/null: the filesystem is read-only). Pipes, input
+// redirection, globs and subshells are not part of it: they are a syntax
 // error that says so.
 
 export type Part = { lit: string } | { var: string };
 export type Word = Part[];
-export type Command = { words: Word[]; op: ";" | "&&" | "||" };
+/** fd 1 or 2 to the other fd ("&1", "&2") or to a file. */
+export type Redirect = { fd: 1 | 2; to: Word | "&1" | "&2" };
+export type Command = { words: Word[]; op: ";" | "&&" | "||"; redirects: Redirect[] };
 
 export class ShellSyntaxError extends Error {}
 
@@ -18,6 +22,8 @@ const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 export function parse(line: string): Command[] {
   const out: Command[] = [];
   let words: Word[] = [];
+  let redirects: Redirect[] = [];
+  let pending: Redirect | undefined;
   let word: Word | undefined;
   let op: Command["op"] = ";";
   const lit = (s: string) => {
@@ -27,15 +33,21 @@ export function parse(line: string): Command[] {
     else word.push({ lit: s });
   };
   const endWord = () => {
-    if (word) words.push(word);
+    if (word && pending) {
+      pending.to = word;
+      redirects.push(pending);
+      pending = undefined;
+    } else if (word) words.push(word);
     word = undefined;
   };
   const endCommand = (next: Command["op"]) => {
     endWord();
+    if (pending) throw new ShellSyntaxError(`syntax error: unexpected "${next}"`);
     if (!words.length) {
       if (next !== ";" || op !== ";") throw new ShellSyntaxError(`syntax error: unexpected "${next}"`);
-    } else out.push({ words, op });
+    } else out.push({ words, op, redirects });
     words = [];
+    redirects = [];
     op = next;
   };
   let i = 0;
@@ -77,6 +89,17 @@ export function parse(line: string): Command[] {
     } else if (line.startsWith("&&", i) || line.startsWith("||", i)) {
       endCommand(line.slice(i, i + 2) as "&&" | "||");
       i += 2;
+    } else if (c === ">" || (c >= "1" && c <= "2" && line[i + 1] === ">" && !word)) {
+      endWord();
+      const fd = c === ">" ? 1 : (Number(c) as 1 | 2);
+      i += c === ">" ? 1 : 2;
+      if (line[i] === "&" && (line[i + 1] === "1" || line[i + 1] === "2")) {
+        redirects.push({ fd, to: line[i + 1] === "1" ? "&1" : "&2" });
+        i += 2;
+      } else {
+        while (line[i] === " ") i++;
+        pending = { fd, to: [] };
+      }
     } else if ("|&<>()`".includes(c)) {
       throw new ShellSyntaxError(`syntax error: "${c}" is not supported by this simulated shell`);
     } else if (c === "'") {
@@ -109,7 +132,8 @@ export function parse(line: string): Command[] {
     }
   }
   endWord();
-  if (words.length) out.push({ words, op });
+  if (pending) throw new ShellSyntaxError("syntax error: unexpected newline");
+  if (words.length) out.push({ words, op, redirects });
   else if (op !== ";") throw new ShellSyntaxError("syntax error: unexpected end of file");
   return out;
 }
