@@ -56,10 +56,25 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   return host;
 }
 
+/**
+ * A CRD in client-node's model: its serializer writes only the fields its
+ * model names, and names the schema extensions x_kubernetes_* there, so a
+ * JSON-named "x-kubernetes-preserve-unknown-fields" would be dropped on the
+ * way (and the host would prune every status field).
+ */
+export function crdModel(o: unknown): V1CustomResourceDefinition {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== "object") return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.startsWith("x-kubernetes-") ? k.replaceAll("-", "_") : k, walk(x)]));
+  };
+  return walk(o) as V1CustomResourceDefinition;
+}
+
 /** Creates or updates kpanda's CRDs, then waits until each is Established. */
 async function installCrds(kc: KubeConfig): Promise<void> {
   const api = kc.makeApiClient(ApiextensionsV1Api);
-  for (const crd of CRDS as unknown as V1CustomResourceDefinition[]) {
+  for (const crd of CRDS.map(crdModel)) {
     const name = crd.metadata!.name!;
     try {
       const old = await api.readCustomResourceDefinition({ name });
