@@ -1,8 +1,8 @@
 // kubectl 1.32 against a simulated cluster, through the API server to the
 // simulated kubelets: exec (WebSocket v5, and SPDY when websockets are off),
 // an interactive shell in a pty, port-forward (the KEP-4006 tunnel and plain
-// SPDY), the service proxy, logs -f, and run -it's attach to a container
-// started with stdin.
+// SPDY), the service proxy, logs -f, run -it's attach to a container
+// started with stdin, and debug -it on an ephemeral container.
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -53,7 +53,7 @@ spec:
   ports: [{port: 80, targetPort: 80}]
 `;
 
-describe("kubectl exec, port-forward, logs -f and attach against simulated kubelets", () => {
+describe("kubectl exec, port-forward, logs -f, attach and debug against simulated kubelets", () => {
   let sim: Simulator;
   let dir: string;
   let kc: string;
@@ -178,5 +178,17 @@ describe("kubectl exec, port-forward, logs -f and attach against simulated kubel
     p.type("exit\r");
     const { code, output } = await p.done;
     assert.equal(code, 0, output);
+  });
+
+  it("kubectl debug -it attaches to the shell of a new ephemeral container", async () => {
+    const p = pty(["debug", "-it", pod, "--image=busybox", "--profile=general", "--container=dbg"]);
+    p.type("\r");
+    await p.waitFor(/# $/, 20_000);
+    p.type("hostname; echo in-debugger\r");
+    await p.waitFor(new RegExp(`${pod}\\r\\nin-debugger\\r\\n`));
+    p.type("exit\r");
+    const { output } = await p.done;
+    const got = (await sim.clusters[0].client.get(R.pods, NS, pod)).status?.ephemeralContainerStatuses ?? [];
+    assert.ok(got.some((s: { name: string; state?: { running?: unknown } }) => s.name === "dbg" && s.state?.running), output);
   });
 });
