@@ -41,14 +41,17 @@ function kubeConfig(): k8s.KubeConfig {
 }
 
 /** A request as the admin, without following redirects. */
-function adminGet(path: string): Promise<{ status: number; location?: string }> {
+function adminGet(path: string): Promise<{ status: number; location?: string; body: string }> {
   const url = new URL(c.server.url);
   return new Promise((resolve, reject) => {
     const req = request(
       { host: url.hostname, port: url.port, path, ...c.server.admin, ca: c.server.pki.ca.cert },
       (res) => {
-        res.resume();
-        resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+        let body = "";
+        res.on("data", (d) => {
+          body += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, location: res.headers.location, body }));
       },
     );
     req.on("error", reject);
@@ -110,6 +113,22 @@ describe("exec and attach", () => {
   });
 });
 
+describe("logs from an unreachable kubelet", () => {
+  test("are http.Client's error in a 500 Status without a reason", async () => {
+    const answer = await adminGet("/api/v1/namespaces/default/pods/orphan/log");
+    // LocationStreamer returns the *url.Error; ErrorToAPIStatus gives it code 500 and StatusReasonUnknown (""), omitted.
+    assert.equal(answer.status, 500);
+    assert.deepEqual(JSON.parse(answer.body), {
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Failure",
+      message: 'Get "https://10.0.0.9:10250/containerLogs/default/orphan/app": dial tcp 10.0.0.9:10250: connect: connection refused',
+      code: 500,
+    });
+  });
+});
+
 describe("proxies", () => {
   test("services/proxy reaches a ready endpoint of the service port", async () => {
     const out = await c.kubectl(["get", "--raw", "/api/v1/namespaces/default/services/web:80/proxy/hello?x=1"]);
@@ -126,7 +145,10 @@ describe("proxies", () => {
 
   test("a proxy path without a trailing slash is redirected to one", async () => {
     const answer = await adminGet("/api/v1/namespaces/default/services/web:80/proxy?a=b");
-    assert.deepEqual(answer, { status: 301, location: "/api/v1/namespaces/default/services/web:80/proxy/?a=b" });
+    assert.deepEqual(
+      { status: answer.status, location: answer.location },
+      { status: 301, location: "/api/v1/namespaces/default/services/web:80/proxy/?a=b" },
+    );
   });
 
   test("pods/proxy reaches the pod's first container port, and a closed port is 503", async () => {

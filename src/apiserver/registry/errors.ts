@@ -29,7 +29,8 @@ export class ApiError extends Error {
       metadata: {},
       status: "Failure",
       message: this.message,
-      reason: this.reason,
+      // Omitted when empty, as Status.reason is (omitempty).
+      ...(this.reason ? { reason: this.reason } : {}),
       code: this.code,
     };
     if (this.details) s.details = this.details;
