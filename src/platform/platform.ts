@@ -6,15 +6,14 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
-import { ApiTokenStore } from "./access/apiTokens.ts";
-import { BindingStore } from "./access/bindings.ts";
 import { LoginLimiter } from "./access/loginLimiter.ts";
-import { MemberRbacController } from "./access/MemberRbacController.ts";
 import { Authorizer } from "./access/roles.ts";
 import { randomPassword } from "./access/passwords.ts";
 import { SessionSigner } from "./access/sessionTokens.ts";
 import { UserStore } from "./access/users.ts";
 import { AuditLog } from "./audit/AuditLog.ts";
+import { HealthController, type HealthOptions } from "./clusters/HealthController.ts";
+import { ClusterLifecycle, type ClusterLifecycleOptions } from "./clusters/lifecycle.ts";
 import { MemberRegistry } from "./clusters/members.ts";
 import type { ServeOptions } from "./config.ts";
 import { GROUP, KPANDA_NAMESPACE, VERSION } from "./host/crds.ts";
@@ -24,7 +23,16 @@ import { buildApp } from "./http/app.ts";
 import { sessionAuthenticator } from "./http/auth.ts";
 import type { PlatformContext } from "./http/context.ts";
 
-export type PlatformOptions = Partial<ServeOptions> & { dataDir: string; logger?: Logger };
+export type PlatformOptions = Partial<ServeOptions> & {
+  dataDir: string;
+  logger?: Logger;
+  /** Health loop timings (tests shorten them). */
+  health?: HealthOptions;
+  /** Timeouts of integration and removal calls to members. */
+  clusterTimeouts?: ClusterLifecycleOptions;
+  /** The URL users reach kpanda at, for downloaded kubeconfigs; else the request's scheme and Host. */
+  externalURL?: string;
+};
 
 export type Platform = {
   url: string;
@@ -42,7 +50,6 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const host = await startHost({ dataDir: opts.dataDir, hostKubeconfig: opts.hostKubeconfig, logger: log });
   const caches: KindCache[] = [];
-  const controllers: { stop(): Promise<void> }[] = [];
   try {
     const userCache = new KindCache(host, "users", log);
     caches.push(userCache);
@@ -55,32 +62,27 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const bindingCache = new KindCache(host, "rolebindings", log);
     caches.push(bindingCache);
     await bindingCache.start();
-    const tokenCache = new KindCache(host, "apitokens", log);
-    caches.push(tokenCache);
-    await tokenCache.start();
-    const tokens = new ApiTokenStore(host, tokenCache, users);
-    const authz = new Authorizer(bindingCache);
-    const bindings = new BindingStore({ host, cache: bindingCache, users, authz, clusterExists: (c) => !!members.cluster(c) });
     const signer = new SessionSigner(await signingKey(host));
+    const clusters = new ClusterLifecycle(host, members, log, opts.clusterTimeouts);
+    const health = new HealthController(host, members, clusters, log, opts.health);
     const ctx: PlatformContext = {
       log,
       host,
       users,
       members,
-      authz,
-      bindings,
-      tokens,
+      authz: new Authorizer(bindingCache),
       signer,
       limiter: new LoginLimiter(),
-      authenticators: [sessionAuthenticator(signer, users), tokens.authenticator()],
+      authenticators: [sessionAuthenticator(signer, users)],
       audit: new AuditLog(join(opts.dataDir, "audit")),
       sessionTTLSeconds: 12 * 3600,
+      clusters,
+      health,
+      externalURL: opts.externalURL,
     };
     await ensureAdmin(ctx, opts.dataDir);
-    // Member RBAC: started here until the controllers run under the leader Lease.
-    const memberRbac = new MemberRbacController({ members, clusters: clusterCache, bindings: bindingCache, authz, log });
-    memberRbac.start();
-    controllers.push(memberRbac);
+    // Cluster health: started here until the controllers run under the leader Lease.
+    health.start();
     const app = await buildApp(ctx);
     await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
     const addr = app.server.address();
@@ -95,13 +97,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       app,
       async close() {
         await app.close();
-        for (const c of controllers) await c.stop();
+        await health.stop();
         for (const c of caches) await c.stop();
         await host.close();
       },
     };
   } catch (e) {
-    for (const c of controllers) await c.stop().catch(() => {});
     for (const c of caches) await c.stop().catch(() => {});
     await host.close();
     throw e;

@@ -2,12 +2,12 @@
 // rest of the platform. Built once by startPlatform and handed to each route
 // module; tests build their own.
 import type { Logger } from "pino";
-import type { ApiTokenStore } from "../access/apiTokens.ts";
-import type { BindingStore } from "../access/bindings.ts";
 import type { LoginLimiter } from "../access/loginLimiter.ts";
 import type { Authorizer } from "../access/roles.ts";
 import type { SessionSigner } from "../access/sessionTokens.ts";
 import type { UserStore } from "../access/users.ts";
+import type { HealthController } from "../clusters/HealthController.ts";
+import type { ClusterLifecycle } from "../clusters/lifecycle.ts";
 import type { MemberRegistry } from "../clusters/members.ts";
 import type { Host } from "../host/host.ts";
 
@@ -40,10 +40,6 @@ export type PlatformContext = {
   users: UserStore;
   /** Who may do what, from kpanda's RoleBindings. */
   authz: Authorizer;
-  /** kpanda's RoleBindings: grant, revoke, and who may manage which. */
-  bindings: BindingStore;
-  /** API tokens (stored hashed). */
-  tokens: ApiTokenStore;
   /** The member clusters: Cluster objects and a connection per cluster. */
   members: MemberRegistry;
   signer: SessionSigner;
@@ -53,4 +49,10 @@ export type PlatformContext = {
   audit: AuditSink;
   /** Session length for password logins. */
   sessionTTLSeconds: number;
+  /** Integration, edits and removal of clusters. */
+  clusters: ClusterLifecycle;
+  /** The health loop, and the summaries it keeps. */
+  health: HealthController;
+  /** The URL users reach kpanda at (downloaded kubeconfigs); else the request's. */
+  externalURL?: string;
 };

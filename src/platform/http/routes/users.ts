@@ -59,19 +59,10 @@ export function userRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   );
   app.delete<{ Params: { name: string } }>(
     "/users/:name",
-    {
-      config: { audit: { resource: "users" } },
-      preHandler: owner,
-      schema: { summary: "Delete a user with its role bindings and API tokens", response: { 404: errorSchema, 409: errorSchema } },
-    },
+    { config: { audit: { resource: "users" } }, preHandler: owner, schema: { summary: "Delete a user", response: { 404: errorSchema } } },
     async (req, reply) => {
-      const { name } = req.params;
-      if (!ctx.users.cache.get(name)) throw notFound("user", name);
-      ctx.bindings.checkUserRemovable(name);
-      await ctx.users.delete(name);
-      // Both are owned by the User, so garbage collection would remove them too; now is sooner.
-      await ctx.bindings.deleteAllOf(name);
-      await ctx.tokens.deleteAllOf(name);
+      if (!ctx.users.cache.get(req.params.name)) throw notFound("user", req.params.name);
+      await ctx.users.delete(req.params.name);
       return reply.code(204).send();
     },
   );

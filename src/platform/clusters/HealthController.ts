@@ -1,0 +1,257 @@
+// The health loop: every cluster on its own timer (so one cluster's failure
+// never delays another's), each probe within the member's concurrency limit
+// and a short timeout: /readyz (/healthz on servers without it), /version
+// and the nodes' readiness, timing the API's latency. A cluster failing
+// `failureThreshold` probes in a row, or for `unknownAfterMs`, turns Unknown
+// (condition Ready=False with the reason); its next good probe turns it
+// Running again. Every `summaryIntervalMs` a good probe also computes the
+// summary, kept in memory for the REST API and in the Cluster's status for
+// other replicas and restarts. Status writes go to the host's status
+// subresource only when something changed, and otherwise at most every
+// `lastSeenWriteMs` to move lastSeen, so 100 clusters don't flood the host.
+// kpanda's own ServiceAccount token is renewed here when less than 30 days
+// remain (memberCredential.ts).
+import type { Logger } from "pino";
+import type { KObj } from "../host/kindCache.ts";
+import { type ClusterStatus, clusterView, patchClusterStatus, withCondition } from "./clusterObjects.ts";
+import type { ClusterLifecycle } from "./lifecycle.ts";
+import { renewToken } from "./memberCredential.ts";
+import { MemberHttpError, memberGet } from "./memberHttp.ts";
+import type { Member, MemberRegistry } from "./members.ts";
+import { type ClusterSummary, computeSummary, type SummaryData } from "./summary.ts";
+import { EXPIRY_WARNING_MS } from "./validate.ts";
+import type { Host } from "../host/host.ts";
+
+export type HealthOptions = {
+  intervalMs?: number;
+  timeoutMs?: number;
+  summaryIntervalMs?: number;
+  failureThreshold?: number;
+  unknownAfterMs?: number;
+  lastSeenWriteMs?: number;
+  /** Renew kpanda's token when it expires sooner than this. */
+  renewBeforeMs?: number;
+};
+
+const DEFAULTS: Required<HealthOptions> = {
+  intervalMs: 5000,
+  timeoutMs: 3000,
+  summaryIntervalMs: 20_000,
+  failureThreshold: 2,
+  unknownAfterMs: 15_000,
+  lastSeenWriteMs: 15_000,
+  renewBeforeMs: EXPIRY_WARNING_MS,
+};
+
+type ClusterState = {
+  timer?: NodeJS.Timeout;
+  failures: number;
+  lastOk?: number;
+  firstFailure?: number;
+  summary?: SummaryData;
+  summaryAt: number;
+  /** The significant part of the status this replica last wrote, and when. */
+  written?: string;
+  writtenAt: number;
+  renewing?: boolean;
+};
+
+type Probe = { ok: true; version?: string; latencyMs: number; nodes: { ready: number; total: number } } | { ok: false; reason: string; message: string };
+
+export class HealthController {
+  private readonly host: Host;
+  private readonly members: MemberRegistry;
+  private readonly lifecycle: ClusterLifecycle;
+  private readonly log: Logger;
+  readonly opts: Required<HealthOptions>;
+  private readonly states = new Map<string, ClusterState>();
+  private syncTimer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(host: Host, members: MemberRegistry, lifecycle: ClusterLifecycle, log: Logger, opts: HealthOptions = {}) {
+    this.host = host;
+    this.members = members;
+    this.lifecycle = lifecycle;
+    this.log = log.child({ component: "health" });
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  /** Starts probing every cluster (and those integrated later) until stop() or the signal. */
+  start(signal?: AbortSignal): void {
+    if (this.running) return;
+    this.running = true;
+    signal?.addEventListener("abort", () => void this.stop(), { once: true });
+    const sync = () => {
+      if (!this.running) return;
+      this.sync();
+      this.syncTimer = setTimeout(sync, Math.min(this.opts.intervalMs, 1000));
+      this.syncTimer.unref();
+    };
+    sync();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.syncTimer);
+    for (const s of this.states.values()) clearTimeout(s.timer);
+    for (const s of this.states.values()) s.timer = undefined;
+  }
+
+  /** The summary to serve for a Cluster: this replica's latest, else the one kept in its status; stale unless Running. */
+  summaryOf(obj: KObj): ClusterSummary {
+    const name = obj.metadata!.name!;
+    const view = clusterView(obj);
+    const data = this.states.get(name)?.summary ?? ((obj.status as ClusterStatus | undefined)?.summary as SummaryData | undefined);
+    return {
+      ...data,
+      cluster: name,
+      alias: view.spec.alias,
+      phase: view.status.phase,
+      provider: obj.spec?.provider ?? data?.provider,
+      stale: view.status.phase !== "Running" && !!data,
+      lastSeen: view.status.lastSeen,
+    };
+  }
+
+  /** Adds a timer for each new cluster, drops those of removed ones. */
+  private sync(): void {
+    const names = new Set(this.members.clusterObjects().map((o) => o.metadata!.name!));
+    for (const [name, s] of this.states) {
+      if (!names.has(name)) {
+        clearTimeout(s.timer);
+        this.states.delete(name);
+      }
+    }
+    for (const name of names) {
+      let s = this.states.get(name);
+      if (!s) {
+        s = { failures: 0, summaryAt: 0, writtenAt: 0 };
+        this.states.set(name, s);
+      }
+      // Spread the first probes over a second so many clusters don't start at once.
+      if (!s.timer) this.schedule(name, s, Math.random() * Math.min(this.opts.intervalMs, 1000));
+    }
+  }
+
+  private schedule(name: string, s: ClusterState, delay: number): void {
+    s.timer = setTimeout(async () => {
+      try {
+        await this.tick(name, s);
+      } catch (e) {
+        this.log.warn({ cluster: name, err: String(e) }, "health probe failed to record");
+      }
+      if (this.running && this.states.get(name) === s) this.schedule(name, s, this.opts.intervalMs);
+    }, delay);
+    s.timer.unref();
+  }
+
+  private async tick(name: string, s: ClusterState): Promise<void> {
+    const obj = this.members.cluster(name);
+    if (!obj || obj.metadata?.deletionTimestamp) return;
+    const st = (obj.status ?? {}) as ClusterStatus;
+    if (st.phase === "Removing") return;
+    // Integration writes its own status; one interrupted by a crash is probed after a minute.
+    const age = Date.now() - Date.parse(String(obj.metadata?.creationTimestamp ?? 0));
+    if ((st.phase === "Integrating" || !st.phase) && age < 60_000) return;
+    const m = await this.members.get(name).catch(() => undefined);
+    const probe: Probe = m ? await this.probe(m) : { ok: false, reason: "NoCredential", message: "kpanda has no credential for this cluster" };
+    const now = Date.now();
+    if (probe.ok) {
+      s.failures = 0;
+      s.firstFailure = undefined;
+      s.lastOk = now;
+      if (m && (now - s.summaryAt >= this.opts.summaryIntervalMs || st.phase !== "Running")) await this.summarize(name, m, s);
+      if (m) void this.maybeRenew(name, m, obj, s);
+    } else {
+      s.failures++;
+      s.firstFailure ??= now;
+    }
+    await this.record(name, obj, s, probe, now);
+  }
+
+  private async probe(m: Member): Promise<Probe> {
+    const t = this.opts.timeoutMs;
+    const get = <T>(path: string) => m.run((signal) => memberGet<T>(m, path, signal), t);
+    try {
+      const t0 = performance.now();
+      const ready = get<string>("/readyz").catch((e) => {
+        // Servers older than 1.16 have no /readyz.
+        if (e instanceof MemberHttpError && e.code === 404) return get<string>("/healthz");
+        throw e;
+      });
+      const timedReady = ready.then(() => performance.now() - t0);
+      const [latencyMs, version, nodes] = await Promise.all([
+        timedReady,
+        get<{ gitVersion?: string }>("/version"),
+        get<{ items?: KObj[] }>("/api/v1/nodes"),
+      ]);
+      const items = nodes?.items ?? [];
+      const readyNodes = items.filter((n) => n.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")).length;
+      return { ok: true, version: version?.gitVersion, latencyMs: Math.round(latencyMs), nodes: { ready: readyNodes, total: items.length } };
+    } catch (e) {
+      if (e instanceof MemberHttpError) {
+        if (e.code === 401 || e.code === 403) return { ok: false, reason: "Unauthorized", message: `the cluster refused kpanda's credential (${e.code})` };
+        return { ok: false, reason: "NotReady", message: `${e.message}: ${e.body.slice(0, 300)}` };
+      }
+      return { ok: false, reason: "Unreachable", message: (e as Error).message };
+    }
+  }
+
+  private async summarize(name: string, m: Member, s: ClusterState): Promise<void> {
+    try {
+      s.summary = await computeSummary(m, this.opts.timeoutMs);
+      s.summaryAt = Date.now();
+    } catch (e) {
+      this.log.debug({ cluster: name, err: String(e) }, "cluster summary failed");
+    }
+  }
+
+  private async maybeRenew(name: string, m: Member, obj: KObj, s: ClusterState): Promise<void> {
+    const exp = Date.parse((obj.status as ClusterStatus | undefined)?.credentialExpiresAt ?? "");
+    if (s.renewing || obj.spec?.credentialSource !== "ServiceAccount" || !(exp - Date.now() < this.opts.renewBeforeMs)) return;
+    s.renewing = true;
+    try {
+      const { cred, expiresAt } = await renewToken(m);
+      await this.lifecycle.replaceCredential(name, cred);
+      await patchClusterStatus(this.host, name, { credentialExpiresAt: expiresAt });
+      this.log.info({ cluster: name, expiresAt }, "kpanda token renewed");
+    } catch (e) {
+      this.log.warn({ cluster: name, err: String(e) }, "kpanda token renewal failed");
+    } finally {
+      s.renewing = false;
+    }
+  }
+
+  /** Writes the status when something significant changed, or lastSeen is due. */
+  private async record(name: string, obj: KObj, s: ClusterState, probe: Probe, now: number): Promise<void> {
+    const st = (obj.status ?? {}) as ClusterStatus;
+    const at = new Date(now);
+    let next: ClusterStatus;
+    if (probe.ok) {
+      let conditions = withCondition(st.conditions, { type: "Ready", status: "True", reason: "Reachable", message: "the API server is ready" }, at);
+      const { ready, total } = probe.nodes;
+      conditions = withCondition(
+        conditions,
+        ready === total
+          ? { type: "NodesReady", status: "True", reason: "AllNodesReady", message: `${ready} of ${total} nodes are ready` }
+          : { type: "NodesReady", status: "False", reason: "NodesNotReady", message: `${total - ready} of ${total} nodes are not ready` },
+        at,
+      );
+      next = { phase: "Running", kubernetesVersion: probe.version ?? st.kubernetesVersion, conditions, lastSeen: at.toISOString(), latencyMs: probe.latencyMs };
+    } else {
+      const unknown = s.failures >= this.opts.failureThreshold || now - (s.firstFailure ?? now) >= this.opts.unknownAfterMs;
+      if (!unknown) return;
+      const conditions = withCondition(st.conditions, { type: "Ready", status: "False", reason: probe.reason, message: probe.message }, at);
+      next = { phase: "Unknown", kubernetesVersion: st.kubernetesVersion, conditions };
+    }
+    const sig = JSON.stringify([next.phase, next.kubernetesVersion, next.conditions]);
+    const before = s.written ?? JSON.stringify([st.phase, st.kubernetesVersion, st.conditions]);
+    const due = probe.ok && now - s.writtenAt >= this.opts.lastSeenWriteMs;
+    if (sig === before && !due) return;
+    if (s.summary) next.summary = s.summary;
+    await patchClusterStatus(this.host, name, next);
+    if (sig !== before) this.log.info({ cluster: name, phase: next.phase, reason: probe.ok ? undefined : probe.reason }, "cluster health changed");
+    s.written = sig;
+    s.writtenAt = now;
+  }
+}
