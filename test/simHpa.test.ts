@@ -1,10 +1,12 @@
-// HPA over the simulated metrics API: scale up when load rises, back down
+// HPA over the simulated metrics API (an aggregated API server behind the
+// APIService v1beta1.metrics.k8s.io): scale up when load rises, back down
 // only after the scale-down stabilization window, all on a fake clock.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { type KObject, R } from "../src/apiserver/client.ts";
 import { FakeClock } from "../src/simulator/clock.ts";
 import { type SimulatedCluster, type Simulator, startSimulator } from "../src/simulator/index.ts";
+import { httpsCall } from "./httpsCall.ts";
 
 let sim: Simulator;
 let c: SimulatedCluster;
@@ -46,16 +48,21 @@ const hpaOf = (name: string) => c.client.get(R.hpas, "default", name);
 const running = async (app: string) =>
   (await c.client.list(R.pods, "default", { labelSelector: `app=${app}` })).items.filter((p) => p.status?.phase === "Running" && !p.metadata?.deletionTimestamp).length;
 
-test("metrics.k8s.io serves PodMetrics from the load model", async () => {
+test("metrics.k8s.io serves PodMetrics from the load model, through the cluster's proxy and the API server's aggregation", async () => {
   await c.client.create(R.deployments, "default", deployment("top", 2));
   await advanceUntil(async () => (await running("top")) === 2, 120_000);
   c.load.setLoad({ app: "top" }, 0.5, "default");
-  const list = await c.client.list({ group: "metrics.k8s.io", version: "v1beta1", resource: "pods" }, "default", { labelSelector: "app=top" });
+  const creds = { ca: c.server.pki.ca.cert, ...c.server.admin };
+  const reply = await httpsCall(`${c.url}/apis/metrics.k8s.io/v1beta1/namespaces/default/pods?labelSelector=app%3Dtop`, creds);
+  assert.equal(reply.status, 200, reply.text);
+  const list = reply.json();
+  assert.equal(list.kind, "PodMetricsList");
   assert.equal(list.items.length, 2);
   for (const m of list.items) {
     assert.equal(m.kind, "PodMetrics");
     assert.equal(m.containers[0].usage.cpu, "50000000n");
   }
+  // The in-process client, as the HPA controller reads them: through the aggregator too.
   const nodes = await c.client.list({ group: "metrics.k8s.io", version: "v1beta1", resource: "nodes" }, undefined);
   assert.equal(nodes.items.length, 3);
 });

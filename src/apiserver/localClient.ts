@@ -8,7 +8,7 @@ import { managerFromUserAgent } from "./apply/managedFields.ts";
 import { applyPatch } from "./http/patch.ts";
 import { SCALE_INFO, writeScale } from "./http/subresources.ts";
 import { bindPod } from "./registry/binding.ts";
-import { type RequestContext, systemContext } from "./registry/context.ts";
+import { type RequestContext, systemContext, type UserInfo } from "./registry/context.ts";
 import { apiVersionOf } from "./registry/conversion.ts";
 import { deleteObject } from "./registry/deletion.ts";
 import { evictPod } from "./registry/eviction.ts";
@@ -18,7 +18,6 @@ import type { ObjectStore } from "./registry/store.ts";
 import { supportsField } from "./registry/strategy.ts";
 import type { ResourceInfo } from "./registry/types.ts";
 import { startWatch } from "./registry/watch.ts";
-import { getVirtual, listVirtual } from "./http/virtual.ts";
 import { cloneJson } from "./registry/clone.ts";
 
 function toKubeError(e: unknown): never {
@@ -37,14 +36,33 @@ const PATCH_KIND = { merge: "merge-patch", strategic: "strategic-merge-patch", j
  * in managedFields as kube-controller-manager. Without one, writes record the
  * server's own name.
  */
-export type LocalClientOptions = { userAgent?: string };
+export type LocalClientOptions = {
+  userAgent?: string;
+  /** Aggregated group-versions (APIServices), read over HTTP through the server's aggregator. */
+  aggregator?: AggregatedReads;
+};
+
+/** What the in-process client needs of the aggregator: which group-versions it routes, and a GET through it. */
+export type AggregatedReads = {
+  serves(group: string, version: string): boolean;
+  get(path: string, user: UserInfo): Promise<KObject>;
+};
+
+/** The API path of a resource (a collection without a name). */
+function resourcePath(r: Resource, namespace: string | undefined, name?: string): string {
+  const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+  return `${base}${ns}/${r.resource}${name !== undefined ? `/${encodeURIComponent(name)}` : ""}`;
+}
 
 export class LocalClient implements KubeClient {
   private readonly store: ObjectStore;
   private readonly ctx: () => RequestContext;
+  private readonly aggregator?: AggregatedReads;
 
   constructor(store: ObjectStore, opts: LocalClientOptions = {}) {
     this.store = store;
+    this.aggregator = opts.aggregator;
     const manager = managerFromUserAgent(opts.userAgent);
     this.ctx = manager
       ? () => {
@@ -73,18 +91,26 @@ export class LocalClient implements KubeClient {
     }
   }
 
+  /** A GET through the aggregator, when an APIService serves r's group-version. */
+  private aggregated(r: Resource, path: string): Promise<KObject> | undefined {
+    if (!this.aggregator?.serves(r.group, r.version)) return undefined;
+    return this.aggregator.get(path, this.ctx().user).catch(toKubeError);
+  }
+
   get(r: Resource, namespace: string, name: string): Promise<KObject> {
-    return this.run(() => {
-      const v = this.store.registry.lookupVirtual(r.group, r.version, r.resource);
-      if (v) return getVirtual(v.info, v.provider, namespace, name);
-      return this.store.get(this.info(r), namespace, name).obj();
-    });
+    const remote = this.aggregated(r, resourcePath(r, namespace, name));
+    if (remote) return remote;
+    return this.run(() => this.store.get(this.info(r), namespace, name).obj());
   }
 
   list(r: Resource, namespace: string | undefined, opts: ListOptions = {}) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts)) if (v !== undefined && v !== "") q.set(k, String(v));
+    const remote = this.aggregated(r, `${resourcePath(r, namespace)}${q.size ? `?${q}` : ""}`);
+    if (remote) {
+      return remote.then((l) => ({ items: (l.items ?? []) as KObject[], resourceVersion: String(l.metadata?.resourceVersion ?? ""), continue: l.metadata?.continue }));
+    }
     return this.run(() => {
-      const v = this.store.registry.lookupVirtual(r.group, r.version, r.resource);
-      if (v) return { items: listVirtual(v.provider, namespace, opts.labelSelector), resourceVersion: "" };
       const info = this.info(r);
       const res = this.store.list(info, namespace, {
         labelSelector: parseLabelSelector(opts.labelSelector),

@@ -24,6 +24,7 @@ import { ControllerManager } from "./controllers/manager.ts";
 import { NamespaceController } from "./controllers/namespaces.ts";
 import { DEFAULT_EVENT_TTL_SECONDS, EventExpiry } from "./controllers/eventTTL.ts";
 import { QuotaController } from "./controllers/quota.ts";
+import { Aggregator } from "./aggregator/Aggregator.ts";
 import { createHandler, createUpgradeHandler, type HandlerOptions } from "./http/handler.ts";
 import type { Dial } from "../net/proxy.ts";
 import { POST_START_HOOKS, PostStartHooks, serverHealthChecks } from "./healthChecks.ts";
@@ -169,6 +170,8 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   controllers.add(new NamespaceController(store, pki.ca.cert));
   controllers.add(new ClusterRoleAggregationController(store));
   controllers.add(new QuotaController({ store }));
+  const aggregator = new Aggregator({ store, proxyClient: pki.frontProxy.client, dial: opts.egressDial }, log.child({ component: "aggregator" }));
+  controllers.add(aggregator);
   controllers.start();
   hooks.finish("generic-apiserver-start-informers", "start-apiextensions-controllers", "crd-informer-synced");
   const eventExpiry = new EventExpiry(store, opts.eventTTLSeconds ?? DEFAULT_EVENT_TTL_SECONDS, log);
@@ -185,6 +188,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       },
     },
     admin: storage,
+    aggregator,
     health: serverHealthChecks({ storage, controllersSynced: () => controllers.synced(), hooks }),
     core: { store, unknownFields },
     registry,
@@ -244,7 +248,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     registry,
     access,
     kubeconfig,
-    client: (opts) => new LocalClient(store, opts),
+    client: (opts) => new LocalClient(store, { ...opts, aggregator }),
     close: async () => {
       controllers.stop();
       eventExpiry.stop();

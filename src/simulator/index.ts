@@ -12,7 +12,7 @@ import { ClusterFaults } from "./faults/ClusterFaults.ts";
 import { DisruptionController } from "./faults/DisruptionController.ts";
 import { HpaController } from "./hpa/HpaController.ts";
 import type { LoadModel } from "./hpa/load.ts";
-import { MetricsServer, NODE_METRICS_INFO, POD_METRICS_INFO } from "./hpa/MetricsServer.ts";
+import { MetricsServer } from "./hpa/MetricsServer.ts";
 import { EndpointsController } from "./network/EndpointsController.ts";
 import { type NodeSim, type NodeSimOptions, nodeControllers } from "./nodes/index.ts";
 import { VolumeController } from "./storage/VolumeController.ts";
@@ -85,12 +85,6 @@ export function simControllers(opts: { nodes?: number; nodeOptions?: NodeSimOpti
   };
 }
 
-/** Serves metrics.k8s.io PodMetrics and NodeMetrics from a MetricsServer on a cluster's API server. */
-export function serveMetrics(cluster: SimCluster, metrics: MetricsServer): void {
-  cluster.server.registry.addVirtual(POD_METRICS_INFO, metrics.podMetrics);
-  cluster.server.registry.addVirtual(NODE_METRICS_INFO, metrics.nodeMetrics);
-}
-
 export async function startOneCluster(name: string, opts: SimulatorOptions): Promise<SimulatedCluster> {
   const set = simControllers({ nodes: opts.nodes, nodeOptions: opts.nodeOptions });
   const c = await startSimCluster({
@@ -103,7 +97,6 @@ export async function startOneCluster(name: string, opts: SimulatorOptions): Pro
     historySize: opts.historySize ?? SIM_HISTORY_SIZE,
     eventTTLSeconds: opts.eventTTLSeconds ?? SIM_EVENT_TTL_SECONDS,
   });
-  serveMetrics(c, set.metrics);
   return {
     ...c,
     faults: new ClusterFaults(c.proxy, { url: c.server.url, ca: c.server.pki.ca.cert, credential: c.server.admin }, set.nodes),

@@ -11,6 +11,7 @@ import {
   defaultReplicaSet,
   defaultStatefulSet,
 } from "./defaultsApps.ts";
+import { defaultAPIService } from "../aggregator/apiService.ts";
 import { defaultPodSpec } from "./defaultsPod.ts";
 import { isObj } from "./fieldErrors.ts";
 
@@ -209,6 +210,7 @@ const byKind: Record<string, Defaulter> = {
   "rbac.authorization.k8s.io/ClusterRoleBinding": defaultBinding,
   "storage.k8s.io/StorageClass": defaultStorageClass,
   "apiextensions.k8s.io/CustomResourceDefinition": defaultCRD,
+  "apiregistration.k8s.io/APIService": defaultAPIService,
 };
 
 /** Apply the built-in defaults for `info`'s kind to `obj`, in place. Never throws. */

@@ -64,7 +64,7 @@ export function apiGroup(reg: ResourceRegistry, group: string) {
 }
 
 function resourcesOf(reg: ResourceRegistry, group: string, version: string): ResourceInfo[] {
-  return reg.discoverable().filter((r) => r.group === group && r.version === version);
+  return reg.all().filter((r) => r.group === group && r.version === version);
 }
 
 export function apiResourceList(reg: ResourceRegistry, group: string, version: string) {

@@ -19,6 +19,7 @@ import {
   apiVersions,
   wantsAggregated,
 } from "./discovery.ts";
+import type { Aggregator } from "../aggregator/Aggregator.ts";
 import { ADMIN_PREFIX, type AdminOps, serveAdmin } from "./admin.ts";
 import { readBody } from "./body.ts";
 import { connectTarget, type Egress, markUpgrade, serveConnect } from "./connect.ts";
@@ -29,7 +30,6 @@ import { parsePath } from "./requestInfo.ts";
 import type { ApiCore } from "./call.ts";
 import { handleResource } from "./resources.ts";
 import { sendError, sendJson, sendRaw } from "./respond.ts";
-import { serveVirtual } from "./virtual.ts";
 
 export type HandlerOptions = {
   core: ApiCore;
@@ -42,6 +42,8 @@ export type HandlerOptions = {
   version: Record<string, string>;
   /** What the administrative endpoints under /kpanda/admin/ act on (compaction). */
   admin?: AdminOps;
+  /** API aggregation: APIService group-versions, merged discovery, and the proxy to their servers. */
+  aggregator?: Aggregator;
   /** The checks behind /healthz, /livez and /readyz; ping alone without them. */
   health?: HealthChecks;
   /** How connect subresources (logs, exec, proxies) reach kubelets and pods. */
@@ -98,6 +100,7 @@ async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerRes
   const method = req.method ?? "GET";
   const body = method === "POST" || method === "PUT" || method === "PATCH" || method === "DELETE" ? await readBody(req) : undefined;
   if (opts.admin && path.startsWith(ADMIN_PREFIX)) return serveAdmin(opts.admin, method, path, body, res);
+  if (opts.aggregator && (await opts.aggregator.serve({ req, res, path, search: url.search, user, body }))) return;
   if (path === "/version" || path === "/version/") {
     sendJson(res, 200, opts.version);
     return;
@@ -132,8 +135,6 @@ async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerRes
       return sendJson(res, 200, l);
     }
     case "resource": {
-      const v = reg.lookupVirtual(target.group, target.version, target.resource);
-      if (v) return serveVirtual({ req, res, query: url.searchParams, target, info: v.info }, target, v.provider);
       const info = reg.lookup(target.group, target.version, target.resource);
       if (!info) throw notFoundPath();
       if (opts.access.serves(info, target.subresource)) {

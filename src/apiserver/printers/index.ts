@@ -5,6 +5,7 @@
 //
 // Like kube-apiserver, every printer emits its wide (priority > 0) columns too;
 // kubectl hides them unless asked for -o wide.
+import { apiServicePrinter } from "../aggregator/apiService.ts";
 import type { KObject, ResourceInfo } from "../registry/types.ts";
 import {
   controllerRevisionPrinter,
@@ -71,6 +72,7 @@ const printers = new Map<string, Printer>([
   ["storage.k8s.io/storageclasses", storageClassPrinter],
   ["coordination.k8s.io/leases", leasePrinter],
   ["events.k8s.io/events", eventPrinter],
+  ["apiregistration.k8s.io/apiservices", apiServicePrinter],
 ]);
 
 /** Custom resource printers, rebuilt only when a CRD's column list changes. */

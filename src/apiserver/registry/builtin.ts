@@ -62,6 +62,7 @@ const defs: Def[] = [
   { gv: "discovery.k8s.io/v1", resource: "endpointslices", kind: "EndpointSlice", namespaced: true, model: "V1EndpointSlice" },
   { gv: "events.k8s.io/v1", resource: "events", kind: "Event", namespaced: true, model: "EventsV1Event", short: ["ev"], storage: "events" },
   { gv: "apiextensions.k8s.io/v1", resource: "customresourcedefinitions", kind: "CustomResourceDefinition", namespaced: false, model: "V1CustomResourceDefinition", short: ["crd", "crds"], categories: ["api-extensions"], sub: ["status"] },
+  { gv: "apiregistration.k8s.io/v1", resource: "apiservices", kind: "APIService", namespaced: false, model: "V1APIService", categories: ["api-extensions"], sub: ["status"] },
 ];
 
 function toInfo(d: Def): ResourceInfo {
@@ -88,6 +89,8 @@ export const builtinResources: ResourceInfo[] = defs.map(toInfo);
 
 /** Group preference order, as kube-apiserver lists them in /apis. */
 export const builtinGroupOrder = [
+  // The aggregator lists its own group first (kube-aggregator handler_apis.go).
+  "apiregistration.k8s.io",
   "apps",
   "events.k8s.io",
   "authentication.k8s.io",

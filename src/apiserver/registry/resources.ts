@@ -1,17 +1,7 @@
 // The resource registry: which group/version/resources this server serves.
 // Built-in kinds are fixed; custom resources come and go with their CRDs.
 import { builtinGroupOrder, builtinResources } from "./builtin.ts";
-import type { KObject, ResourceInfo } from "./types.ts";
-
-/**
- * A read-only resource computed on request rather than stored (the
- * simulator's metrics.k8s.io). `list` gets the namespace (undefined for all
- * namespaces); label selectors are applied by the caller to metadata.labels.
- */
-export type VirtualProvider = {
-  list(namespace: string | undefined): KObject[];
-  get(namespace: string, name: string): KObject | undefined;
-};
+import type { ResourceInfo } from "./types.ts";
 
 export class ResourceRegistry {
   private builtins: ResourceInfo[] = builtinResources;
@@ -21,8 +11,6 @@ export class ResourceRegistry {
   /** Storage prefix → the resource in its storage version; rebuilt by reindex(). */
   private byStoragePrefix = new Map<string, ResourceInfo>();
   private listeners: (() => void)[] = [];
-  /** Virtual resources: in discovery, but not in all() (nothing stores, collects or documents them). */
-  private readonly virtual = new Map<string, { info: ResourceInfo; provider: VirtualProvider }>();
   private generation = 0;
 
   constructor() {
@@ -57,31 +45,10 @@ export class ResourceRegistry {
     return this.byStoragePrefix.get(prefix);
   }
 
-  /** Serves a read-only resource from a provider (get, list), until removed. */
-  addVirtual(info: ResourceInfo, provider: VirtualProvider): () => void {
-    const k = `${info.group}/${info.version}/${info.resource}`;
-    this.virtual.set(k, { info, provider });
-    this.reindex();
-    return () => {
-      if (this.virtual.get(k)?.provider !== provider) return;
-      this.virtual.delete(k);
-      this.reindex();
-    };
-  }
-
-  lookupVirtual(group: string, version: string, resource: string): { info: ResourceInfo; provider: VirtualProvider } | undefined {
-    return this.virtual.size ? this.virtual.get(`${group}/${version}/${resource}`) : undefined;
-  }
-
-  /** Served resources including virtual ones, for discovery. */
-  discoverable(): ResourceInfo[] {
-    return this.virtual.size ? [...this.index.values(), ...[...this.virtual.values()].map((v) => v.info)] : this.all();
-  }
-
   /** Groups in preference order, each with its versions (preferred first). */
   groups(): { group: string; versions: string[] }[] {
     const byGroup = new Map<string, string[]>();
-    for (const r of this.discoverable()) {
+    for (const r of this.all()) {
       const vs = byGroup.get(r.group) ?? [];
       if (!vs.includes(r.version)) vs.push(r.version);
       byGroup.set(r.group, vs);

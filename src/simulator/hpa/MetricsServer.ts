@@ -1,18 +1,24 @@
 // A simulated metrics-server: metrics.k8s.io/v1beta1 PodMetrics and
 // NodeMetrics computed on request from the informers' pods and nodes and the
-// load model. It stores nothing; the cluster serves `podMetrics` and
-// `nodeMetrics` as read-only virtual resources, so `kubectl top` and the HPA
-// read them through the API like the real ones.
+// load model. It stores nothing. Like the real one it is an HTTPS server on
+// the cluster's network, registered as an aggregated API (an APIService over
+// the kube-system/metrics-server Service, metricsRegistration.ts), that
+// trusts the API server's front-proxy headers as kube-system/
+// extension-apiserver-authentication describes them; `kubectl top` and the
+// HPA controller reach it through the API server.
+import { createServer, type Server } from "node:https";
+import { RequestHeaderAuthenticator } from "../../apiserver/auth/requestHeader.ts";
+import { requestHeaderFromTrust } from "../../apiserver/controllers/authenticationTrust.ts";
 import { type KObject, R, type Resource } from "../../apiserver/client.ts";
-import type { ResourceInfo } from "../../apiserver/registry/types.ts";
 import type { Clock } from "../clock.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import { type Load, LoadModel } from "./load.ts";
+import { METRICS_GROUP, METRICS_VERSION, type MetricsSource, metricsHandler } from "./metricsApi.ts";
+import { METRICS_ENDPOINT, metricsServerTls, registerMetricsServer } from "./metricsRegistration.ts";
 import { kibibytes, nanocores, quantity } from "./quantity.ts";
 
-export const METRICS_GROUP = "metrics.k8s.io";
-export const METRICS_VERSION = "v1beta1";
+export { METRICS_GROUP, METRICS_VERSION };
 export const R_POD_METRICS: Resource = { group: METRICS_GROUP, version: METRICS_VERSION, resource: "pods" };
 export const R_NODE_METRICS: Resource = { group: METRICS_GROUP, version: METRICS_VERSION, resource: "nodes" };
 
@@ -23,26 +29,6 @@ const NO_REQUEST = { cpu: 0.1, memory: 128 * 2 ** 20 };
 /** A node's own use (system daemons), as a share of its allocatable. */
 const NODE_OVERHEAD = { cpu: 0.04, memory: 0.08 };
 const NODE_INDEX = "metrics/nodeName";
-
-function virtualInfo(resource: string, kind: string, namespaced: boolean): ResourceInfo {
-  return {
-    group: METRICS_GROUP,
-    version: METRICS_VERSION,
-    resource,
-    singular: "",
-    kind,
-    listKind: `${kind}List`,
-    namespaced,
-    shortNames: [],
-    categories: [],
-    verbs: ["get", "list"],
-    subresources: [],
-    storagePrefix: "",
-  };
-}
-
-export const POD_METRICS_INFO = virtualInfo("pods", "PodMetrics", true);
-export const NODE_METRICS_INFO = virtualInfo("nodes", "NodeMetrics", false);
 
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
 
@@ -57,10 +43,21 @@ export class MetricsServer implements SimController {
   private pods?: Informer;
   private nodes?: Informer;
   private readonly owners = new Map<string, Informer>();
+  private https?: Server;
+  private authn?: RequestHeaderAuthenticator;
+  private unlisten?: () => void;
 
   constructor(opts: MetricsServerOptions = {}) {
     this.load = opts.load ?? new LoadModel();
   }
+
+  /** What the HTTP API serves, computed on each request. */
+  readonly source: MetricsSource = {
+    pods: (namespace) => this.podMetrics.list(namespace),
+    pod: (namespace, name) => this.podMetrics.get(namespace, name),
+    nodes: () => this.nodeMetrics.list(),
+    node: (name) => this.nodeMetrics.get("", name),
+  };
 
   async start(ctx: SimContext): Promise<void> {
     this.clock = ctx.clock;
@@ -75,9 +72,29 @@ export class MetricsServer implements SimController {
     ] as const) {
       this.owners.set(kind, ctx.informer(r));
     }
+    await this.serve(ctx);
   }
 
-  stop(): void {}
+  /** Listens on METRICS_ENDPOINT of the cluster network, trusting the front proxy the API server names, and registers. */
+  private async serve(ctx: SimContext): Promise<void> {
+    const trust = await ctx.client.get(R.configmaps, "kube-system", "extension-apiserver-authentication");
+    const rh = requestHeaderFromTrust(trust.data);
+    if (!rh) throw new Error("the API server publishes no request-header CA");
+    this.authn = new RequestHeaderAuthenticator(rh);
+    const tls = await metricsServerTls();
+    const https = createServer(
+      { ...tls.serving, ca: rh.clientCA, requestCert: true, rejectUnauthorized: false },
+      metricsHandler(this.source, () => this.authn),
+    );
+    this.https = https;
+    this.unlisten = ctx.network.listen(METRICS_ENDPOINT.ip, METRICS_ENDPOINT.port, (socket) => https.emit("connection", socket));
+    await registerMetricsServer(ctx.client, tls.ca.cert);
+  }
+
+  stop(): void {
+    this.unlisten?.();
+    this.https?.closeAllConnections();
+  }
 
   /** The provider of PodMetrics. */
   readonly podMetrics = {
