@@ -1,7 +1,7 @@
-// kubectl 1.32 against a simulated cluster through the API server's connect
-// subresources, for what test/simKubectlStreams.test.ts does not cover:
-// `kubectl debug -it` (pods/ephemeralcontainers, then attach), the pod and
-// node proxies with `kubectl get --raw`, and `kubectl proxy` to a service.
+// kubectl 1.32 against a simulated cluster through the API server's proxy
+// subresources, beside test/simKubectlStreams.test.ts (exec, port-forward,
+// logs, attach, debug and the service proxy): the pod and node proxies with
+// `kubectl get --raw`, and `kubectl proxy` to a service.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { R } from "../src/apiserver/client.ts";
 import { type Simulator, startSimulator } from "../src/simulator/index.ts";
 import { type KubectlResult, runKubectl } from "./harness.ts";
-import { httpGet, ptyKubectl } from "./kubeletStreams.ts";
+import { httpGet } from "./kubeletStreams.ts";
 import { until } from "./simWorkloadsKubelet.ts";
 
 const WEB = `
@@ -29,7 +29,7 @@ spec:
   ports: [{port: 80, targetPort: 80}]
 `;
 
-describe("kubectl debug, the pod and node proxies and kubectl proxy against a simulated cluster", () => {
+describe("the pod and node proxies and kubectl proxy against a simulated cluster", () => {
   let sim: Simulator;
   let dir: string;
   let kc: string;
@@ -38,7 +38,7 @@ describe("kubectl debug, the pod and node proxies and kubectl proxy against a si
     runKubectl(["--kubeconfig", kc, "--cache-dir", join(dir, "cache"), ...args], { allowFail });
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "kpanda-kdebug-"));
+    dir = await mkdtemp(join(tmpdir(), "kpanda-sproxy-"));
     sim = await startSimulator({ nodes: 1, dataDir: dir });
     kc = sim.clusters[0].kubeconfigPath!;
     await writeFile(join(dir, "web.yaml"), WEB);
@@ -62,22 +62,6 @@ describe("kubectl debug, the pod and node proxies and kubectl proxy against a si
   after(async () => {
     await sim?.stop();
     await rm(dir, { recursive: true, force: true });
-  });
-
-  it("kubectl debug -it adds an ephemeral container and attaches to its shell", async () => {
-    const p = ptyKubectl(["--kubeconfig", kc, "--cache-dir", join(dir, "cache"), "debug", "-it", "web", "--image=busybox", "--", "sh"]);
-    p.type("\r");
-    await p.waitFor(/# $/, 20_000);
-    p.type("echo debugging $HOSTNAME\r");
-    await p.waitFor(/debugging web\r\n/);
-    p.type("exit\r");
-    const { code, output } = await p.done;
-    assert.equal(code, 0, output);
-    const pod = JSON.parse((await kubectl(["get", "pod", "web", "-o", "json"])).stdout);
-    // kubectl debug names its container debugger-xxxxx and asks for stdin and a tty.
-    const [ec] = pod.spec.ephemeralContainers;
-    assert.match(ec.name, /^debugger-\w+$/);
-    assert.deepEqual([ec.image, ec.stdin, ec.tty], ["busybox", true, true]);
   });
 
   it("kubectl get --raw reaches a container port through pods/proxy", async () => {
