@@ -5,11 +5,17 @@
 // become request headers the API server trusts, tokens pass, and X-Remote-*
 // headers from clients are dropped.
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request } from "node:https";
+import { type AddressInfo, connect, createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { R } from "../src/apiserver/client.ts";
 import { FakeClock } from "../src/simulator/clock.ts";
+import { startSimCluster } from "../src/simulator/cluster.ts";
 import { type SimulatedCluster, type Simulator, startSimulator } from "../src/simulator/index.ts";
+import { runKubectl } from "./harness.ts";
 import { httpsCall } from "./httpsCall.ts";
 
 let sim: Simulator;
@@ -185,4 +191,34 @@ test("a stopped node goes NotReady and comes back when started", async () => {
   } finally {
     await s2.stop();
   }
+});
+
+test("kubectl exec upgrades pass through the proxy byte for byte", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "kpanda-faults-"));
+  try {
+    await writeFile(join(dir, "kubeconfig"), c.kubeconfig());
+    const kubectl = (...args: string[]) => runKubectl(["--kubeconfig", join(dir, "kubeconfig"), "--cache-dir", join(dir, "cache"), ...args], { allowFail: true });
+    await c.client.create(R.pods, "default", { metadata: { name: "sh" }, spec: { containers: [{ name: "c", image: "busybox" }] } });
+    for (let i = 0; i < 500 && (await c.client.get(R.pods, "default", "sh")).status?.phase !== "Running"; i++) await new Promise((r) => setTimeout(r, 20));
+    const out = await kubectl("exec", "sh", "--", "echo", "through-the-proxy");
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.stdout, "through-the-proxy\n");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a cluster that fails to start leaves no listener on its port", async () => {
+  const port = await new Promise<number>((resolve) => {
+    const s = createNetServer().listen(0, "127.0.0.1", () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const broken = { name: "broken", start: async () => Promise.reject(new Error("cannot start")), stop: () => {} };
+  await assert.rejects(startSimCluster({ name: "fails-to-start", port, controllers: [broken] }), /cannot start/);
+  await assert.rejects(
+    new Promise((resolve, reject) => connect(port, "127.0.0.1").on("connect", resolve).on("error", reject)),
+    (e: NodeJS.ErrnoException) => e.code === "ECONNREFUSED",
+  );
 });

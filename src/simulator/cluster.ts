@@ -110,10 +110,28 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     }
     return cl;
   };
-  for (const c of opts.controllers) await c.start({ ...ctx, client: clientOf(c.component ?? "kube-controller-manager") });
-  // Controllers take their informers in start(); the informers start once
-  // every handler is attached, so no handler misses the initial list.
-  await Promise.all([...informers.values()].map((i) => i.start()));
+  const stopAll = async () => {
+    for (const c of [...opts.controllers].reverse()) {
+      try {
+        c.stop();
+      } catch {
+        // A controller that never started may have nothing to stop.
+      }
+    }
+    for (const i of informers.values()) i.stop();
+    await proxy.close();
+    await server.close();
+  };
+  try {
+    for (const c of opts.controllers) await c.start({ ...ctx, client: clientOf(c.component ?? "kube-controller-manager") });
+    // Controllers take their informers in start(); the informers start once
+    // every handler is attached, so no handler misses the initial list.
+    await Promise.all([...informers.values()].map((i) => i.start()));
+  } catch (e) {
+    // A cluster that fails to start leaves no listener behind.
+    await stopAll().catch(() => {});
+    throw e;
+  }
   return {
     name: opts.name,
     server,
@@ -124,12 +142,7 @@ export async function startSimCluster(opts: SimClusterOptions): Promise<SimClust
     clock,
     network,
     ctx,
-    stop: async () => {
-      for (const c of [...opts.controllers].reverse()) c.stop();
-      for (const i of informers.values()) i.stop();
-      await proxy.close();
-      await server.close();
-    },
+    stop: stopAll,
   };
 }
 
