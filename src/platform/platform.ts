@@ -6,7 +6,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pino, { type Logger } from "pino";
+import { ApiTokenStore } from "./access/apiTokens.ts";
+import { BindingStore } from "./access/bindings.ts";
 import { LoginLimiter } from "./access/loginLimiter.ts";
+import { MemberRbacController } from "./access/MemberRbacController.ts";
 import { Authorizer } from "./access/roles.ts";
 import { randomPassword } from "./access/passwords.ts";
 import { SessionSigner } from "./access/sessionTokens.ts";
@@ -50,6 +53,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const host = await startHost({ dataDir: opts.dataDir, hostKubeconfig: opts.hostKubeconfig, logger: log });
   const caches: KindCache[] = [];
+  const controllers: { stop(): Promise<void> }[] = [];
   try {
     const userCache = new KindCache(host, "users", log);
     caches.push(userCache);
@@ -62,6 +66,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const bindingCache = new KindCache(host, "rolebindings", log);
     caches.push(bindingCache);
     await bindingCache.start();
+    const tokenCache = new KindCache(host, "apitokens", log);
+    caches.push(tokenCache);
+    await tokenCache.start();
+    const tokens = new ApiTokenStore(host, tokenCache, users);
+    const authz = new Authorizer(bindingCache);
+    const bindings = new BindingStore({ host, cache: bindingCache, users, authz, clusterExists: (c) => !!members.cluster(c) });
     const signer = new SessionSigner(await signingKey(host));
     const clusters = new ClusterLifecycle(host, members, log, opts.clusterTimeouts);
     const health = new HealthController(host, members, clusters, log, opts.health);
@@ -70,10 +80,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       host,
       users,
       members,
-      authz: new Authorizer(bindingCache),
+      authz,
+      bindings,
+      tokens,
       signer,
       limiter: new LoginLimiter(),
-      authenticators: [sessionAuthenticator(signer, users)],
+      authenticators: [sessionAuthenticator(signer, users), tokens.authenticator()],
       audit: new AuditLog(join(opts.dataDir, "audit")),
       sessionTTLSeconds: 12 * 3600,
       clusters,
@@ -81,8 +93,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       externalURL: opts.externalURL,
     };
     await ensureAdmin(ctx, opts.dataDir);
+    // Member RBAC: started here until the controllers run under the leader Lease.
+    const memberRbac = new MemberRbacController({ members, clusters: clusterCache, bindings: bindingCache, authz, log });
+    memberRbac.start();
+    controllers.push(memberRbac);
     // Cluster health: started here until the controllers run under the leader Lease.
     health.start();
+    controllers.push(health);
     const app = await buildApp(ctx);
     await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
     const addr = app.server.address();
@@ -97,12 +114,13 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       app,
       async close() {
         await app.close();
-        await health.stop();
+        for (const c of controllers) await c.stop();
         for (const c of caches) await c.stop();
         await host.close();
       },
     };
   } catch (e) {
+    for (const c of controllers) await c.stop().catch(() => {});
     for (const c of caches) await c.stop().catch(() => {});
     await host.close();
     throw e;

@@ -12,6 +12,9 @@ import type { PlatformContext } from "./context.ts";
 import { PlatformError } from "./errors.ts";
 import { clusterRoutes } from "./routes/clusters.ts";
 import { loginRoutes } from "./routes/login.ts";
+import { meRoutes } from "./routes/me.ts";
+import { roleBindingRoutes } from "./routes/rolebindings.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
 import { userRoutes } from "./routes/users.ts";
 
 export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
@@ -19,7 +22,7 @@ export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
 /** A module of routes under the API prefix. */
 export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes];
+export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes];
 
 export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = ROUTE_MODULES): Promise<FastifyInstance> {
   const app = Fastify({

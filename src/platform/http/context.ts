@@ -2,6 +2,8 @@
 // rest of the platform. Built once by startPlatform and handed to each route
 // module; tests build their own.
 import type { Logger } from "pino";
+import type { ApiTokenStore } from "../access/apiTokens.ts";
+import type { BindingStore } from "../access/bindings.ts";
 import type { LoginLimiter } from "../access/loginLimiter.ts";
 import type { Authorizer } from "../access/roles.ts";
 import type { SessionSigner } from "../access/sessionTokens.ts";
@@ -40,6 +42,10 @@ export type PlatformContext = {
   users: UserStore;
   /** Who may do what, from kpanda's RoleBindings. */
   authz: Authorizer;
+  /** kpanda's RoleBindings: grant, revoke, and who may manage which. */
+  bindings: BindingStore;
+  /** API tokens (stored hashed). */
+  tokens: ApiTokenStore;
   /** The member clusters: Cluster objects and a connection per cluster. */
   members: MemberRegistry;
   signer: SessionSigner;

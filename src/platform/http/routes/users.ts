@@ -59,10 +59,19 @@ export function userRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   );
   app.delete<{ Params: { name: string } }>(
     "/users/:name",
-    { config: { audit: { resource: "users" } }, preHandler: owner, schema: { summary: "Delete a user", response: { 404: errorSchema } } },
+    {
+      config: { audit: { resource: "users" } },
+      preHandler: owner,
+      schema: { summary: "Delete a user with its role bindings and API tokens", response: { 404: errorSchema, 409: errorSchema } },
+    },
     async (req, reply) => {
-      if (!ctx.users.cache.get(req.params.name)) throw notFound("user", req.params.name);
-      await ctx.users.delete(req.params.name);
+      const { name } = req.params;
+      if (!ctx.users.cache.get(name)) throw notFound("user", name);
+      ctx.bindings.checkUserRemovable(name);
+      await ctx.users.delete(name);
+      // Both are owned by the User, so garbage collection would remove them too; now is sooner.
+      await ctx.bindings.deleteAllOf(name);
+      await ctx.tokens.deleteAllOf(name);
       return reply.code(204).send();
     },
   );

@@ -1,0 +1,221 @@
+// Keeps each Running member cluster's RBAC as memberRbac.ts describes it:
+// kpanda's four ClusterRoles, and one binding per kpanda RoleBinding that
+// reaches the cluster. A cluster is reconciled when it turns Running (so a
+// newly integrated one gets them), when a kpanda RoleBinding that reaches it
+// changes, and every `resyncMs` (10 s), which repairs drift: a kpanda
+// ClusterRole or binding deleted or edited in the member is back within one
+// resync. Bindings carrying kpanda.io/rolebinding that no RoleBinding wants
+// any more are deleted. One reconcile per cluster at a time (a change during
+// one runs it again after), every call within the member's own limit
+// (Member.run), so a slow cluster holds up nobody else.
+//
+// It runs where the platform's controllers run (under the leader Lease when
+// there are replicas): start(signal) and stop(). What it made goes with the
+// cluster's removal (clusters/teardown.ts deletes everything labelled
+// app.kubernetes.io/managed-by=kpanda).
+import { RbacAuthorizationV1Api, type V1ClusterRoleBinding, type V1RoleBinding } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import type { Member, MemberRegistry } from "../clusters/members.ts";
+import { codeOf } from "../host/host.ts";
+import type { KindCache, KObj } from "../host/kindCache.ts";
+import {
+  BINDINGS_SELECTOR,
+  bindingDrift,
+  CLUSTER_ROLES,
+  clusterRoleDrifts,
+  desiredBindings,
+  MANAGED_BY,
+} from "./memberRbac.ts";
+import { type Authorizer, bindingOf } from "./roles.ts";
+
+export type MemberRbacOptions = {
+  members: MemberRegistry;
+  clusters: KindCache;
+  bindings: KindCache;
+  authz: Authorizer;
+  log: Logger;
+  /** How often every Running cluster is checked for drift (default 10 s). */
+  resyncMs?: number;
+};
+
+type ClusterState = { running?: Promise<void>; again: boolean; lastError?: string };
+type AnyBinding = V1ClusterRoleBinding | V1RoleBinding;
+type BindingOps = {
+  kind: string;
+  list(): Promise<AnyBinding[]>;
+  create(b: AnyBinding): Promise<unknown>;
+  replace(b: AnyBinding): Promise<unknown>;
+  read(b: AnyBinding): Promise<AnyBinding>;
+  remove(b: AnyBinding): Promise<unknown>;
+};
+
+const isRunning = (c: KObj | undefined) => c?.status?.phase === "Running" && !c.metadata?.deletionTimestamp;
+const ignore404 = (e: unknown) => (codeOf(e) === 404 ? undefined : Promise.reject(e));
+const apis = new WeakMap<Member, RbacAuthorizationV1Api>();
+const rbacOf = (m: Member) => apis.get(m) ?? apis.set(m, m.kc.makeApiClient(RbacAuthorizationV1Api)).get(m)!;
+
+export class MemberRbacController {
+  private readonly opts: MemberRbacOptions;
+  private readonly log: Logger;
+  private readonly states = new Map<string, ClusterState>();
+  private readonly wasRunning = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private active = false;
+
+  constructor(opts: MemberRbacOptions) {
+    this.opts = opts;
+    this.log = opts.log.child({ controller: "member-rbac" });
+    opts.clusters.onChange((type, c) => {
+      const name = c.metadata!.name!;
+      const running = type !== "delete" && isRunning(c);
+      if (running && !this.wasRunning.has(name)) this.enqueue(name);
+      if (running) this.wasRunning.add(name);
+      else this.wasRunning.delete(name);
+    });
+    opts.bindings.onChange((_type, o) => {
+      const b = bindingOf(o);
+      if (b.role === "Owner") this.enqueueAll();
+      else if (b.cluster) this.enqueue(b.cluster);
+    });
+  }
+
+  start(signal?: AbortSignal): void {
+    if (this.active) return;
+    this.active = true;
+    signal?.addEventListener("abort", () => void this.stop(), { once: true });
+    this.timer = setInterval(() => this.enqueueAll(), this.opts.resyncMs ?? 10_000);
+    this.timer.unref();
+    this.enqueueAll();
+  }
+
+  /** Stops reconciling; resolves once the reconciles under way have ended. */
+  async stop(): Promise<void> {
+    this.active = false;
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.states.values()].map((s) => s.running));
+  }
+
+  /** Reconciles one cluster now (and waits for it), whatever its phase; rejects with its first failure. */
+  async reconcile(cluster: string): Promise<void> {
+    const member = await this.opts.members.get(cluster);
+    if (!member) return;
+    const want = desiredBindings(cluster, this.opts.authz.all());
+    const rbac = rbacOf(member);
+    const failures: unknown[] = [];
+    const step = (p: Promise<void>) => p.catch((e) => void failures.push(e));
+    await step(this.syncClusterRoles(member));
+    await step(
+      this.syncBindings(member, want.clusterRoleBindings, {
+        kind: "ClusterRoleBinding",
+        list: async () => (await rbac.listClusterRoleBinding({ labelSelector: BINDINGS_SELECTOR })).items,
+        create: (b) => rbac.createClusterRoleBinding({ body: b }),
+        replace: (b) => rbac.replaceClusterRoleBinding({ name: b.metadata!.name!, body: b }),
+        read: (b) => rbac.readClusterRoleBinding({ name: b.metadata!.name! }),
+        remove: (b) => rbac.deleteClusterRoleBinding({ name: b.metadata!.name! }),
+      }),
+    );
+    await step(
+      this.syncBindings(member, want.roleBindings, {
+        kind: "RoleBinding",
+        list: async () => (await rbac.listRoleBindingForAllNamespaces({ labelSelector: BINDINGS_SELECTOR })).items,
+        create: (b) => rbac.createNamespacedRoleBinding({ namespace: b.metadata!.namespace!, body: b }),
+        replace: (b) => rbac.replaceNamespacedRoleBinding({ name: b.metadata!.name!, namespace: b.metadata!.namespace!, body: b }),
+        read: (b) => rbac.readNamespacedRoleBinding({ name: b.metadata!.name!, namespace: b.metadata!.namespace! }),
+        remove: (b) => rbac.deleteNamespacedRoleBinding({ name: b.metadata!.name!, namespace: b.metadata!.namespace! }),
+      }),
+    );
+    if (failures.length) throw failures[0];
+  }
+
+  private enqueueAll(): void {
+    for (const c of this.opts.members.clusterObjects()) if (isRunning(c)) this.enqueue(c.metadata!.name!);
+  }
+
+  private enqueue(cluster: string): void {
+    if (!this.active) return;
+    const s = this.states.get(cluster) ?? { again: false };
+    this.states.set(cluster, s);
+    if (s.running) {
+      s.again = true;
+      return;
+    }
+    s.running = (async () => {
+      do {
+        s.again = false;
+        if (!this.active || !isRunning(this.opts.members.cluster(cluster))) break;
+        await this.reconcile(cluster).then(
+          () => this.settled(cluster, s),
+          (e) => this.settled(cluster, s, e),
+        );
+      } while (s.again);
+      s.running = undefined;
+    })();
+  }
+
+  /** Logs a failure once until it changes or the cluster recovers. */
+  private settled(cluster: string, s: ClusterState, e?: unknown): void {
+    const msg = e === undefined ? undefined : ((e as { body?: { message?: string } }).body?.message ?? String((e as Error)?.message ?? e));
+    if (msg && msg !== s.lastError) this.log.warn({ cluster, err: msg }, "member RBAC reconcile failed; retrying at next resync");
+    if (!msg && s.lastError) this.log.info({ cluster }, "member RBAC reconciled again");
+    s.lastError = msg;
+  }
+
+  private async syncClusterRoles(member: Member): Promise<void> {
+    const rbac = rbacOf(member);
+    const have = await member.run(() => rbac.listClusterRole({ labelSelector: `${MANAGED_BY}=kpanda` }));
+    for (const want of CLUSTER_ROLES) {
+      const name = want.metadata!.name!;
+      const got = have.items.find((r) => r.metadata?.name === name);
+      if (got && !clusterRoleDrifts(want, got)) continue;
+      const replace = async () => {
+        const cur = got ?? (await member.run(() => rbac.readClusterRole({ name })));
+        const labels = { ...cur.metadata?.labels, ...want.metadata!.labels };
+        const body = { ...want, metadata: { ...want.metadata, labels, resourceVersion: cur.metadata?.resourceVersion } };
+        await member.run(() => rbac.replaceClusterRole({ name, body }));
+      };
+      if (got) await replace();
+      else await member.run(() => rbac.createClusterRole({ body: want })).catch((e) => (codeOf(e) === 409 ? replace() : Promise.reject(e)));
+      this.log.info({ cluster: member.name, clusterRole: name }, got ? "repaired member ClusterRole" : "created member ClusterRole");
+    }
+  }
+
+  private async syncBindings(member: Member, want: AnyBinding[], ops: BindingOps): Promise<void> {
+    const have = await member.run(() => ops.list());
+    const key = (b: AnyBinding) => `${b.metadata?.namespace ?? ""}/${b.metadata?.name}`;
+    const byKey = new Map(have.map((b) => [key(b), b]));
+    // One binding's failure (say, its namespace does not exist yet) does not stop the others.
+    const failures: unknown[] = [];
+    for (const w of want) {
+      const got = byKey.get(key(w));
+      byKey.delete(key(w));
+      const drift = got ? bindingDrift(w, got) : "create";
+      if (drift) await this.fixBinding(member, w, got, drift, ops).catch((e) => failures.push(e));
+    }
+    for (const stale of byKey.values()) {
+      await member.run(() => ops.remove(stale)).catch(ignore404);
+      this.log.info({ cluster: member.name, kind: ops.kind, name: key(stale) }, "deleted member binding no kpanda role binding wants");
+    }
+    if (failures.length) throw failures[0];
+  }
+
+  private async fixBinding(member: Member, want: AnyBinding, got: AnyBinding | undefined, drift: string, ops: BindingOps): Promise<void> {
+    const log = { cluster: member.name, kind: ops.kind, name: `${want.metadata?.namespace ?? ""}/${want.metadata!.name}` };
+    const replace = async (cur: AnyBinding) => {
+      if (bindingDrift(want, cur) === "recreate") {
+        await member.run(() => ops.remove(cur)).catch(ignore404);
+        await member.run(() => ops.create(want));
+        return;
+      }
+      const labels = { ...cur.metadata?.labels, ...want.metadata!.labels };
+      await member.run(() => ops.replace({ ...want, metadata: { ...want.metadata, labels, resourceVersion: cur.metadata?.resourceVersion } }));
+    };
+    if (got) await replace(got);
+    else {
+      await member.run(() => ops.create(want)).catch(async (e) => {
+        if (codeOf(e) !== 409) throw e;
+        await replace(await member.run(() => ops.read(want)));
+      });
+    }
+    this.log.info(log, drift === "create" ? "created member binding" : "repaired member binding");
+  }
+}
