@@ -105,6 +105,7 @@ describe("kubectl exec, port-forward, logs -f, attach and debug against simulate
     assert.equal(r.stdout, "hello-from-configmap");
     // kubectl's own message for a NonZeroExitCode status.
     assert.match(r.stderr, /command terminated with exit code 3/);
+    assert.equal((await kubectl(["exec", "-i", pod, "--", "cat"], { input: "piped through\n" })).stdout, "piped through\n");
     const missing = await kubectl(["exec", pod, "--", "bash"], { allowFail: true });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /exec: "bash": executable file not found in \$PATH/);

@@ -109,6 +109,17 @@ export async function runExec(s: Session, p: ContainerProcess, argv: string[]): 
   if (binaryName(argv[0]) === "sh" && (argv.length === 1 || (argv.length === 2 && argv[1] === "-i"))) {
     code = await interactive(s, shell);
   } else {
+    const input = s.stdin;
+    if (input) {
+      // Events rather than async iteration: spdy-transport's streams are readable-stream 3's.
+      shell.stdin = () =>
+        new Promise((resolve) => {
+          let text = "";
+          input.on("data", (d: Buffer | string) => (text += d));
+          input.on("end", () => resolve(text));
+          input.on("error", () => resolve(text));
+        });
+    }
     try {
       code = await shell.runArgv(argv);
     } catch (e) {

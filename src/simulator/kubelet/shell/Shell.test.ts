@@ -43,6 +43,13 @@ describe("simulated shell", () => {
     assert.equal(sh.state.status, 1);
   });
 
+  it("cat without files copies standard input, when the session has one", async () => {
+    const { sh, read } = shell();
+    sh.stdin = async () => "piped in\n";
+    await sh.runLine("cat; cat - /etc/hostname");
+    assert.equal(read().out, "piped in\npiped in\nweb\n");
+  });
+
   it("exit N ends the shell with N; sh -c returns its status", async () => {
     const { sh } = shell();
     await assert.rejects(sh.runLine("exit 3"), (e) => e instanceof ExitSignal && e.code === 3);

@@ -55,6 +55,8 @@ export class Shell {
   io: ShellIO;
   /** Aborted to interrupt a running command (Ctrl-C, or the client going away). */
   signal: AbortSignal;
+  /** The session's standard input to its end, for `cat` without files; absent when a prompt reads it. */
+  stdin?: () => Promise<string>;
 
   constructor(state: ShellState, io: ShellIO, signal: AbortSignal) {
     this.state = state;
@@ -177,9 +179,13 @@ const env: Builtin = (sh, args) => {
   return 0;
 };
 
-const cat: Builtin = (sh, args) => {
+const cat: Builtin = async (sh, args) => {
   let status = 0;
-  for (const a of args) {
+  for (const a of args.length ? args : ["-"]) {
+    if (a === "-") {
+      sh.io.out((await sh.stdin?.()) ?? "");
+      continue;
+    }
     const n = sh.node(a);
     if (!n) {
       sh.io.err(`cat: can't open '${a}': No such file or directory\n`);
