@@ -1,0 +1,181 @@
+// The health loop and the summaries against simulated clusters, over real
+// HTTP: an unreachable cluster turns Unknown (within 30 s; here within a few
+// seconds, with short intervals) while its last summary is still served,
+// marked stale; the other clusters keep answering at normal speed; and it
+// turns Running by itself once reachable again. Summaries are served from
+// memory and status writes stay few.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
+import { startTestPlatform, type TestPlatform } from "./fixture.ts";
+
+let sim: Simulator;
+let t: TestPlatform;
+let admin: string;
+let simDir: string;
+
+const NAMES = ["east", "west", "north"];
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const summary = async (name: string) => (await t.call("GET", `/clusters/${name}/summary`, undefined, admin)).body;
+
+before(async () => {
+  simDir = await mkdtemp(join(tmpdir(), "kpanda-health-"));
+  sim = await startSimulator({ names: NAMES, nodes: 3, dataDir: simDir });
+  t = await startTestPlatform({
+    health: { intervalMs: 300, timeoutMs: 1000, summaryIntervalMs: 1000, lastSeenWriteMs: 1500, failureThreshold: 2 },
+  });
+  admin = await t.adminToken();
+  for (const name of NAMES) {
+    const r = await t.call("POST", "/clusters", { name, kubeconfig: sim.cluster(name).kubeconfig() }, admin);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+  }
+  for (const name of NAMES) await until(`${name}'s first summary`, async () => (await summary(name)).computedAt);
+});
+
+after(async () => {
+  await t?.close();
+  await sim?.stop();
+  await rm(simDir, { recursive: true, force: true });
+});
+
+describe("cluster summaries", () => {
+  it("sums nodes, capacity, allocatable and pod requests, counts pods and namespaces, and reads usage from metrics.k8s.io", async () => {
+    const kc = new KubeConfig();
+    kc.loadFromString(sim.cluster("east").kubeconfig());
+    const core = kc.makeApiClient(CoreV1Api);
+    const nodes = (await core.listNode()).items;
+    await core.createNamespacedPod({
+      namespace: "default",
+      body: {
+        metadata: { name: "web" },
+        spec: {
+          // The effective request is the larger of the containers' sum and the largest init container (kube's PodRequests).
+          initContainers: [{ name: "init", image: "busybox", resources: { requests: { cpu: "2", memory: "64Mi" } } }],
+          containers: [
+            { name: "a", image: "nginx", resources: { requests: { cpu: "250m", memory: "128Mi" } } },
+            { name: "b", image: "nginx", resources: { requests: { cpu: "500m", memory: "128Mi" } } },
+          ],
+        },
+      },
+    });
+    const s = await until("a summary with the pod's requests", async () => {
+      const x = await summary("east");
+      return x.cpu?.requested === 2 ? x : undefined;
+    });
+    assert.equal(s.memory.requested, 256 * 2 ** 20);
+    assert.equal(s.nodes.total, nodes.length);
+    assert.equal(s.nodes.ready, nodes.length);
+    // allocatable and capacity are the nodes' own, summed (cpu in cores).
+    const cpuOf = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q));
+    assert.equal(s.cpu.allocatable, nodes.reduce((a, n) => a + cpuOf(n.status!.allocatable!.cpu), 0));
+    assert.equal(s.cpu.capacity, nodes.reduce((a, n) => a + cpuOf(n.status!.capacity!.cpu), 0));
+    assert.ok(s.pods >= 1);
+    assert.equal(s.namespaces, (await core.listNamespace()).items.length);
+    assert.equal(s.metricsAvailable, true);
+    assert.ok(s.cpu.usage > 0 && s.memory.usage > 0);
+    // The simulator's nodes carry providerID kpanda-sim://...
+    assert.equal(s.provider, "kpanda-sim");
+    assert.equal(s.stale, false);
+    assert.match(s.version, /^v1\./);
+  });
+
+  it("lists every visible cluster's summary, paged, from memory", async () => {
+    const r = await t.call("GET", "/clustersummary?pageSize=2", undefined, admin);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body.pagination, { total: 3, page: 1, pageSize: 2 });
+    assert.deepEqual(r.body.items.map((s: any) => s.cluster), ["east", "north"]);
+    // Never a fan-out per request: with every member slowed past the probe timeout, the list still answers at once.
+    for (const name of NAMES) sim.cluster(name).faults.latency(1500);
+    try {
+      const t0 = performance.now();
+      const slow = await t.call("GET", "/clustersummary", undefined, admin);
+      assert.equal(slow.status, 200);
+      assert.equal(slow.body.items.length, 3);
+      assert.ok(performance.now() - t0 < 1000, `${performance.now() - t0} ms`);
+    } finally {
+      for (const name of NAMES) sim.cluster(name).faults.latency(0);
+    }
+  });
+});
+
+describe("cluster health", () => {
+  it("turns an unreachable cluster Unknown within 30 s, serves its stale summary, keeps the others at normal speed, and recovers", async () => {
+    const before = await summary("west");
+    const west = sim.cluster("west");
+    await west.faults.unreachable();
+    const t0 = Date.now();
+    try {
+      const got = await until("west Unknown", async () => {
+        const r = await t.call("GET", "/clusters/west", undefined, admin);
+        return r.body.status.phase === "Unknown" ? r.body : undefined;
+      }, 30_000);
+      assert.ok(Date.now() - t0 < 30_000);
+      const ready = got.status.conditions.find((c: any) => c.type === "Ready");
+      assert.equal(ready.status, "False");
+      assert.equal(ready.reason, "Unreachable");
+      assert.match(ready.message, /connection refused/);
+      const stale = await summary("west");
+      assert.equal(stale.stale, true);
+      assert.equal(stale.phase, "Unknown");
+      assert.equal(stale.nodes.total, before.nodes.total);
+      assert.ok(Date.parse(stale.computedAt) <= Date.now());
+      // Meanwhile the others stay Running, keep being probed, and answer quickly.
+      const eastSeen = (await t.call("GET", "/clusters/east", undefined, admin)).body.status.lastSeen;
+      await until("east seen again", async () => (await t.call("GET", "/clusters/east", undefined, admin)).body.status.lastSeen > eastSeen, 10_000);
+      for (const name of ["east", "north"]) {
+        const t1 = performance.now();
+        const s = await summary(name);
+        assert.ok(performance.now() - t1 < 200);
+        assert.equal(s.stale, false);
+        assert.equal(s.phase, "Running");
+      }
+    } finally {
+      await west.faults.reachable();
+    }
+    const back = await until("west Running again", async () => {
+      const r = await t.call("GET", "/clusters/west", undefined, admin);
+      return r.body.status.phase === "Running" ? r.body : undefined;
+    });
+    assert.equal(back.status.conditions.find((c: any) => c.type === "Ready").status, "True");
+    const fresh = await until("a fresh summary", async () => {
+      const s = await summary("west");
+      return !s.stale && Date.parse(s.computedAt) > t0 ? s : undefined;
+    });
+    assert.equal(fresh.phase, "Running");
+  });
+
+  it("writes a cluster's status only on change or to move lastSeen, not on every probe", async () => {
+    const { host } = t.platform.ctx;
+    const rv = async () =>
+      ((await host.custom.getClusterCustomObject({ group: "kpanda.io", version: "v1alpha1", plural: "clusters", name: "north" })) as any).metadata
+        .resourceVersion;
+    const seen = new Set<string>([await rv()]);
+    // 3 s at a 300 ms interval is about 10 probes; lastSeen moves every 1.5 s, so 2 or 3 writes.
+    const end = Date.now() + 3000;
+    while (Date.now() < end) {
+      seen.add(await rv());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(seen.size <= 4, `${seen.size} versions in 3 s`);
+  });
+
+  it("keeps the last summary in the Cluster's status, so another replica or a restart can serve it", async () => {
+    const obj = t.platform.ctx.members.cluster("east");
+    assert.ok(obj?.status?.summary?.computedAt);
+    assert.equal(obj.status.summary.nodes.total, 3);
+  });
+});
