@@ -42,6 +42,10 @@ export class SimNetwork {
       const accept = r(h, port);
       if (!accept) continue;
       const [client, server] = duplexPair();
+      // One end closing closes the other, as a TCP reset would: a server
+      // streaming to a client that went away (logs -f) must learn of it.
+      client.once("close", () => server.destroy());
+      server.once("close", () => client.destroy());
       accept(server);
       return client;
     }

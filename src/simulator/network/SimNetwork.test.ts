@@ -1,0 +1,32 @@
+// The in-memory network's connections behave like TCP ones at their ends.
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import type { Duplex } from "node:stream";
+import { test } from "node:test";
+import { SimNetwork } from "./SimNetwork.ts";
+
+test("a client that goes away closes the server's end, so a streaming server stops", { timeout: 5000 }, async () => {
+  const net = new SimNetwork();
+  let server: Duplex | undefined;
+  net.listen("10.0.0.1", 10250, (s) => {
+    server = s;
+  });
+  const client = net.connect("10.0.0.1", 10250);
+  const closed = once(server!, "close");
+  client.destroy();
+  await closed;
+  assert.equal(server!.destroyed, true);
+});
+
+test("a server that closes its end closes the client's", { timeout: 5000 }, async () => {
+  const net = new SimNetwork();
+  net.listen("10.0.0.1", 80, (s) => s.destroy());
+  const client = net.connect("10.0.0.1", 80);
+  await once(client, "close");
+  assert.equal(client.destroyed, true);
+});
+
+test("a dial to a port nobody listens on is ECONNREFUSED", async () => {
+  const net = new SimNetwork();
+  await assert.rejects(net.dial("10.0.0.9", 80), { code: "ECONNREFUSED" });
+});
