@@ -23,6 +23,10 @@ import { GROUP, KPANDA_NAMESPACE, VERSION } from "./host/crds.ts";
 import { codeOf, type Host, startHost } from "./host/host.ts";
 import { KindCache } from "./host/kindCache.ts";
 import { buildApp } from "./http/app.ts";
+import { ControllerManager } from "./leader/ControllerManager.ts";
+import { CONTROLLERS_LEASE, type ElectionTimings, LeaderElector } from "./leader/LeaderElector.ts";
+import { PlatformMetrics } from "./ops/metrics.ts";
+import { readinessChecks } from "./ops/readiness.ts";
 import { sessionAuthenticator } from "./http/auth.ts";
 import type { PlatformContext } from "./http/context.ts";
 
@@ -35,6 +39,8 @@ export type PlatformOptions = Partial<ServeOptions> & {
   clusterTimeouts?: ClusterLifecycleOptions;
   /** The URL users reach kpanda at, for downloaded kubeconfigs; else the request's scheme and Host. */
   externalURL?: string;
+  /** Leader election timings and identity (default client-go's 15 s / 10 s / 2 s). */
+  leaderElection?: ElectionTimings;
 };
 
 export type Platform = {
@@ -42,6 +48,8 @@ export type Platform = {
   port: number;
   ctx: PlatformContext;
   app: FastifyInstance;
+  /** This replica's candidacy for the kpanda-controllers Lease. */
+  elector: LeaderElector;
   /** Stops accepting requests, drains the open ones, then stops the host. */
   close(): Promise<void>;
 };
@@ -53,7 +61,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const host = await startHost({ dataDir: opts.dataDir, hostKubeconfig: opts.hostKubeconfig, logger: log });
   const caches: KindCache[] = [];
-  const controllers: { stop(): Promise<void> }[] = [];
+  const controllers = new ControllerManager(log);
+  let elector: LeaderElector | undefined;
   try {
     const userCache = new KindCache(host, "users", log);
     caches.push(userCache);
@@ -75,6 +84,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const signer = new SessionSigner(await signingKey(host));
     const clusters = new ClusterLifecycle(host, members, log, opts.clusterTimeouts);
     const health = new HealthController(host, members, clusters, log, opts.health);
+    const metrics = new PlatformMetrics({ clusters: () => members.clusterObjects(), leading: () => controllers.leading });
+    controllers.onStarted((name) => metrics.controllerStarted(name));
     const ctx: PlatformContext = {
       log,
       host,
@@ -91,15 +102,15 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       clusters,
       health,
       externalURL: opts.externalURL,
+      metrics,
+      controllers,
+      ready: readinessChecks(host, caches),
     };
     await ensureAdmin(ctx, opts.dataDir);
-    // Member RBAC: started here until the controllers run under the leader Lease.
+    // The controllers run on the replica holding the Lease (started below, once the API serves).
     const memberRbac = new MemberRbacController({ members, clusters: clusterCache, bindings: bindingCache, authz, log });
-    memberRbac.start();
-    controllers.push(memberRbac);
-    // Cluster health: started here until the controllers run under the leader Lease.
-    health.start();
-    controllers.push(health);
+    controllers.add({ name: "member-rbac", start: (signal) => memberRbac.start(signal), stop: () => memberRbac.stop() });
+    controllers.add({ name: "health", start: (signal) => health.start(signal), stop: () => health.stop() });
     const app = await buildApp(ctx);
     await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
     const addr = app.server.address();
@@ -107,20 +118,32 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const hostPart = (opts.host ?? "127.0.0.1").includes(":") ? `[${opts.host}]` : (opts.host ?? "127.0.0.1");
     const url = `http://${hostPart}:${port}`;
     log.info({ url }, "kpanda serving");
+    const leader = new LeaderElector(host, {
+      ...CONTROLLERS_LEASE,
+      ...opts.leaderElection,
+      onStartedLeading: () => controllers.startAll(),
+      onStoppedLeading: () => controllers.stopAll(),
+      log,
+    });
+    elector = leader;
+    leader.start();
     return {
       url,
       port,
       ctx,
       app,
+      elector: leader,
       async close() {
         await app.close();
-        for (const c of controllers) await c.stop();
+        // Stops the controllers, then releases the Lease so another replica takes over at once.
+        await leader.stop();
         for (const c of caches) await c.stop();
         await host.close();
       },
     };
   } catch (e) {
-    for (const c of controllers) await c.stop().catch(() => {});
+    await elector?.stop().catch(() => {});
+    await controllers.stopAll().catch(() => {});
     for (const c of caches) await c.stop().catch(() => {});
     await host.close();
     throw e;

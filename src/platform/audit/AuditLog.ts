@@ -25,9 +25,10 @@ export class AuditLog implements AuditSink {
 
   record(entry: AuditEntry): void {
     const line = `${JSON.stringify(entry)}\n`;
-    if (this.size + line.length > this.maxBytes && this.size > 0) this.rotate();
+    const bytes = Buffer.byteLength(line);
+    if (this.size + bytes > this.maxBytes && this.size > 0) this.rotate();
     appendFileSync(this.file(0), line, { mode: 0o600 });
-    this.size += Buffer.byteLength(line);
+    this.size += bytes;
   }
 
   /** Entries matching q, newest first. */

@@ -12,6 +12,7 @@ export type KObj = KubernetesObject & { spec?: any; status?: any };
 export class KindCache<T extends KObj = KObj> {
   private readonly informer;
   private stopped = false;
+  private isSynced = false;
   private readonly log: Logger;
   private readonly listeners: ((type: "add" | "update" | "delete", obj: T) => void)[] = [];
 
@@ -27,16 +28,29 @@ export class KindCache<T extends KObj = KObj> {
     }
     this.informer.on("error", (err) => {
       if (this.stopped) return;
+      this.isSynced = false;
       this.log.warn({ err: String(err) }, "host watch failed; restarting");
       setTimeout(() => {
-        if (!this.stopped) void this.informer.start().catch(() => {});
+        if (this.stopped) return;
+        this.informer.start().then(
+          () => {
+            this.isSynced = true;
+          },
+          () => {},
+        );
       }, 1000).unref();
     });
   }
 
   /** Resolves once the first list is in. */
-  start(): Promise<void> {
-    return this.informer.start();
+  async start(): Promise<void> {
+    await this.informer.start();
+    this.isSynced = true;
+  }
+
+  /** True while the cache is listed and watching (false from a watch failure until the relist). */
+  synced(): boolean {
+    return this.isSynced && !this.stopped;
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,8 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from "fastify";
 import { registerAudit } from "./audit.ts";
 import { registerAuth } from "./auth.ts";
+import { registerOps } from "./ops.ts";
+import { auditRoutes } from "./routes/audit.ts";
 import type { PlatformContext } from "./context.ts";
 import { PlatformError } from "./errors.ts";
 import { clusterRoutes } from "./routes/clusters.ts";
@@ -22,7 +24,7 @@ export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
 /** A module of routes under the API prefix. */
 export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes];
+export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes];
 
 export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = ROUTE_MODULES): Promise<FastifyInstance> {
   const app = Fastify({
@@ -50,11 +52,17 @@ export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = RO
       security: [{ bearer: [] }],
     },
   });
+  // The interactive page and its assets are public (a browser sends no bearer token); the page asks for one.
+  app.addHook("onRoute", (r) => {
+    if (r.url === "/docs" || r.url.startsWith("/docs/")) r.config = { ...r.config, public: true };
+  });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { config: { public: true }, schema: { hide: true } }, () => app.swagger());
   app.get("/healthz", { config: { public: true }, schema: { hide: true } }, () => "ok");
   registerAuth(app, ctx);
   registerAudit(app, ctx);
+  // /readyz, /metrics and the request-latency histogram.
+  registerOps(app, ctx);
   await app.register(
     async (api) => {
       for (const m of modules) await m(api, ctx);

@@ -19,20 +19,27 @@ export function registerAudit(app: FastifyInstance, ctx: PlatformContext): void 
     if (!MUTATING.has(req.method) || req.routeOptions.config?.public) return;
     const cfg = req.routeOptions.config?.audit;
     const params = (req.params ?? {}) as Record<string, string>;
+    const resource = cfg?.resource ?? resourceOf(req);
     ctx.audit.record({
       time: new Date().toISOString(),
       user: req.principal?.name ?? "",
       sourceIP: req.ip,
       verb: cfg?.verb ?? verbOf(req),
-      cluster: params.cluster,
+      cluster: params.cluster ?? (resource === "clusters" ? clusterNamed(req, params) : undefined),
       namespace: params.namespace,
-      resource: cfg?.resource ?? resourceOf(req),
+      resource,
       name: params.name ?? params.node,
       code: reply.statusCode,
       path: req.url.split("?")[0],
       via: "rest",
     });
   });
+}
+
+/** A call on a Cluster itself is a call on that cluster: its {name} param, or the name it is created with. */
+function clusterNamed(req: FastifyRequest, params: Record<string, string>): string | undefined {
+  const body = req.body as { name?: unknown } | undefined;
+  return params.name ?? (typeof body?.name === "string" ? body.name : undefined);
 }
 
 function verbOf(req: FastifyRequest): string {

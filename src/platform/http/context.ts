@@ -12,6 +12,10 @@ import type { HealthController } from "../clusters/HealthController.ts";
 import type { ClusterLifecycle } from "../clusters/lifecycle.ts";
 import type { MemberRegistry } from "../clusters/members.ts";
 import type { Host } from "../host/host.ts";
+import type { AuditQuery } from "../audit/AuditLog.ts";
+import type { ControllerManager } from "../leader/ControllerManager.ts";
+import type { PlatformMetrics } from "../ops/metrics.ts";
+import type { Readiness } from "../ops/readiness.ts";
 
 /** The authenticated caller of a request. */
 export type Principal = { name: string; groups: string[]; via: "session" | "kubeconfig" | "apitoken" };
@@ -34,7 +38,8 @@ export type AuditEntry = {
   via: "rest" | "proxy" | "login";
 };
 
-export type AuditSink = { record(entry: AuditEntry): void };
+/** The audit log: written for every audited action, read by GET /audit (newest first). */
+export type AuditSink = { record(entry: AuditEntry): void; query(q: AuditQuery): AuditEntry[] };
 
 export type PlatformContext = {
   log: Logger;
@@ -61,4 +66,10 @@ export type PlatformContext = {
   health: HealthController;
   /** The URL users reach kpanda at (downloaded kubeconfigs); else the request's. */
   externalURL?: string;
+  /** Prometheus metrics; the Kubernetes proxy records its latency with `metrics.observeProxy(cluster, seconds)`. */
+  metrics: PlatformMetrics;
+  /** The controllers, run only while this replica holds the kpanda-controllers Lease: `controllers.add({ name, start(signal) })`. */
+  controllers: ControllerManager;
+  /** The /readyz checks. */
+  ready: Readiness;
 };
