@@ -38,6 +38,7 @@ export const ACTIONS = {
   "cluster.kubeconfig": { scope: "cluster", need: "NSViewer" },
   "cluster.edit": { scope: "cluster", need: "ClusterAdmin" },
   "cluster.delete": { scope: "cluster", need: "Owner" },
+  "cluster.audit": { scope: "cluster", need: "ClusterAdmin" },
   "nodes.view": { scope: "cluster", need: "ClusterAdmin" },
   "nodes.edit": { scope: "cluster", need: "ClusterAdmin" },
   "namespaces.create": { scope: "cluster", need: "ClusterAdmin" },
