@@ -43,6 +43,8 @@ const DEFAULTS: Required<HealthOptions> = {
   renewBeforeMs: EXPIRY_WARNING_MS,
 };
 
+const RENEW_AT_MOST_EVERY_MS = 3600_000;
+
 type ClusterState = {
   timer?: NodeJS.Timeout;
   failures: number;
@@ -54,6 +56,7 @@ type ClusterState = {
   written?: string;
   writtenAt: number;
   renewing?: boolean;
+  renewedAt?: number;
 };
 
 type Probe = { ok: true; version?: string; latencyMs: number; nodes: { ready: number; total: number } } | { ok: false; reason: string; message: string };
@@ -209,7 +212,10 @@ export class HealthController {
   private async maybeRenew(name: string, m: Member, obj: KObj, s: ClusterState): Promise<void> {
     const exp = Date.parse((obj.status as ClusterStatus | undefined)?.credentialExpiresAt ?? "");
     if (s.renewing || obj.spec?.credentialSource !== "ServiceAccount" || !(exp - Date.now() < this.opts.renewBeforeMs)) return;
+    // A member that caps tokens below the renewal window would otherwise be asked on every probe.
+    if (s.renewedAt && Date.now() - s.renewedAt < RENEW_AT_MOST_EVERY_MS) return;
     s.renewing = true;
+    s.renewedAt = Date.now();
     try {
       const { cred, expiresAt } = await renewToken(m);
       await this.lifecycle.replaceCredential(name, cred);
