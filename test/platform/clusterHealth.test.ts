@@ -72,10 +72,18 @@ describe("cluster summaries", () => {
         },
       },
     });
-    const s = await until("a summary with the pod's requests", async () => {
-      const x = await summary("east");
-      return x.cpu?.requested === 2 ? x : undefined;
+    // A pod no node fits: not counted as requested (kubectl describe node counts the pods on a node), and the
+    // scheduler's FailedScheduling warning shows among the recent events.
+    await core.createNamespacedPod({
+      namespace: "default",
+      body: { metadata: { name: "huge" }, spec: { containers: [{ name: "c", image: "nginx", resources: { requests: { cpu: "1000" } } }] } },
     });
+    const s = await until("a summary with the pod's requests and the warning", async () => {
+      const x = await summary("east");
+      return x.cpu?.requested === 2 && x.warningEvents?.some((e: any) => e.reason === "FailedScheduling") ? x : undefined;
+    });
+    const warning = s.warningEvents.find((e: any) => e.reason === "FailedScheduling");
+    assert.deepEqual([warning.namespace, warning.kind, warning.name], ["default", "Pod", "huge"]);
     assert.equal(s.memory.requested, 256 * 2 ** 20);
     assert.equal(s.nodes.total, nodes.length);
     assert.equal(s.nodes.ready, nodes.length);
@@ -83,7 +91,7 @@ describe("cluster summaries", () => {
     const cpuOf = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q));
     assert.equal(s.cpu.allocatable, nodes.reduce((a, n) => a + cpuOf(n.status!.allocatable!.cpu), 0));
     assert.equal(s.cpu.capacity, nodes.reduce((a, n) => a + cpuOf(n.status!.capacity!.cpu), 0));
-    assert.ok(s.pods >= 1);
+    assert.ok(s.pods >= 2);
     assert.equal(s.namespaces, (await core.listNamespace()).items.length);
     assert.equal(s.metricsAvailable, true);
     assert.ok(s.cpu.usage > 0 && s.memory.usage > 0);

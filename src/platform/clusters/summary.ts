@@ -64,8 +64,9 @@ export async function computeSummary(m: Member, timeoutMs: number): Promise<Summ
   }
   const req: CpuMem = { cpu: 0, memory: 0 };
   for (const p of pods.items ?? []) {
-    // As the scheduler counts them: pods that finished hold no resources.
-    if (p.status?.phase === "Succeeded" || p.status?.phase === "Failed") continue;
+    // As kubectl describe node's "Allocated resources": the non-terminated pods on a node
+    // (a pod no node fits holds nothing, and a finished one holds nothing any more).
+    if (!p.spec?.nodeName || p.status?.phase === "Succeeded" || p.status?.phase === "Failed") continue;
     addTo(req, podRequests(p));
   }
   let usage: CpuMem | undefined;
