@@ -118,6 +118,11 @@ const FIELDS: Record<string, string[]> = {
   "certificates.k8s.io/certificatesigningrequests": ["spec.signerName"],
 };
 
+/** The kind's selectable fields beyond metadata.name and metadata.namespace. */
+export function selectableFields(info: Pick<ResourceInfo, "group" | "resource">): readonly string[] {
+  return FIELDS[`${info.group}/${info.resource}`] ?? [];
+}
+
 export function supportsField(info: ResourceInfo, field: string): boolean {
   if (field === "metadata.name" || field === "metadata.namespace") return true;
   return FIELDS[key(info)]?.includes(field) ?? false;

@@ -1,0 +1,307 @@
+// The SearchIndex over SQL, for SQLite and PostgreSQL alike (the contract is
+// in index.ts; the statements in sql.ts and where.ts). Writes go through one
+// queue per index object; each is one transaction that first bumps the
+// revision in search_meta, so on PostgreSQL writers of several processes are
+// ordered too and revisions follow commit order.
+import type { SqlConn, SqlDb } from "./db.ts";
+import type { Freshness } from "./freshness.ts";
+import {
+  type Change,
+  type ChangesResult,
+  CompactedError,
+  type FreshnessRow,
+  type GVR,
+  type IndexedItem,
+  type KindRef,
+  type KObject,
+  type ObjectKey,
+  type Query,
+  type QueryResult,
+  type SearchIndex,
+} from "./index.ts";
+import type { KindSpec } from "./kinds.ts";
+import { Mutex } from "./mutex.ts";
+import { type Row, toRow } from "./rows.ts";
+import { ITEM_COLUMNS, marks, rowsPerStatement, schema, upsertSql } from "./sql.ts";
+import { filterClauseOf, orderBy, paging, parseObject, scopeClause } from "./where.ts";
+
+export type SqlIndexOptions = {
+  /** Kinds beyond kinds.ts (custom resources), for their columns. */
+  extraKinds?: readonly KindSpec[];
+};
+
+const keyOf = (k: { cluster: string; grp: string; resource: string; namespace: string; name: string; version: string }) =>
+  `${k.cluster}\u0000${k.grp}\u0000${k.resource}\u0000${k.namespace}\u0000${k.name}\u0000${k.version}`;
+
+function toItem(r: Record<string, any>): IndexedItem {
+  return {
+    cluster: r.cluster,
+    group: r.grp,
+    version: r.version,
+    resource: r.resource,
+    namespace: r.namespace,
+    name: r.name,
+    resourceVersion: r.rv,
+    revision: Number(r.revision),
+    object: parseObject(r.object),
+  };
+}
+
+export class SqlIndex implements SearchIndex {
+  private readonly db: SqlDb;
+  private readonly extra: readonly KindSpec[];
+  private readonly writes = new Mutex();
+  private readonly listeners = new Set<(revision: number) => void>();
+
+  private constructor(db: SqlDb, opts: SqlIndexOptions) {
+    this.db = db;
+    this.extra = opts.extraKinds ?? [];
+  }
+
+  static async open(db: SqlDb, opts: SqlIndexOptions = {}): Promise<SqlIndex> {
+    await db.migrate(schema(db.dialect));
+    const index = new SqlIndex(db, opts);
+    await db.listen?.((rev) => index.emit(rev));
+    return index;
+  }
+
+  private emit(revision: number): void {
+    for (const fn of this.listeners) fn(revision);
+  }
+
+  /** One write transaction: bump the revision, run fn with it, notify. */
+  private write(fn: (c: SqlConn, revision: number) => Promise<void>): Promise<number> {
+    return this.writes.run(async () => {
+      const revision = await this.db.write(async (c) => {
+        const [row] = await c.all("UPDATE search_meta SET revision = revision + 1 WHERE id = 1 RETURNING revision");
+        const rev = Number(row.revision);
+        await fn(c, rev);
+        if (this.db.dialect.notify) await c.all(this.db.dialect.notify, [rev]);
+        return rev;
+      });
+      if (!this.db.listen) this.emit(revision);
+      return revision;
+    });
+  }
+
+  private async upsertRows(c: SqlConn, rows: readonly Row[], revision: number): Promise<void> {
+    const per = rowsPerStatement(this.db.dialect, 19, 200);
+    for (let i = 0; i < rows.length; i += per) {
+      const chunk = rows.slice(i, i + per);
+      const params: unknown[] = [];
+      for (const r of chunk) {
+        params.push(r.cluster, r.grp, r.version, r.resource, r.namespace, r.name, r.name_lc, r.rv, r.created);
+        params.push(r.status, r.s1, r.s2, r.n1, r.n2, r.labels_lc, r.object, revision, revision, 0);
+      }
+      const changed = await c.all(upsertSql(chunk.length), params);
+      if (changed.length === 0) continue;
+      const byKey = new Map(chunk.map((r) => [keyOf(r), r]));
+      const ids = changed.map((x) => Number(x.id));
+      await c.run(`DELETE FROM search_labels WHERE oid IN ${marks(ids.length)}`, ids);
+      await c.run(`DELETE FROM search_fields WHERE oid IN ${marks(ids.length)}`, ids);
+      const labels: unknown[][] = [];
+      const fields: unknown[][] = [];
+      for (const x of changed) {
+        const r = byKey.get(keyOf(x as never))!;
+        for (const [k, v] of r.labels) labels.push([x.id, k, v]);
+        for (const [f, v] of r.fields) fields.push([x.id, f, v]);
+      }
+      await this.insertTriples(c, "search_labels (oid, key, value)", labels);
+      await this.insertTriples(c, "search_fields (oid, field, value)", fields);
+    }
+  }
+
+  private async insertTriples(c: SqlConn, into: string, rows: unknown[][]): Promise<void> {
+    const per = rowsPerStatement(this.db.dialect, 3, 1000);
+    for (let i = 0; i < rows.length; i += per) {
+      const chunk = rows.slice(i, i + per);
+      await c.run(`INSERT INTO ${into} VALUES ${new Array(chunk.length).fill(marks(3)).join(", ")}`, chunk.flat());
+    }
+  }
+
+  private async tombstone(c: SqlConn, ids: readonly number[], revision: number): Promise<void> {
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      await c.run(`UPDATE search_objects SET deleted = 1, revision = ? WHERE id IN ${marks(chunk.length)}`, [revision, ...chunk]);
+    }
+  }
+
+  apply(changes: readonly Change[]): Promise<number> {
+    // The last change of each key wins.
+    const last = new Map<string, Change>();
+    for (const ch of changes) {
+      const k = ch.type === "upsert" ? { ...ch, grp: ch.group, namespace: ch.object.metadata?.namespace ?? "", name: ch.object.metadata?.name ?? "" } : { ...ch, grp: ch.group };
+      last.set(keyOf(k), ch);
+    }
+    const rows: Row[] = [];
+    const deletes: ObjectKey[] = [];
+    for (const ch of last.values()) {
+      if (ch.type === "upsert") rows.push(toRow(ch.cluster, ch, ch.object, this.extra));
+      else deletes.push(ch);
+    }
+    return this.write(async (c, revision) => {
+      await this.upsertRows(c, rows, revision);
+      for (const d of deletes) {
+        await c.run(
+          "UPDATE search_objects SET deleted = 1, revision = ? WHERE grp = ? AND resource = ? AND cluster = ? AND namespace = ? AND name = ? AND version = ? AND deleted = 0",
+          [revision, d.group, d.resource, d.cluster, d.namespace, d.name, d.version],
+        );
+      }
+    });
+  }
+
+  replace(cluster: string, gvr: GVR, objects: readonly KObject[]): Promise<number> {
+    const rows = objects.map((o) => toRow(cluster, gvr, o, this.extra));
+    return this.write(async (c, revision) => {
+      const existing = await c.all(
+        "SELECT id, namespace, name, version, rv FROM search_objects WHERE grp = ? AND resource = ? AND cluster = ? AND deleted = 0",
+        [gvr.group, gvr.resource, cluster],
+      );
+      const live = new Map(existing.map((e) => [`${e.namespace}\u0000${e.name}\u0000${e.version}`, e]));
+      const changed: Row[] = [];
+      for (const r of rows) {
+        const k = `${r.namespace}\u0000${r.name}\u0000${r.version}`;
+        const e = live.get(k);
+        live.delete(k);
+        if (!e || e.rv !== r.rv) changed.push(r);
+      }
+      await this.upsertRows(c, changed, revision);
+      await this.tombstone(
+        c,
+        [...live.values()].map((e) => Number(e.id)),
+        revision,
+      );
+    });
+  }
+
+  removeCluster(cluster: string): Promise<number> {
+    return this.write(async (c, revision) => {
+      await c.run("UPDATE search_objects SET deleted = 1, revision = ? WHERE cluster = ? AND deleted = 0", [revision, cluster]);
+      await c.run("DELETE FROM search_freshness WHERE cluster = ?", [cluster]);
+    });
+  }
+
+  async get(k: ObjectKey): Promise<IndexedItem | undefined> {
+    const rows = await this.db.read((c) =>
+      c.all(
+        `SELECT ${ITEM_COLUMNS} FROM search_objects o WHERE grp = ? AND resource = ? AND cluster = ? AND namespace = ? AND name = ? AND version = ? AND deleted = 0`,
+        [k.group, k.resource, k.cluster, k.namespace, k.name, k.version],
+      ),
+    );
+    return rows[0] ? toItem(rows[0]) : undefined;
+  }
+
+  async query(q: Query): Promise<QueryResult> {
+    const scope = scopeClause(q);
+    const filter = filterClauseOf(q, this.extra);
+    const where = filter.sql ? `${scope.sql} AND ${filter.sql}` : scope.sql;
+    const params = [...scope.params, ...filter.params];
+    const order = orderBy(q, this.extra);
+    const { limit, offset } = paging(q);
+    return await this.db.read(async (c) => {
+      const [meta] = await c.all("SELECT revision FROM search_meta WHERE id = 1");
+      const rows = await c.all(`SELECT ${ITEM_COLUMNS} FROM search_objects o WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+        ...params,
+        limit,
+        offset,
+      ]);
+      const [count] = await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${where}`, params);
+      return { items: rows.map(toItem), total: Number(count.n), revision: Number(meta.revision) };
+    });
+  }
+
+  async changes(q: Query, since: number, limit = 1000): Promise<ChangesResult> {
+    const scope = scopeClause({ ...q });
+    const base = scope.sql.replace("o.deleted = 0", "o.revision > ?");
+    const params = [...scope.params.slice(0, 2), since, ...scope.params.slice(2)];
+    const filter = filterClauseOf(q, this.extra);
+    const matches = filter.sql ? `CASE WHEN ${filter.sql} THEN 1 ELSE 0 END` : "1";
+    return await this.db.read(async (c) => {
+      const [meta] = await c.all("SELECT revision, compact_revision FROM search_meta WHERE id = 1");
+      if (since < Number(meta.compact_revision)) throw new CompactedError(since, Number(meta.compact_revision));
+      // Stop before the revision of the (limit+1)th change, so no revision is cut in two (unless one alone is over the limit).
+      const [cut] = await c.all(`SELECT o.revision FROM search_objects o WHERE ${base} ORDER BY o.revision LIMIT 1 OFFSET ?`, [...params, limit]);
+      let upto = Number(meta.revision);
+      if (cut) upto = Number(cut.revision) - 1 > since ? Number(cut.revision) - 1 : Number(cut.revision);
+      const rows = await c.all(
+        `SELECT ${ITEM_COLUMNS}, o.deleted, o.created_revision, ${matches} AS matches FROM search_objects o
+         WHERE ${base} AND o.revision <= ? ORDER BY o.revision, o.id`,
+        [...filter.params, ...params, upto],
+      );
+      const events = rows.map((r) => ({
+        type: r.deleted ? "DELETED" : Number(r.created_revision) > since ? "ADDED" : "MODIFIED",
+        matches: Number(r.matches) === 1,
+        item: toItem(r),
+      })) as ChangesResult["events"];
+      return { events, revision: upto };
+    });
+  }
+
+  async revision(): Promise<number> {
+    const [meta] = await this.db.read((c) => c.all("SELECT revision FROM search_meta WHERE id = 1"));
+    return Number(meta.revision);
+  }
+
+  async compactRevision(): Promise<number> {
+    const [meta] = await this.db.read((c) => c.all("SELECT compact_revision FROM search_meta WHERE id = 1"));
+    return Number(meta.compact_revision);
+  }
+
+  compact(revision: number): Promise<void> {
+    return this.writes.run(() =>
+      this.db.write(async (c) => {
+        const [meta] = await c.all("SELECT revision, compact_revision FROM search_meta WHERE id = 1");
+        const upto = Math.min(revision, Number(meta.revision));
+        if (upto <= Number(meta.compact_revision)) return;
+        const dead = "SELECT id FROM search_objects WHERE deleted = 1 AND revision <= ?";
+        await c.run(`DELETE FROM search_labels WHERE oid IN (${dead})`, [upto]);
+        await c.run(`DELETE FROM search_fields WHERE oid IN (${dead})`, [upto]);
+        await c.run("DELETE FROM search_objects WHERE deleted = 1 AND revision <= ?", [upto]);
+        await c.run("UPDATE search_meta SET compact_revision = ? WHERE id = 1", [upto]);
+      }),
+    );
+  }
+
+  subscribe(fn: (revision: number) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  setFreshness(cluster: string, kind: KindRef, f: Freshness): Promise<void> {
+    return this.writes.run(() =>
+      this.db.write(async (c) => {
+        await c.run(
+          `INSERT INTO search_freshness (cluster, grp, resource, state, since) VALUES ${marks(5)}
+           ON CONFLICT (cluster, grp, resource) DO UPDATE SET state = excluded.state, since = excluded.since`,
+          [cluster, kind.group, kind.resource, f.state, f.state === "stale" ? f.since : ""],
+        );
+      }),
+    );
+  }
+
+  async freshness(kind?: KindRef, clusters?: readonly string[]): Promise<FreshnessRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (kind) {
+      where.push("grp = ? AND resource = ?");
+      params.push(kind.group, kind.resource);
+    }
+    if (clusters) {
+      where.push(clusters.length ? `cluster IN ${marks(clusters.length)}` : "1 = 0");
+      params.push(...clusters);
+    }
+    const rows = await this.db.read((c) =>
+      c.all(`SELECT * FROM search_freshness${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY cluster, grp, resource`, params),
+    );
+    return rows.map((r) => ({
+      cluster: r.cluster,
+      group: r.grp,
+      resource: r.resource,
+      ...(r.state === "stale" ? { state: "stale" as const, since: r.since } : { state: "synced" as const }),
+    }));
+  }
+
+  close(): Promise<void> {
+    return this.writes.run(() => this.db.close());
+  }
+}

@@ -1,0 +1,462 @@
+// The search index conformance suite: every backend (embedded SQLite,
+// PostgreSQL) passes it unchanged. Expected orders and sets come from a plain
+// sort or filter of the full set in JavaScript; selector semantics are
+// Kubernetes' (k8s.io/apimachinery/pkg/labels and fields).
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { CompactedError, type IndexedItem, type KObject, type Query, type SearchIndex } from "./index.ts";
+import { QueryError } from "./where.ts";
+
+export type Backend = {
+  index: SearchIndex;
+  /** Whether `needle` occurs anywhere in the backend's stored bytes (files, or every text column). */
+  rawContains(needle: string): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+const PODS = { group: "", version: "v1", resource: "pods" };
+const NODES = { group: "", version: "v1", resource: "nodes" };
+const SECRETS = { group: "", version: "v1", resource: "secrets" };
+const NAMESPACES = { group: "", version: "v1", resource: "namespaces" };
+
+/** A deterministic pseudo-random sequence. */
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+}
+
+export function pod(ns: string, name: string, extra: { node?: string; phase?: string; restarts?: number; labels?: Record<string, string>; created?: number; rv?: string } = {}): KObject {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name,
+      namespace: ns,
+      resourceVersion: extra.rv ?? "1",
+      creationTimestamp: new Date(extra.created ?? Date.UTC(2024, 0, 1)).toISOString().replace(/\.\d+Z$/, "Z"),
+      labels: extra.labels,
+      managedFields: [{ manager: "kubectl", operation: "Apply" }],
+    },
+    spec: { nodeName: extra.node, restartPolicy: "Always", containers: [{ name: "c", image: "nginx" }] },
+    status: { phase: extra.phase ?? "Running", containerStatuses: [{ name: "c", restartCount: extra.restarts ?? 0, state: { running: {} } }] },
+  };
+}
+
+type Fixture = { cluster: string; obj: KObject }[];
+
+/** 240 pods over 3 clusters and 4 namespaces, with name collisions across both and ties in every column. */
+function fixture(): Fixture {
+  const r = rng(7);
+  const out: Fixture = [];
+  const words = ["web", "api", "Web-Cache", "db", "worker", "batch_job", "q%x"];
+  for (let i = 0; i < 240; i++) {
+    const cluster = `c${Math.floor(r() * 3)}`;
+    const ns = `ns-${Math.floor(r() * 4)}`;
+    const name = `${words[Math.floor(r() * words.length)]}-${Math.floor(r() * 40)}`;
+    if (out.some((o) => o.cluster === cluster && o.obj.metadata?.namespace === ns && o.obj.metadata?.name === name)) continue;
+    const labels: Record<string, string> = { app: words[Math.floor(r() * 3)].toLowerCase() };
+    if (r() < 0.5) labels.tier = r() < 0.5 ? "front" : "back";
+    const obj = pod(ns, name, {
+      node: r() < 0.2 ? undefined : `node-${Math.floor(r() * 5)}`,
+      phase: ["Running", "Pending", "Succeeded", "Failed"][Math.floor(r() * 4)],
+      restarts: Math.floor(r() * 4),
+      labels,
+      created: Date.UTC(2024, 0, 1) + Math.floor(r() * 10) * 1000,
+    });
+    out.push({ cluster, obj });
+  }
+  return out;
+}
+
+async function load(index: SearchIndex, f: Fixture): Promise<void> {
+  await index.apply(f.map(({ cluster, obj }) => ({ type: "upsert" as const, cluster, ...PODS, object: obj })));
+}
+
+const ident = (i: IndexedItem) => `${i.cluster}/${i.namespace}/${i.name}`;
+const fixId = (f: Fixture[number]) => `${f.cluster}/${f.obj.metadata?.namespace}/${f.obj.metadata?.name}`;
+
+/** Every page of a query, concatenated; checks each page's total. */
+async function allPages(index: SearchIndex, q: Query, pageSize: number): Promise<{ ids: string[]; total: number }> {
+  const ids: string[] = [];
+  let total = -1;
+  for (let page = 1; ; page++) {
+    const res = await index.query({ ...q, page, pageSize });
+    if (total === -1) total = res.total;
+    assert.equal(res.total, total, "total is the same on every page");
+    ids.push(...res.items.map(ident));
+    if (res.items.length < pageSize) break;
+  }
+  return { ids, total };
+}
+
+const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+
+function sortKey(f: Fixture[number], by: string): string | number {
+  const o = f.obj;
+  switch (by) {
+    case "namespace":
+      return o.metadata!.namespace!;
+    case "cluster":
+      return f.cluster;
+    case "created":
+      return Date.parse(o.metadata!.creationTimestamp!);
+    case "node":
+      return o.spec.nodeName ?? "";
+    case "phase":
+    case "status":
+      return o.status.phase;
+    case "restarts":
+      return o.status.containerStatuses[0].restartCount;
+    default:
+      return o.metadata!.name!;
+  }
+}
+
+/** The full set sorted as the index promises: the key, then name, namespace, cluster; all one direction. */
+function expectedOrder(f: Fixture, by: string, dir: "asc" | "desc"): string[] {
+  const s = dir === "asc" ? 1 : -1;
+  return [...f]
+    .sort(
+      (a, b) =>
+        s *
+        (cmp(sortKey(a, by), sortKey(b, by)) ||
+          cmp(a.obj.metadata!.name!, b.obj.metadata!.name!) ||
+          cmp(a.obj.metadata!.namespace!, b.obj.metadata!.namespace!) ||
+          cmp(a.cluster, b.cluster)),
+    )
+    .map(fixId);
+}
+
+export function searchIndexConformance(name: string, make: () => Promise<Backend>): void {
+  describe(`search index conformance: ${name}`, () => {
+    const withIndex = (fn: (b: Backend) => Promise<void>) => async () => {
+      const b = await make();
+      try {
+        await fn(b);
+      } finally {
+        await b.close();
+      }
+    };
+
+    it(
+      "sorting and paging agree with a sort of the full set, for every sort key and both directions",
+      withIndex(async ({ index }) => {
+        const f = fixture();
+        await load(index, f);
+        for (const by of ["name", "namespace", "cluster", "created", "status", "node", "phase", "restarts"]) {
+          for (const dir of ["asc", "desc"] as const) {
+            const { ids, total } = await allPages(index, { group: "", resource: "pods", sortBy: by, sortDir: dir }, 17);
+            assert.equal(total, f.length);
+            assert.deepEqual(ids, expectedOrder(f, by, dir), `sortBy=${by} sortDir=${dir}`);
+          }
+        }
+      }),
+    );
+
+    it(
+      "stores objects without managedFields and answers get by key",
+      withIndex(async ({ index }) => {
+        await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "a", { rv: "5" }) }]);
+        const got = await index.get({ cluster: "c1", ...PODS, namespace: "ns", name: "a" });
+        assert.equal(got?.resourceVersion, "5");
+        assert.equal(got?.object.metadata?.managedFields, undefined);
+        assert.equal(got?.object.spec.containers[0].image, "nginx");
+        assert.equal(await index.get({ cluster: "c2", ...PODS, namespace: "ns", name: "a" }), undefined);
+      }),
+    );
+
+    it(
+      "an NS viewer's and a cluster admin's scope give correct totals and pages",
+      withIndex(async ({ index }) => {
+        const f = fixture();
+        await load(index, f);
+        const scopes = [
+          new Map<string, "all" | string[]>([["c0", ["ns-1"]]]),
+          new Map<string, "all" | string[]>([["c0", ["ns-1", "ns-3"]], ["c2", "all"]]),
+          new Map<string, "all" | string[]>([["c1", []]]),
+          new Map<string, "all" | string[]>(),
+        ];
+        for (const scope of scopes) {
+          const want = f.filter(({ cluster, obj }) => {
+            const s = scope.get(cluster);
+            return s === "all" || !!s?.includes(obj.metadata!.namespace!);
+          });
+          const { ids, total } = await allPages(index, { group: "", resource: "pods", scope }, 9);
+          assert.equal(total, want.length);
+          assert.deepEqual(ids, expectedOrder(want, "name", "asc"));
+        }
+        // Filters and scope together: the total counts only what the scope admits.
+        const res = await index.query({ group: "", resource: "pods", scope: scopes[1], clusters: ["c2"], namespaces: ["ns-0"] });
+        assert.equal(res.total, f.filter((x) => x.cluster === "c2" && x.obj.metadata!.namespace === "ns-0").length);
+      }),
+    );
+
+    it(
+      "label selectors follow Kubernetes semantics (!= and notin admit objects without the label)",
+      withIndex(async ({ index }) => {
+        const f = fixture();
+        await load(index, f);
+        const labels = (x: Fixture[number]) => x.obj.metadata!.labels!;
+        const cases: [string, (l: Record<string, string>) => boolean][] = [
+          ["app=web", (l) => l.app === "web"],
+          ["app==api", (l) => l.app === "api"],
+          ["tier!=front", (l) => l.tier !== "front"],
+          ["app in (web,api)", (l) => l.app === "web" || l.app === "api"],
+          ["tier notin (back)", (l) => l.tier !== "back"],
+          ["tier", (l) => "tier" in l],
+          ["!tier", (l) => !("tier" in l)],
+          ["app=web,tier=front", (l) => l.app === "web" && l.tier === "front"],
+        ];
+        for (const [sel, fn] of cases) {
+          const { ids } = await allPages(index, { group: "", resource: "pods", labelSelector: sel }, 500);
+          assert.deepEqual(ids, expectedOrder(f.filter((x) => fn(labels(x))), "name", "asc"), sel);
+        }
+        await assert.rejects(index.query({ group: "", resource: "pods", labelSelector: "app=(" }), QueryError);
+      }),
+    );
+
+    it(
+      "field selectors: the kind's Kubernetes fields, an empty value meaning unset, unsupported fields refused",
+      withIndex(async ({ index }) => {
+        const f = fixture();
+        await load(index, f);
+        const node = (x: Fixture[number]) => x.obj.spec.nodeName ?? "";
+        const cases: [string, (x: Fixture[number]) => boolean][] = [
+          ["spec.nodeName=node-1", (x) => node(x) === "node-1"],
+          ["spec.nodeName=", (x) => node(x) === ""],
+          ["spec.nodeName!=", (x) => node(x) !== ""],
+          ["status.phase=Running,spec.nodeName!=node-2", (x) => x.obj.status.phase === "Running" && node(x) !== "node-2"],
+          ["spec.restartPolicy=Always", () => true],
+          ["spec.restartPolicy!=Always", () => false],
+          ["spec.schedulerName=", () => true],
+          ["metadata.namespace=ns-2", (x) => x.obj.metadata!.namespace === "ns-2"],
+          ["metadata.name==web-3", (x) => x.obj.metadata!.name === "web-3"],
+        ];
+        for (const [sel, fn] of cases) {
+          const { ids } = await allPages(index, { group: "", resource: "pods", fieldSelector: sel }, 500);
+          assert.deepEqual(ids, expectedOrder(f.filter(fn), "name", "asc"), sel);
+        }
+        // kube-apiserver: "field label not supported: spec.image" (400).
+        await assert.rejects(index.query({ group: "", resource: "pods", fieldSelector: "spec.image=x" }), QueryError);
+      }),
+    );
+
+    it(
+      "fuzzySearch is a case-insensitive substring of the name, of labels only when asked, with % and _ literal",
+      withIndex(async ({ index }) => {
+        const f = fixture();
+        await load(index, f);
+        const by = async (q: Partial<Query>) => (await allPages(index, { group: "", resource: "pods", ...q }, 500)).ids;
+        const nameHas = (s: string) => f.filter((x) => x.obj.metadata!.name!.toLowerCase().includes(s));
+        assert.deepEqual(await by({ fuzzySearch: "WEB" }), expectedOrder(nameHas("web"), "name", "asc"));
+        assert.deepEqual(await by({ fuzzySearch: "b-ca" }), expectedOrder(nameHas("b-ca"), "name", "asc"));
+        assert.deepEqual(await by({ fuzzySearch: "%" }), expectedOrder(nameHas("%"), "name", "asc"));
+        assert.deepEqual(await by({ fuzzySearch: "_" }), expectedOrder(nameHas("_"), "name", "asc"));
+        assert.deepEqual(await by({ fuzzySearch: "tier=fr" }), []);
+        const withLabels = f.filter(
+          (x) => x.obj.metadata!.name!.toLowerCase().includes("fro") || Object.entries(x.obj.metadata!.labels!).some(([k, v]) => `${k}=${v}`.includes("fro")),
+        );
+        assert.ok(withLabels.length > 0);
+        assert.deepEqual(await by({ fuzzySearch: "FRO", fuzzyLabels: true }), expectedOrder(withLabels, "name", "asc"));
+      }),
+    );
+
+    it(
+      "per-kind filters: pod phase and node, node readiness; unknown filters and sort keys refused",
+      withIndex(async ({ index }) => {
+        const f = fixture();
+        await load(index, f);
+        const { ids } = await allPages(index, { group: "", resource: "pods", filters: { phase: ["Pending", "Failed"], node: ["node-0"] } }, 500);
+        const want = f.filter((x) => ["Pending", "Failed"].includes(x.obj.status.phase) && x.obj.spec.nodeName === "node-0");
+        assert.deepEqual(ids, expectedOrder(want, "name", "asc"));
+        const nodeObj = (name: string, ready: string, unschedulable = false) => ({
+          metadata: { name, resourceVersion: "1" },
+          spec: { unschedulable },
+          status: { conditions: [{ type: "Ready", status: ready }] },
+        });
+        await index.apply(
+          [nodeObj("n1", "True"), nodeObj("n2", "False"), nodeObj("n3", "Unknown"), nodeObj("n4", "True", true)].map((object) => ({
+            type: "upsert" as const,
+            cluster: "c0",
+            ...NODES,
+            object,
+          })),
+        );
+        const nodes = async (q: Partial<Query>) => (await index.query({ group: "", resource: "nodes", ...q })).items.map((i) => i.name);
+        assert.deepEqual(await nodes({ filters: { ready: ["True"] } }), ["n1", "n4"]);
+        // kubectl get nodes: STATUS "Ready,SchedulingDisabled" for a cordoned ready node.
+        assert.deepEqual(await nodes({ filters: { status: ["Ready"] } }), ["n1"]);
+        assert.deepEqual(await nodes({ fieldSelector: "spec.unschedulable=true" }), ["n4"]);
+        await assert.rejects(index.query({ group: "", resource: "pods", filters: { color: ["red"] } }), QueryError);
+        await assert.rejects(index.query({ group: "", resource: "pods", sortBy: "color" }), QueryError);
+      }),
+    );
+
+    it(
+      "pageSize is capped at 500 and pages past the end are empty with the right total",
+      withIndex(async ({ index }) => {
+        const objs = Array.from({ length: 520 }, (_, i) => pod("ns", `p-${String(i).padStart(4, "0")}`));
+        await index.apply(objs.map((object) => ({ type: "upsert" as const, cluster: "c0", ...PODS, object })));
+        const res = await index.query({ group: "", resource: "pods", pageSize: 10_000 });
+        assert.equal(res.items.length, 500);
+        assert.equal(res.total, 520);
+        const past = await index.query({ group: "", resource: "pods", page: 99, pageSize: 50 });
+        assert.deepEqual([past.items.length, past.total], [0, 520]);
+      }),
+    );
+
+    it(
+      "a relist replaces a cluster's kind in one revision: nothing lost, nothing duplicated, unchanged objects keep their revision",
+      withIndex(async ({ index }) => {
+        const r1 = await index.replace("c1", PODS, [pod("ns", "keep"), pod("ns", "change"), pod("ns", "gone")]);
+        await index.replace("c2", PODS, [pod("ns", "gone")]);
+        const before = await index.query({ group: "", resource: "pods", clusters: ["c1"] });
+        const r2 = await index.replace("c1", PODS, [pod("ns", "keep"), pod("ns", "change", { rv: "2" }), pod("ns", "new")]);
+        const after = await index.query({ group: "", resource: "pods", pageSize: 100 });
+        assert.deepEqual(after.items.map(ident), ["c1/ns/change", "c2/ns/gone", "c1/ns/keep", "c1/ns/new"]);
+        const rev = Object.fromEntries(after.items.map((i) => [ident(i), i.revision]));
+        assert.equal(rev["c1/ns/keep"], r1);
+        assert.equal(rev["c1/ns/change"], r2);
+        const ch = await index.changes({ group: "", resource: "pods" }, before.revision);
+        assert.deepEqual(
+          ch.events.map((e) => `${e.type} ${ident(e.item)}`).sort(),
+          ["ADDED c1/ns/new", "DELETED c1/ns/gone", "MODIFIED c1/ns/change"],
+        );
+        assert.equal(ch.revision, r2);
+        // The same relist again changes nothing.
+        await index.replace("c1", PODS, [pod("ns", "keep"), pod("ns", "change", { rv: "2" }), pod("ns", "new")]);
+        assert.equal((await index.changes({ group: "", resource: "pods" }, r2)).events.length, 0);
+      }),
+    );
+
+    it(
+      "delete removes an object from queries, and a re-created object is ADDED again",
+      withIndex(async ({ index }) => {
+        await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "a") }]);
+        const r1 = await index.apply([{ type: "delete", cluster: "c1", ...PODS, namespace: "ns", name: "a" }]);
+        const res = await index.query({ group: "", resource: "pods" });
+        assert.deepEqual([res.items.length, res.total], [0, 0]);
+        assert.equal(await index.get({ cluster: "c1", ...PODS, namespace: "ns", name: "a" }), undefined);
+        await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "a", { rv: "9" }) }]);
+        const ch = await index.changes({ group: "", resource: "pods" }, r1);
+        assert.deepEqual(ch.events.map((e) => e.type), ["ADDED"]);
+        // In one batch the last change of a key wins.
+        await index.apply([
+          { type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "b") },
+          { type: "delete", cluster: "c1", ...PODS, namespace: "ns", name: "b" },
+        ]);
+        assert.equal((await index.query({ group: "", resource: "pods" })).total, 1);
+      }),
+    );
+
+    it(
+      "Secrets are stored as metadata only: their data never reaches the stored bytes",
+      withIndex(async ({ index, rawContains }) => {
+        const secret = {
+          apiVersion: "v1",
+          kind: "Secret",
+          type: "Opaque",
+          metadata: {
+            name: "db-password",
+            namespace: "ns",
+            resourceVersion: "1",
+            annotations: {
+              "kubectl.kubernetes.io/last-applied-configuration": '{"stringData":{"pw":"TOPSECRET-annotation-7f3a"}}',
+              note: "kept",
+            },
+          },
+          data: { pw: Buffer.from("TOPSECRET-data-91c2").toString("base64") },
+          stringData: { pw2: "TOPSECRET-string-5e1d" },
+        };
+        await index.apply([{ type: "upsert", cluster: "c1", ...SECRETS, object: secret }]);
+        await index.replace("c2", SECRETS, [secret]);
+        const got = await index.get({ cluster: "c1", ...SECRETS, namespace: "ns", name: "db-password" });
+        assert.deepEqual(Object.keys(got!.object).sort(), ["apiVersion", "kind", "metadata", "type"]);
+        assert.deepEqual(got!.object.metadata?.annotations, { note: "kept" });
+        for (const needle of [secret.data.pw, "TOPSECRET-data-91c2", "TOPSECRET-string-5e1d", "TOPSECRET-annotation-7f3a"]) {
+          assert.equal(await rawContains(needle), false, needle);
+        }
+        assert.equal(await rawContains("db-password"), true, "the check itself sees stored bytes");
+      }),
+    );
+
+    it(
+      "revisions order every write, a list's revision is a changes() cursor, and compacted revisions are refused",
+      withIndex(async ({ index }) => {
+        const seen: number[] = [];
+        const unsubscribe = index.subscribe((r) => seen.push(r));
+        const r1 = await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "a") }]);
+        const list = await index.query({ group: "", resource: "pods" });
+        assert.equal(list.revision, r1);
+        const r2 = await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "b", { labels: { app: "x" } }) }]);
+        const r3 = await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "a", { rv: "2", labels: { app: "x" } }) }]);
+        const r4 = await index.apply([{ type: "delete", cluster: "c1", ...PODS, namespace: "ns", name: "b" }]);
+        assert.ok(r1 < r2 && r2 < r3 && r3 < r4);
+        const ch = await index.changes({ group: "", resource: "pods", labelSelector: "app=x" }, list.revision);
+        assert.deepEqual(
+          ch.events.map((e) => [e.type, e.item.name, e.matches, e.item.revision]),
+          // One event per changed object, in its latest state: b, added and deleted since, is DELETED.
+          [
+            ["MODIFIED", "a", true, r3],
+            ["DELETED", "b", true, r4],
+          ],
+        );
+        const added = await index.changes({ group: "", resource: "pods" }, r1, 10);
+        assert.deepEqual(added.events.map((e) => [e.type, e.item.name]), [["MODIFIED", "a"], ["DELETED", "b"]]);
+        assert.deepEqual((await index.changes({ group: "", resource: "pods" }, r2)).events.map((e) => e.type), ["MODIFIED", "DELETED"]);
+        // A limit never cuts a revision in two, and the cursor resumes after what was read.
+        const first = await index.changes({ group: "", resource: "pods" }, list.revision, 1);
+        assert.deepEqual([first.events.length, first.revision], [1, r3]);
+        const rest = await index.changes({ group: "", resource: "pods" }, first.revision);
+        assert.deepEqual(rest.events.map((e) => e.item.revision), [r4]);
+        // A filter that an object stops passing is reported, not applied.
+        const r5 = await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "a", { rv: "3", labels: { app: "y" } }) }]);
+        const moved = await index.changes({ group: "", resource: "pods", labelSelector: "app=x" }, r4);
+        assert.deepEqual(moved.events.map((e) => [e.type, e.matches, e.item.revision]), [["MODIFIED", false, r5]]);
+        await new Promise((r) => setTimeout(r, 200));
+        assert.deepEqual(seen.slice(0, 5), [r1, r2, r3, r4, r5]);
+        unsubscribe();
+        await index.compact(r4);
+        assert.equal(await index.compactRevision(), r4);
+        await assert.rejects(index.changes({ group: "", resource: "pods" }, r3), CompactedError);
+        assert.equal((await index.changes({ group: "", resource: "pods" }, r4)).events.length, 1);
+      }),
+    );
+
+    it(
+      "a Namespace list is scoped by the namespace names an NS role grants; other cluster-scoped kinds are invisible to it",
+      withIndex(async ({ index }) => {
+        const ns = (name: string) => ({ metadata: { name, resourceVersion: "1" }, status: { phase: "Active" } });
+        await index.replace("c1", NAMESPACES, [ns("a"), ns("b"), ns("c")]);
+        await index.replace("c1", NODES, [{ metadata: { name: "n1", resourceVersion: "1" } }]);
+        const scope = new Map([["c1", ["b", "c"]]]);
+        const res = await index.query({ group: "", resource: "namespaces", scope });
+        assert.deepEqual([res.items.map((i) => i.name), res.total], [["b", "c"], 2]);
+        assert.equal((await index.query({ group: "", resource: "nodes", scope })).total, 0);
+        assert.equal((await index.query({ group: "", resource: "nodes", scope: new Map([["c1", "all"]]) })).total, 1);
+      }),
+    );
+
+    it(
+      "freshness is kept per cluster and kind, and a removed cluster's objects and freshness go",
+      withIndex(async ({ index }) => {
+        await index.setFreshness("c1", { group: "", resource: "pods" }, { state: "synced" });
+        await index.setFreshness("c2", { group: "", resource: "pods" }, { state: "stale", since: "2024-01-01T00:00:00.000Z" });
+        await index.setFreshness("c1", { group: "", resource: "pods" }, { state: "stale", since: "2024-01-02T00:00:00.000Z" });
+        await index.setFreshness("c1", { group: "", resource: "nodes" }, { state: "synced" });
+        assert.deepEqual(await index.freshness({ group: "", resource: "pods" }), [
+          { cluster: "c1", group: "", resource: "pods", state: "stale", since: "2024-01-02T00:00:00.000Z" },
+          { cluster: "c2", group: "", resource: "pods", state: "stale", since: "2024-01-01T00:00:00.000Z" },
+        ]);
+        await index.replace("c1", PODS, [pod("ns", "a")]);
+        await index.replace("c2", PODS, [pod("ns", "a")]);
+        await index.removeCluster("c1");
+        assert.deepEqual((await index.query({ group: "", resource: "pods" })).items.map(ident), ["c2/ns/a"]);
+        assert.deepEqual((await index.freshness()).map((f) => f.cluster), ["c2"]);
+      }),
+    );
+  });
+}

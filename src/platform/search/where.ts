@@ -1,0 +1,141 @@
+// A Query's WHERE and ORDER BY, for both dialects. Two parts: the scope (kind,
+// clusters, namespaces, authorization), which bounds what a caller may see at
+// all, and the filters (fuzzySearch, selectors, per-kind filters), which
+// changes() reports per event instead of applying.
+import { parseFieldSelector, parseLabelSelector, SelectorError } from "../../apiserver/registry/selectors.ts";
+import { type KObject, MAX_PAGE_SIZE, type Query } from "./index.ts";
+import { BASE_COLUMNS, columnOf, kindSpec, type KindSpec, supportsFieldOf } from "./kinds.ts";
+import { likeContains, marks } from "./sql.ts";
+
+/** A bad query (unknown sort key or filter, malformed selector): the API answers 400. */
+export class QueryError extends Error {}
+
+export type Clause = { sql: string; params: unknown[] };
+
+const TEXT_COLUMNS = new Set(["name", "namespace", "cluster", "status", "s1", "s2"]);
+const NONE = "1 = 0";
+
+function inList(col: string, values: readonly unknown[], params: unknown[]): string {
+  if (values.length === 0) return NONE;
+  params.push(...values);
+  return `${col} IN ${marks(values.length)}`;
+}
+
+/** Kind, clusters, namespaces and the caller's scope. */
+export function scopeClause(q: Query): Clause {
+  const params: unknown[] = [q.group, q.resource];
+  const parts = ["o.grp = ?", "o.resource = ?", "o.deleted = 0"];
+  // A Namespace's own name is its namespace, for filters and for NS roles alike.
+  const nsCol = q.group === "" && q.resource === "namespaces" ? "o.name" : "o.namespace";
+  if (q.clusters) parts.push(inList("o.cluster", q.clusters, params));
+  if (q.namespaces) parts.push(inList(nsCol, q.namespaces, params));
+  if (q.scope) {
+    const any: string[] = [];
+    const whole = [...q.scope].filter(([, ns]) => ns === "all").map(([c]) => c);
+    if (whole.length) any.push(inList("o.cluster", whole, params));
+    for (const [cluster, ns] of q.scope) {
+      if (ns === "all" || ns.length === 0) continue;
+      params.push(cluster);
+      any.push(`(o.cluster = ? AND ${inList(nsCol, ns, params)})`);
+    }
+    parts.push(any.length ? `(${any.join(" OR ")})` : NONE);
+  }
+  return { sql: parts.join(" AND "), params };
+}
+
+function labelClause(selector: string, params: unknown[]): string[] {
+  const sel = parseLabelSelector(selector);
+  if (!sel) return [];
+  return sel.requirements.map((r) => {
+    params.push(r.key);
+    const sub = "SELECT 1 FROM search_labels l WHERE l.oid = o.id AND l.key = ?";
+    switch (r.op) {
+      case "=":
+      case "!=":
+        params.push(r.values[0]);
+        return `${r.op === "=" ? "" : "NOT "}EXISTS (${sub} AND l.value = ?)`;
+      case "in":
+      case "notin":
+        params.push(...r.values);
+        return `${r.op === "in" ? "" : "NOT "}EXISTS (${sub} AND l.value IN ${marks(r.values.length)})`;
+      case "exists":
+        return `EXISTS (${sub})`;
+      default:
+        return `NOT EXISTS (${sub})`;
+    }
+  });
+}
+
+function fieldClause(spec: KindSpec, selector: string, params: unknown[]): string[] {
+  const sel = parseFieldSelector(selector, (f) => supportsFieldOf(spec, f) || f in (spec.fieldColumns ?? {}));
+  if (!sel) return [];
+  return sel.terms.map((t) => {
+    const named = t.field === "metadata.name" ? "name" : t.field === "metadata.namespace" ? "namespace" : spec.fieldColumns?.[t.field];
+    if (named) {
+      params.push(t.value);
+      return `o.${columnOf(spec, named)} ${t.neg ? "<>" : "="} ?`;
+    }
+    // Stored rows hold non-empty values only: "" is the absent field (GetAttrs gives "" for unset fields).
+    params.push(t.field);
+    const sub = "SELECT 1 FROM search_fields f WHERE f.oid = o.id AND f.field = ?";
+    if (t.value === "") return `${t.neg ? "" : "NOT "}EXISTS (${sub})`;
+    params.push(t.value);
+    return `${t.neg ? "NOT " : ""}EXISTS (${sub} AND f.value = ?)`;
+  });
+}
+
+function filterClause(spec: KindSpec, filters: Record<string, readonly string[]>, params: unknown[]): string[] {
+  return Object.entries(filters).map(([name, values]) => {
+    const col = columnOf(spec, name);
+    if (!col || col === "created") throw new QueryError(`unknown filter "${name}" for ${spec.resource}`);
+    if (TEXT_COLUMNS.has(col)) return inList(`o.${col}`, values, params);
+    const nums = values.map(Number);
+    if (nums.some((n) => !Number.isInteger(n))) throw new QueryError(`filter "${name}" takes integers`);
+    return inList(`o.${col}`, nums, params);
+  });
+}
+
+/** fuzzySearch, selectors and per-kind filters, ANDed; "" when there are none. */
+export function filterClauseOf(q: Query, extra?: readonly KindSpec[]): Clause {
+  const spec = kindSpec(q, extra);
+  const params: unknown[] = [];
+  const parts: string[] = [];
+  try {
+    if (q.fuzzySearch) {
+      const p = likeContains(q.fuzzySearch);
+      params.push(p);
+      if (q.fuzzyLabels) {
+        params.push(p);
+        parts.push("(o.name_lc LIKE ? ESCAPE '\\' OR o.labels_lc LIKE ? ESCAPE '\\')");
+      } else parts.push("o.name_lc LIKE ? ESCAPE '\\'");
+    }
+    if (q.labelSelector) parts.push(...labelClause(q.labelSelector, params));
+    if (q.fieldSelector) parts.push(...fieldClause(spec, q.fieldSelector, params));
+    if (q.filters) parts.push(...filterClause(spec, q.filters, params));
+  } catch (e) {
+    if (e instanceof SelectorError) throw new QueryError(e.message);
+    throw e;
+  }
+  return { sql: parts.join(" AND "), params };
+}
+
+/** ORDER BY a sort key, then name, namespace, cluster and version, all one way: a total order, served by the name index. */
+export function orderBy(q: Query, extra?: readonly KindSpec[]): string {
+  const spec = kindSpec(q, extra);
+  const key = q.sortBy || "name";
+  const col = columnOf(spec, key);
+  if (!col) throw new QueryError(`unknown sortBy "${key}" for ${spec.resource}; use ${[...BASE_COLUMNS, ...Object.keys(spec.columns ?? {})].join(", ")}`);
+  const dir = q.sortDir === "desc" ? "DESC" : "ASC";
+  const cols = [col, "name", "namespace", "cluster", "version"].filter((c, i, a) => a.indexOf(c) === i);
+  return cols.map((c) => `o.${c} ${dir}`).join(", ");
+}
+
+export function paging(q: Query): { limit: number; offset: number; page: number; pageSize: number } {
+  const page = Math.max(1, Math.trunc(q.page ?? 1));
+  const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(q.pageSize ?? 20)));
+  return { limit: pageSize, offset: (page - 1) * pageSize, page, pageSize };
+}
+
+export function parseObject(s: string): KObject {
+  return JSON.parse(s) as KObject;
+}
