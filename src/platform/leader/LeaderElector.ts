@@ -16,9 +16,16 @@
 //   waiting for the lease to expire. Controllers are stopped before that.
 // Defaults are client-go's usual ones: 15 s duration, 10 s renew deadline,
 // 2 s retry period.
+//
+// One refinement of when attempts happen (not of what they decide): every
+// replica also watches the Lease, so it observes each renewal as it
+// happens, and a follower tries again the moment the record it observed
+// expires, or is released, instead of on its next jittered poll. A takeover
+// after a leader dies then comes leaseDuration after that leader's last
+// renewal (so within 15 s of its death), not up to two retry periods later.
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import { CoordinationV1Api, type V1Lease, type V1LeaseSpec } from "@kubernetes/client-node";
+import { CoordinationV1Api, makeInformer, type V1Lease, type V1LeaseSpec } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { KPANDA_NAMESPACE } from "../host/crds.ts";
 import { codeOf, type Host } from "../host/host.ts";
@@ -67,9 +74,11 @@ export class LeaderElector {
   private stopping = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  private readonly watch: LeaseWatch;
 
   constructor(host: Host, opts: LeaderElectionOptions) {
     this.api = host.kc.makeApiClient(CoordinationV1Api);
+    this.watch = new LeaseWatch(host, this.api, opts.namespace, opts.name, (lease) => this.watched(lease));
     this.opts = opts;
     this.identity = opts.identity ?? `${hostname()}_${randomUUID()}`;
     this.log = opts.log.child({ component: "leader-election", lease: `${opts.namespace}/${opts.name}` });
@@ -91,6 +100,7 @@ export class LeaderElector {
   }
 
   start(): void {
+    this.watch.start();
     this.loop ??= this.run();
   }
 
@@ -99,6 +109,17 @@ export class LeaderElector {
     this.stopping = true;
     this.wake?.();
     await this.loop;
+    await this.watch.stop();
+  }
+
+  /** A change of the Lease seen by the watch: observed now; a release or deletion wakes a waiting follower. */
+  private watched(lease: V1Lease | undefined): void {
+    if (!lease) {
+      if (!this.leading) this.wake?.();
+      return;
+    }
+    this.observe(lease.spec ?? {});
+    if (!this.leading && !lease.spec?.holderIdentity) this.wake?.();
   }
 
   private async run(): Promise<void> {
@@ -119,11 +140,17 @@ export class LeaderElector {
     }
   }
 
-  /** Tries every retryPeriod (jittered) until the Lease is ours; false when stopped first. */
+  /**
+   * Tries every retryPeriod (jittered) until the Lease is ours, and as soon
+   * as the record observed expires; false when stopped first.
+   */
   private async acquire(): Promise<boolean> {
     while (!this.stopping) {
       if (await this.tryAcquireOrRenew()) return true;
-      await this.sleep(this.retryMs * (1 + Math.random() * JITTER_FACTOR));
+      let wait = this.retryMs * (1 + Math.random() * JITTER_FACTOR);
+      const expiresIn = this.observedAt + this.validMs() - performance.now();
+      if (this.observed.holderIdentity && expiresIn > 0) wait = Math.min(wait, expiresIn + 10);
+      await this.sleep(wait);
     }
     return false;
   }
@@ -171,11 +198,7 @@ export class LeaderElector {
     }
     this.lease = lease;
     const spec = lease.spec ?? {};
-    const raw = JSON.stringify(spec);
-    if (raw !== this.observedRaw) {
-      this.setObserved(spec);
-      this.observedRaw = raw;
-    }
+    this.observe(spec);
     // 3. Held by another and not yet expired (as observed here): not ours.
     if (spec.holderIdentity && this.valid() && !this.isHolder()) return false;
     // 4. Ours to renew, or free to take.
@@ -234,9 +257,21 @@ export class LeaderElector {
     else this.log.warn({ identity: this.identity }, "releasing the lease failed; it expires by itself");
   }
 
+  /** A record read from the host: observed now only if it differs from the one observed before. */
+  private observe(spec: V1LeaseSpec): void {
+    const raw = recordKey(spec);
+    if (raw === this.observedRaw) return;
+    this.setObserved(spec);
+  }
+
   private setObserved(spec: V1LeaseSpec): void {
     this.observed = spec;
+    this.observedRaw = recordKey(spec);
     this.observedAt = performance.now();
+  }
+
+  private validMs(): number {
+    return (this.observed.leaseDurationSeconds ?? 0) * 1000;
   }
 
   private isHolder(): boolean {
@@ -245,7 +280,7 @@ export class LeaderElector {
 
   /** True while the observed record is younger than its lease duration. */
   private valid(): boolean {
-    return this.observedAt + (this.observed.leaseDurationSeconds ?? 0) * 1000 > performance.now();
+    return this.observedAt + this.validMs() > performance.now();
   }
 
   private sleep(ms: number): Promise<void> {
@@ -258,6 +293,41 @@ export class LeaderElector {
       }
       this.wake = done;
     });
+  }
+}
+
+/** The fields of a leader election record, in a fixed order, to tell a changed record from the same one. */
+function recordKey(s: V1LeaseSpec): string {
+  return JSON.stringify([s.holderIdentity ?? "", s.leaseDurationSeconds ?? 0, String(s.acquireTime ?? ""), String(s.renewTime ?? ""), s.leaseTransitions ?? 0]);
+}
+
+/** A watch of one Lease (list, then watch, restarted after a failure); undefined when it is deleted. */
+class LeaseWatch {
+  private readonly informer;
+  private stopped = false;
+
+  constructor(host: Host, api: CoordinationV1Api, namespace: string, name: string, onChange: (lease: V1Lease | undefined) => void) {
+    const list = () => api.listNamespacedLease({ namespace });
+    this.informer = makeInformer<V1Lease>(host.kc, `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, list as never);
+    const mine = (l: V1Lease) => l.metadata?.name === name;
+    this.informer.on("add", (l) => mine(l) && onChange(l));
+    this.informer.on("update", (l) => mine(l) && onChange(l));
+    this.informer.on("delete", (l) => mine(l) && onChange(undefined));
+    this.informer.on("error", () => {
+      if (this.stopped) return;
+      setTimeout(() => {
+        if (!this.stopped) this.informer.start().catch(() => {});
+      }, 1000).unref();
+    });
+  }
+
+  start(): void {
+    this.informer.start().catch(() => {});
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.informer.stop();
   }
 }
 
