@@ -15,6 +15,7 @@ import { randomPassword } from "./access/passwords.ts";
 import { SessionSigner } from "./access/sessionTokens.ts";
 import { UserStore } from "./access/users.ts";
 import { AuditLog } from "./audit/AuditLog.ts";
+import { type Demo, startDemo } from "./demo/index.ts";
 import { HealthController, type HealthOptions } from "./clusters/HealthController.ts";
 import { ClusterLifecycle, type ClusterLifecycleOptions } from "./clusters/lifecycle.ts";
 import { MemberRegistry } from "./clusters/members.ts";
@@ -63,6 +64,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const caches: KindCache[] = [];
   const controllers = new ControllerManager(log);
   let elector: LeaderElector | undefined;
+  let demo: Demo | undefined;
   try {
     const userCache = new KindCache(host, "users", log);
     caches.push(userCache);
@@ -118,6 +120,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const hostPart = (opts.host ?? "127.0.0.1").includes(":") ? `[${opts.host}]` : (opts.host ?? "127.0.0.1");
     const url = `http://${hostPart}:${port}`;
     log.info({ url }, "kpanda serving");
+    // Simulated clusters, integrated before the controllers start, so health probes their new credentials.
+    if (opts.demo) demo = await startDemo(ctx, { dataDir: opts.dataDir, log });
     const leader = new LeaderElector(host, {
       ...CONTROLLERS_LEASE,
       ...opts.leaderElection,
@@ -137,6 +141,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
         await app.close();
         // Stops the controllers, then releases the Lease so another replica takes over at once.
         await leader.stop();
+        await demo?.stop();
         for (const c of caches) await c.stop();
         await host.close();
       },
@@ -144,6 +149,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   } catch (e) {
     await elector?.stop().catch(() => {});
     await controllers.stopAll().catch(() => {});
+    await demo?.stop().catch(() => {});
     for (const c of caches) await c.stop().catch(() => {});
     await host.close();
     throw e;
