@@ -6,6 +6,7 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from "fastify";
+import { registerK8sProxy } from "../proxy/k8sProxy.ts";
 import { registerAudit } from "./audit.ts";
 import { registerAuth } from "./auth.ts";
 import { registerOps } from "./ops.ts";
@@ -69,6 +70,8 @@ export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = RO
     },
     { prefix: API_PREFIX },
   );
+  // The Kubernetes proxy, outside the REST prefix: /k8s/clusters/{cluster}/…
+  registerK8sProxy(app, ctx);
   return app;
 }
 

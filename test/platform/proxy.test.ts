@@ -1,0 +1,192 @@
+// kubectl through kpanda's Kubernetes proxy (/k8s/clusters/{cluster}/…) to a
+// simulated member: the kpanda user is impersonated as kpanda:<user>, so the
+// member's RBAC decides; watches stream; exec upgrades pass through;
+// forged Impersonate-* headers are dropped; failures of kpanda's own answer
+// as Kubernetes Status objects; and mutations are audited with the user.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { after, before, describe, test } from "node:test";
+import { startWithMembers, until, type WithMembers } from "./members.ts";
+
+const C = "sim-1";
+const NS = "team-a";
+const SPDY = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: "false" };
+
+let t: WithMembers;
+let ownerToken: string;
+
+/** Member-side grants, as kpanda keeps them (access/memberRbac.ts), made directly so these tests stand alone. */
+const MEMBER_RBAC = `
+apiVersion: v1
+kind: Namespace
+metadata: {name: ${NS}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: test-kpanda-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: User, apiGroup: rbac.authorization.k8s.io, name: "kpanda:admin"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: test-editor, namespace: ${NS}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects: [{kind: User, apiGroup: rbac.authorization.k8s.io, name: "kpanda:editor"}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: test-viewer, namespace: ${NS}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+subjects: [{kind: User, apiGroup: rbac.authorization.k8s.io, name: "kpanda:viewer"}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: shell, namespace: ${NS}}
+spec:
+  containers:
+  - {name: main, image: busybox:1.36, command: [sleep, "3600"]}
+`;
+
+/** A raw request to the proxy. */
+async function raw(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${t.platform.url}/k8s/clusters/${path}`, { headers });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+before(async () => {
+  t = await startWithMembers({ clusters: 1, nodes: 2 });
+  ownerToken = await t.adminToken();
+  await t.addUser("editor", [{ role: "NSEditor", cluster: C, namespace: NS }]);
+  await t.addUser("viewer", [{ role: "NSViewer", cluster: C, namespace: NS }]);
+  await t.addUser("stranger", []);
+  await t.direct(C, ["apply", "-f", "-"], { input: MEMBER_RBAC });
+  await until("pod shell Running", async () => {
+    const r = await t.direct(C, ["get", "pod", "shell", "-n", NS, "-o", "jsonpath={.status.phase}"]);
+    return r.stdout === "Running";
+  });
+});
+after(() => t?.close());
+
+describe("kubectl through the proxy", () => {
+  test("get answers as the member's RBAC decides for kpanda:<user>", async () => {
+    const nodes = await t.proxied("admin", C, ["get", "nodes", "-o", "name"]);
+    assert.equal(nodes.code, 0, nodes.stderr);
+    assert.deepEqual(nodes.stdout.trim().split("\n"), ["node/node-0", "node/node-1"]);
+    const mine = await t.proxied("viewer", C, ["get", "pods", "-n", NS, "-o", "name"]);
+    assert.equal(mine.code, 0, mine.stderr);
+    assert.equal(mine.stdout.trim(), "pod/shell");
+    // The member's RBAC wording (kube's authorizer): the impersonated user is named.
+    const other = await t.proxied("viewer", C, ["get", "pods", "-n", "default"]);
+    assert.notEqual(other.code, 0);
+    assert.match(other.stderr, /User "kpanda:viewer" cannot list resource "pods" in API group "" in the namespace "default"/);
+  });
+
+  test("apply creates then patches, and both are audited with the user, cluster, namespace, resource and name", async () => {
+    const cm = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${NS}}\ndata: {mode: "${v}"}\n`;
+    const created = await t.proxied("editor", C, ["apply", "-f", "-"], { input: cm("one") });
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /configmap\/settings created/);
+    const changed = await t.proxied("editor", C, ["apply", "-f", "-"], { input: cm("two") });
+    assert.match(changed.stdout, /configmap\/settings configured/);
+    const got = await t.direct(C, ["get", "configmap", "settings", "-n", NS, "-o", "jsonpath={.data.mode}"]);
+    assert.equal(got.stdout, "two");
+    const mine = (await t.auditEntries()).filter((e) => e.via === "proxy" && e.user === "editor" && e.resource === "configmaps");
+    assert.deepEqual(
+      mine.map((e) => [e.verb, e.cluster, e.namespace, e.name, e.code]),
+      [
+        ["create", C, NS, "settings", 201],
+        ["patch", C, NS, "settings", 200],
+      ],
+    );
+    // Reads are not audited.
+    assert.ok(!(await t.auditEntries()).some((e) => e.via === "proxy" && ["get", "list", "watch"].includes(e.verb)));
+  });
+
+  test("get -w streams each change as it happens", async () => {
+    const kubeconfig = await t.proxyKubeconfig("editor", C);
+    const child = spawn("kubectl", ["--kubeconfig", kubeconfig, "get", "configmaps", "-n", NS, "-w", "-o", "name"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+    });
+    try {
+      await until("the initial list", () => out.includes("configmap/kube-root-ca.crt"));
+      for (const name of ["live-1", "live-2"]) {
+        await t.direct(C, ["create", "configmap", name, "-n", NS]);
+        // Within a second: the proxy does not hold the watch's chunks back.
+        await until(`${name} in the watch`, () => out.includes(`configmap/${name}`), 2_000);
+      }
+    } finally {
+      child.kill();
+    }
+  });
+
+  test("exec runs in a simulated pod over WebSocket and over SPDY, audited as pods/exec", async () => {
+    const ws = await t.proxied("editor", C, ["exec", "shell", "-n", NS, "--", "echo", "over-websocket"]);
+    assert.equal(ws.code, 0, ws.stderr);
+    assert.equal(ws.stdout.trim(), "over-websocket");
+    const spdy = await t.proxied("editor", C, ["exec", "shell", "-n", NS, "--", "echo", "over-spdy"], { env: SPDY });
+    assert.equal(spdy.code, 0, spdy.stderr);
+    assert.equal(spdy.stdout.trim(), "over-spdy");
+    const execs = (await t.auditEntries()).filter((e) => e.user === "editor" && e.resource === "pods/exec");
+    assert.equal(execs.length, 2);
+    for (const e of execs) assert.deepEqual([e.verb, e.cluster, e.namespace, e.name, e.code, e.via], ["create", C, NS, "shell", 101, "proxy"]);
+  });
+
+  test("a viewer's exec is refused by the member, and the refusal is audited", async () => {
+    const r = await t.proxied("viewer", C, ["exec", "shell", "-n", NS, "--", "echo", "no"], { env: SPDY });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /User "kpanda:viewer" cannot create resource "pods\/exec"/);
+    const refused = (await t.auditEntries()).filter((e) => e.user === "viewer" && e.resource === "pods/exec");
+    assert.deepEqual(
+      refused.map((e) => e.code),
+      [403],
+    );
+  });
+
+  test("a forged Impersonate-User header changes nothing", async () => {
+    // kubectl --as sends Impersonate-User; the proxy drops it, so the viewer stays the viewer.
+    const r = await t.proxied("viewer", C, ["--as", "kpanda:admin", "--as-group", "system:masters", "get", "secrets", "-n", NS]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /User "kpanda:viewer" cannot list resource "secrets"/);
+    const token = t.platform.ctx.signer.sign("viewer", "kubeconfig", 60).token;
+    const forged = await raw(`${C}/api/v1/namespaces/${NS}/secrets`, {
+      authorization: `Bearer ${token}`,
+      "impersonate-user": "admin",
+      "impersonate-group": "system:masters",
+    });
+    assert.equal(forged.status, 403);
+    assert.match(forged.body.message, /User "kpanda:viewer" cannot list resource "secrets"/);
+  });
+});
+
+describe("the proxy's own answers are Kubernetes Status objects", () => {
+  test("no token or a bad one answers 401 Unauthorized, as kube-apiserver does", async () => {
+    const none = await raw(`${C}/api/v1/pods`);
+    assert.equal(none.status, 401);
+    assert.deepEqual(none.body, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: "Unauthorized", reason: "Unauthorized", code: 401 });
+    const bad = await raw(`${C}/api/v1/pods`, { authorization: "Bearer kp1.forged.token" });
+    assert.equal(bad.status, 401);
+  });
+
+  test("a user with no role in the cluster gets 403, and an unknown cluster 404", async () => {
+    const stranger = t.platform.ctx.signer.sign("stranger", "kubeconfig", 60).token;
+    const r = await raw(`${C}/api/v1/namespaces`, { authorization: `Bearer ${stranger}` });
+    assert.equal(r.status, 403);
+    assert.equal(r.body.kind, "Status");
+    assert.equal(r.body.reason, "Forbidden");
+    assert.match(r.body.message, /user "stranger" has no role in cluster "sim-1"/);
+    const missing = await raw("nowhere/api/v1/namespaces", { authorization: `Bearer ${ownerToken}` });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.reason, "NotFound");
+    assert.match(missing.body.message, /cluster "nowhere" not found/);
+  });
+
+  test("kubectl prints the 401 as kube-apiserver's", async () => {
+    const r = await t.proxied("nobody-such", C, ["get", "pods"]);
+    assert.notEqual(r.code, 0);
+    // client-go's wording for a 401 (errors.go: "You must be logged in to the server").
+    assert.match(r.stderr, /You must be logged in to the server/);
+  });
+});
