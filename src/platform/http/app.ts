@@ -16,6 +16,8 @@ import { PlatformError } from "./errors.ts";
 import { clusterRoutes } from "./routes/clusters.ts";
 import { loginRoutes } from "./routes/login.ts";
 import { meRoutes } from "./routes/me.ts";
+import { namespaceRoutes } from "./routes/namespaces.ts";
+import { nodeRoutes } from "./routes/nodes.ts";
 import { roleBindingRoutes } from "./routes/rolebindings.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -25,7 +27,7 @@ export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
 /** A module of routes under the API prefix. */
 export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes];
+export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes];
 
 export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = ROUTE_MODULES): Promise<FastifyInstance> {
   const app = Fastify({
