@@ -78,17 +78,16 @@ type OutgoingRequest = {
  * destroy it). Rejects with a ProxyError when dialing, TLS or the exchange fails.
  */
 export async function openUpstream(upstream: Upstream, outgoing: OutgoingRequest): Promise<IncomingMessage> {
-  const stream = await connectUpstream(upstream);
+  const stream = upstream.agent ? undefined : await connectUpstream(upstream);
   const headers = applyHeaders({ ...stripHopByHop(outgoing.headers), host: hostHeader(upstream) }, upstream.headers);
+  const where = upstream.agent
+    ? { agent: upstream.agent, host: upstreamHost(upstream.url), port: upstreamPort(upstream.url) }
+    : { createConnection: () => stream as Socket };
   return new Promise((resolve, reject) => {
-    const req = httpRequest({
-      method: outgoing.method,
-      path: upstream.url.pathname + upstream.url.search,
-      headers,
-      createConnection: () => stream as Socket,
-    });
+    const req = httpRequest({ method: outgoing.method, path: upstream.url.pathname + upstream.url.search, headers, ...where });
     req.once("response", resolve);
-    req.once("error", (err) => reject(new ProxyError(exchangeMessage(err), { cause: err })));
+    // An agent's failed dial or handshake arrives here already as a ProxyError.
+    req.once("error", (err) => reject(err instanceof ProxyError ? err : new ProxyError(exchangeMessage(err), { cause: err })));
     if (outgoing.body) {
       outgoing.body.pipe(req);
       outgoing.body.once("error", (err) => req.destroy(err));

@@ -4,6 +4,7 @@
 // Shared by the API server (kubelets, pod and service proxies, aggregated
 // APIs), the simulator and the platform's cluster proxy. It imports nothing
 // from the rest of src/.
+import type { Agent } from "node:http";
 import { connect as netConnect } from "node:net";
 import type { Duplex } from "node:stream";
 import { connect as tlsConnect, type TLSSocket } from "node:tls";
@@ -34,6 +35,12 @@ export type Upstream = {
   headers?: Record<string, string | string[] | undefined>;
   /** How long dialing (and the TLS handshake) may take; 30 s as kube's dialer. */
   connectTimeoutMs?: number;
+  /**
+   * A keep-alive agent (agent.ts) whose connections openUpstream reuses
+   * instead of dialing each time; it dials and handshakes itself, so dial,
+   * tls and connectTimeoutMs here are then unused. Upgrades never use it.
+   */
+  agent?: Agent;
 };
 
 /**
