@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { systemContext, type UserInfo } from "../registry/context.ts";
 import { ApiError } from "../registry/errors.ts";
 import type { KObject } from "../registry/types.ts";
+import { UpstreamAgent } from "../../net/agent.ts";
 import { relayResponse } from "../../net/proxy.ts";
 import type { Controller, ObjectEvent } from "../controllers/manager.ts";
 import { aggregatedDiscovery, apiGroupList, wantsAggregated } from "../http/discovery.ts";
@@ -44,6 +45,8 @@ export class Aggregator implements Controller {
   /** "group/version" → APIService name, for those with a service. */
   private routes = new Map<string, string>();
   private readonly discovered = new Map<string, { resources?: Record<string, any>[]; stale: boolean }>();
+  /** Keep-alive connections per APIService: one verifying (the proxy's), one not (the discovery check's). */
+  private readonly agents = new Map<string, { spec: string; proxy: UpstreamAgent; check: UpstreamAgent }>();
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
   private timer?: NodeJS.Timeout;
@@ -79,6 +82,7 @@ export class Aggregator implements Controller {
     if (e.type === "DELETED") {
       this.apiServices.delete(name);
       this.discovered.delete(name);
+      this.dropAgents(name);
     } else this.apiServices.set(name, e.obj);
     this.reroute();
     // A status write of ours needs no new check; a spec change does.
@@ -88,6 +92,31 @@ export class Aggregator implements Controller {
   stop(): void {
     this.stopped = true;
     clearInterval(this.timer);
+    for (const name of [...this.agents.keys()]) this.dropAgents(name);
+  }
+
+  /** The APIService's agents, made anew when its spec (service, caBundle, insecureSkipTLSVerify) changes. */
+  private agentsFor(name: string, obj: KObject): { proxy: UpstreamAgent; check: UpstreamAgent } {
+    const spec = JSON.stringify(obj.spec);
+    let a = this.agents.get(name);
+    if (a?.spec === spec) return a;
+    this.dropAgents(name);
+    const ref = serviceOf(obj)!;
+    const { dial, proxyClient } = this.cfg;
+    a = {
+      spec,
+      proxy: new UpstreamAgent({ secure: true, dial, tls: upstreamTls(obj, ref, proxyClient) }),
+      check: new UpstreamAgent({ secure: true, dial, tls: upstreamTls(obj, ref, proxyClient, true), connectTimeoutMs: 5000 }),
+    };
+    this.agents.set(name, a);
+    return a;
+  }
+
+  private dropAgents(name: string): void {
+    const a = this.agents.get(name);
+    a?.proxy.destroy();
+    a?.check.destroy();
+    this.agents.delete(name);
   }
 
   /** Whether a group-version is served by an aggregated server. */
@@ -127,7 +156,9 @@ export class Aggregator implements Controller {
     const ep = this.endpoint(ref);
     const url = new URL(`https://${ep}${path}`);
     const headers = forwardedHeaders({ accept: "application/json" }, user);
-    const reply = await fetchAggregated(this.cfg, { url, tls: upstreamTls(obj, ref, this.cfg.proxyClient), method: "GET", headers });
+    const name = this.routes.get(`${group}/${version}`)!;
+    const agent = this.agentsFor(name, obj).proxy;
+    const reply = await fetchAggregated(this.cfg, { url, tls: upstreamTls(obj, ref, this.cfg.proxyClient), method: "GET", headers, agent });
     const text = reply.body.toString("utf8");
     let parsed: KObject | undefined;
     try {
@@ -166,6 +197,7 @@ export class Aggregator implements Controller {
         method: r.req.method ?? "GET",
         headers: forwardedHeaders(r.req.headers, r.user),
         body: r.body,
+        agent: this.agentsFor(name, obj).proxy,
       });
       relayResponse(answer, r.res);
     } catch (e) {
@@ -240,7 +272,7 @@ export class Aggregator implements Controller {
   private async check(name: string): Promise<void> {
     const obj = this.apiServices.get(name);
     if (!obj) return;
-    const result = await checkAvailability(this.cfg, obj);
+    const result = await checkAvailability(this.cfg, obj, serviceOf(obj) ? this.agentsFor(name, obj).check : undefined);
     if (this.stopped || !this.apiServices.has(name)) return;
     if (result.resources) this.discovered.set(name, { resources: result.resources, stale: false });
     else if (result.discoveryFailed) {

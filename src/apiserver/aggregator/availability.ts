@@ -7,6 +7,7 @@
 // certificate and without verifying the server (status/remote and
 // status/local available_controller.go). The discovery check's answer is
 // also the group-version's discovery document.
+import type { Agent } from "node:http";
 import type { KObject } from "../registry/types.ts";
 import { ApiError } from "../registry/errors.ts";
 import type { APIServiceCondition } from "./apiService.ts";
@@ -40,7 +41,8 @@ function read(cfg: UpstreamConfig, resource: string, namespace: string, name: st
   }
 }
 
-export async function checkAvailability(cfg: UpstreamConfig, apiService: KObject): Promise<Availability> {
+/** `agent` keeps the connection for the next check (its TLS is the unverified one). */
+export async function checkAvailability(cfg: UpstreamConfig, apiService: KObject, agent?: Agent): Promise<Availability> {
   const ref = serviceOf(apiService);
   if (!ref) return available("Local", "Local APIServices are always available");
   const where = `service/${ref.name} in ${JSON.stringify(ref.namespace)}`;
@@ -55,10 +57,10 @@ export async function checkAvailability(cfg: UpstreamConfig, apiService: KObject
     const active = (eps.subsets ?? []).some((ss: any) => ss.addresses?.length > 0 && (ss.ports ?? []).some((p: any) => (p.name ?? "") === portName));
     if (!active) return unavailable("MissingEndpoints", `endpoints for ${where} have no addresses with port name ${JSON.stringify(portName)}`);
   }
-  return discoveryCheck(cfg, apiService, ref);
+  return discoveryCheck(cfg, apiService, ref, agent);
 }
 
-async function discoveryCheck(cfg: UpstreamConfig, apiService: KObject, ref: NonNullable<ReturnType<typeof serviceOf>>): Promise<Availability> {
+async function discoveryCheck(cfg: UpstreamConfig, apiService: KObject, ref: NonNullable<ReturnType<typeof serviceOf>>, agent?: Agent): Promise<Availability> {
   const path = `/apis/${apiService.spec?.group}/${apiService.spec?.version}`;
   // As Go prints it: the port stays even when it is 443 (URL.toString would drop it).
   let target: string;
@@ -78,6 +80,7 @@ async function discoveryCheck(cfg: UpstreamConfig, apiService: KObject, ref: Non
       // transport.SetAuthProxyHeaders(req, "system:kube-aggregator", "", ["system:masters"], nil)
       headers: { accept: "application/json", "x-remote-user": "system:kube-aggregator", "x-remote-group": "system:masters" },
       timeoutMs: DISCOVERY_TIMEOUT_MS,
+      agent,
     });
     if (reply.status < 200 || reply.status >= 300) return failing(`bad status from ${target}: ${reply.status}`);
     let resources: Record<string, any>[] | undefined;

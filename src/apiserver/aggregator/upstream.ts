@@ -5,7 +5,7 @@
 // <service>.<namespace>.svc, the caBundle, insecureSkipTLSVerify, the
 // front-proxy client certificate), the user in X-Remote-* headers, and the
 // connection opened through the server's egress dialer.
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
+import type { Agent, IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { Readable } from "node:stream";
 import { authProxyHeaders, isAuthProxyHeader } from "../auth/requestHeader.ts";
 import type { UserInfo } from "../registry/context.ts";
@@ -96,11 +96,13 @@ export type UpstreamCall = {
   headers: Record<string, string | string[] | undefined>;
   body?: Buffer;
   timeoutMs?: number;
+  /** A keep-alive agent for this APIService (its tls then is the agent's). */
+  agent?: Agent;
 };
 
 /** Opens one request to the aggregated server; the caller reads or relays the answer. */
 export function openAggregated(cfg: UpstreamConfig, call: UpstreamCall): Promise<IncomingMessage> {
-  const upstream: Upstream = { url: call.url, dial: cfg.dial, tls: call.tls, connectTimeoutMs: call.timeoutMs };
+  const upstream: Upstream = { url: call.url, dial: cfg.dial, tls: call.tls, connectTimeoutMs: call.timeoutMs, agent: call.agent };
   return openUpstream(upstream, {
     method: call.method,
     headers: call.headers,
@@ -110,14 +112,19 @@ export function openAggregated(cfg: UpstreamConfig, call: UpstreamCall): Promise
 
 /** One request read to the end, for the server's own calls (discovery checks, in-process reads). */
 export async function fetchAggregated(cfg: UpstreamConfig, call: UpstreamCall): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  const answer = await openAggregated(cfg, call);
-  const ms = call.timeoutMs;
-  const timer = ms ? setTimeout(() => answer.destroy(new Error("context deadline exceeded")), ms) : undefined;
-  try {
+  const exchange = (async () => {
+    const answer = await openAggregated(cfg, call);
     const chunks: Buffer[] = [];
     for await (const c of answer) chunks.push(c as Buffer);
     return { status: answer.statusCode ?? 0, headers: answer.headers, body: Buffer.concat(chunks) };
-  } finally {
-    clearTimeout(timer);
-  }
+  })();
+  const ms = call.timeoutMs;
+  if (!ms) return exchange;
+  let timer: NodeJS.Timeout | undefined;
+  // Go's http.Client Timeout: the whole exchange, dial included.
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("context deadline exceeded (Client.Timeout exceeded while awaiting headers)")), ms);
+  });
+  exchange.catch(() => {});
+  return Promise.race([exchange, deadline]).finally(() => clearTimeout(timer));
 }

@@ -86,6 +86,8 @@ export class MetricsServer implements SimController {
       { ...tls.serving, ca: rh.clientCA, requestCert: true, rejectUnauthorized: false },
       metricsHandler(this.source, () => this.authn),
     );
+    // Idle connections stay until the client closes them (the aggregator's keep-alive agent does, after 90 s).
+    https.keepAliveTimeout = 0;
     this.https = https;
     this.unlisten = ctx.network.listen(METRICS_ENDPOINT.ip, METRICS_ENDPOINT.port, (socket) => https.emit("connection", socket));
     await registerMetricsServer(ctx.client, tls.ca.cert);
