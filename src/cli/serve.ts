@@ -1,8 +1,10 @@
 // `kpanda serve`: the platform until SIGINT/SIGTERM, which drain open
 // requests and stop cleanly. A bad flag or file is one line and exit code 2.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import pino from "pino";
 import { ConfigError, parseServeArgs, SERVE_USAGE } from "../platform/config.ts";
-import { startPlatform } from "../platform/platform.ts";
+import { ADMIN_PASSWORD_FILE, startPlatform } from "../platform/platform.ts";
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let opts: ReturnType<typeof parseServeArgs>;
@@ -20,6 +22,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const logger = pino({ level: opts.logLevel });
   const platform = await startPlatform({ ...opts, logger });
   process.stdout.write(`kpanda is serving on ${platform.url}\n`);
+  process.stdout.write(`  REST API and its interactive docs: ${platform.url}/docs\n`);
+  const passwordFile = join(opts.dataDir, ADMIN_PASSWORD_FILE);
+  if (existsSync(passwordFile)) process.stdout.write(`  log in as admin; the initial password is in ${passwordFile}\n`);
+  if (opts.demo) process.stdout.write("  demo clusters: dev, staging and prod\n");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
