@@ -75,18 +75,19 @@ export function requestInfo(method: string, pathAndQuery: string): RequestInfo {
     // /namespaces/{name} and /namespaces/{name}/{status|finalize} address the Namespace itself.
     if (parts.length > 2 && !NAMESPACE_SUBRESOURCES.has(parts[2])) parts = parts.slice(2);
   }
+  // resource/name/subresource/anything/else: only the first three count (a /proxy/ path has no subresource).
   info.resource = parts[0] ?? "";
   info.name = parts[1] ?? "";
-  info.subresource = parts.slice(2).join("/");
+  info.subresource = info.verb === "proxy" ? "" : (parts[2] ?? "");
   if (!info.name && info.verb === "get") info.verb = isWatch(query) ? "watch" : "list";
   if (!info.name && info.verb === "delete") info.verb = "deletecollection";
   return info;
 }
 
-/** `watch=true` (or 1, as Go's ParseBool takes it) in a list's query. */
+/** A `watch` query parameter: any value but false or 0 makes a list a watch (requestinfo.go). */
 function isWatch(query: string): boolean {
   const v = new URLSearchParams(query).get("watch");
-  return v !== null && ["1", "t", "T", "true", "TRUE", "True"].includes(v);
+  return v !== null && !["false", "0"].includes(v.toLowerCase());
 }
 
 /** Verbs that change something: audited when they pass through the proxy. */
