@@ -1,0 +1,221 @@
+// Platform benchmark: kpanda serve (a child process, embedded host) over N
+// simulated clusters (`kpanda sim`, another child process, so the figures are
+// kpanda's own). Prints:
+//   1. p50 and p99 of --gets sequential GETs of one pod through kpanda's
+//      Kubernetes proxy and as many straight to the member, and their ratio
+//      (target: p50 ratio <= 1.3);
+//   2. p50 and p99 of GET /clustersummary (pageSize 500) with every cluster
+//      integrated (target with 100 clusters: p99 <= 100 ms);
+//   3. the time for every cluster to be Running after a cold start of serve:
+//      from spawning it until each Cluster is Running with a lastSeen after
+//      the spawn, i.e. confirmed by a fresh probe (target with 100: <= 10 s).
+// A part whose endpoint does not answer yet (404) is skipped with a note.
+// Usage: node bench/platform.ts [--clusters 100] [--nodes 2] [--gets 1000] [--only 1,2,3] [--keep DIR]
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { KubeClient } from "./client.ts";
+import { loadKubeconfig } from "./kubeconfig.ts";
+import { ms, runConcurrent, Samples } from "./stats.ts";
+
+const { values } = parseArgs({
+  options: {
+    clusters: { type: "string", default: "100" },
+    nodes: { type: "string", default: "2" },
+    gets: { type: "string", default: "1000" },
+    summaries: { type: "string", default: "500" },
+    only: { type: "string", default: "1,2,3" },
+    keep: { type: "string" },
+  },
+});
+const N = Number(values.clusters);
+const GETS = Number(values.gets);
+const parts = new Set(String(values.only).split(","));
+const KPANDA = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/kpanda");
+const API = "/apis/kpanda.io/v1alpha1";
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+type Child = { proc: ChildProcess; line: (match: (l: string) => boolean, timeoutMs: number) => Promise<string>; stop(): Promise<void> };
+
+/** `node bin/kpanda ARGS` with its stdout lines watched. */
+function kpanda(args: string[]): Child {
+  const proc = spawn(process.execPath, [KPANDA, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const waiters: { match: (l: string) => boolean; ok: (l: string) => void }[] = [];
+  let stderr = "";
+  proc.stderr!.on("data", (c) => {
+    stderr = (stderr + c).slice(-4000);
+  });
+  createInterface({ input: proc.stdout! }).on("line", (l) => {
+    for (const w of [...waiters]) if (w.match(l)) w.ok(l);
+  });
+  const exited = new Promise<void>((r) => proc.once("exit", () => r()));
+  return {
+    proc,
+    line: (match, timeoutMs) =>
+      new Promise((ok, fail) => {
+        const t = setTimeout(() => fail(new Error(`kpanda ${args[0]}: no expected line within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+        proc.once("exit", (code) => fail(new Error(`kpanda ${args[0]} exited (${code})\n${stderr}`)));
+        waiters.push({
+          match,
+          ok: (l) => {
+            clearTimeout(t);
+            ok(l);
+          },
+        });
+      }),
+    stop: async () => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+async function startServe(dataDir: string): Promise<{ child: Child; url: string }> {
+  const child = kpanda(["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "warn"]);
+  const line = await child.line((l) => l.startsWith("kpanda is serving on "), 120_000);
+  return { child, url: line.slice("kpanda is serving on ".length).trim() };
+}
+
+/** A small JSON client for kpanda's REST API. */
+function rest(url: string, token?: string) {
+  return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${url}${API}${path}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+async function login(url: string, dataDir: string): Promise<string> {
+  const password = (await readFile(join(dataDir, "initial-admin-password"), "utf8")).trim();
+  const r = await rest(url)("POST", "/login", { username: "admin", password });
+  if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
+
+const names = Array.from({ length: N }, (_, i) => `sim-${i + 1}`);
+
+/** Integrates every cluster through POST /clusters, 8 at a time; false when the endpoint is missing. */
+async function integrateAll(call: ReturnType<typeof rest>, simDir: string): Promise<boolean> {
+  const t0 = performance.now();
+  let missing = false;
+  await runConcurrent(N, 8, async (i) => {
+    const kubeconfig = await readFile(join(simDir, names[i], "kubeconfig"), "utf8");
+    const r = await call("POST", "/clusters", { name: names[i], kubeconfig });
+    if (r.status === 404 && r.body?.message?.startsWith("no route")) missing = true;
+    else if (r.status !== 201 && r.status !== 409) throw new Error(`integrate ${names[i]}: ${r.status} ${JSON.stringify(r.body)}`);
+  });
+  if (!missing) console.log(`integrated ${N} clusters through POST /clusters in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return !missing;
+}
+
+async function proxyVsDirect(url: string, token: string, simDir: string): Promise<void> {
+  const direct = new KubeClient(loadKubeconfig(join(simDir, names[0], "kubeconfig")), 1);
+  const proxied = new KubeClient({ server: `${url}/k8s/clusters/${names[0]}`, token, insecure: false, context: "kpanda" }, 1);
+  const path = "/api/v1/namespaces/default/pods/bench";
+  const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "bench" }, spec: { containers: [{ name: "c", image: "nginx:1.27" }] } };
+  if ((await direct.status("GET", path)) === 404) await direct.json("POST", "/api/v1/namespaces/default/pods", pod);
+  // The proxy answers once kpanda's member RBAC has bound the Owner in the member.
+  for (let i = 0; ; i++) {
+    const s = await proxied.status("GET", path);
+    if (s === 200) break;
+    if (s === 404 && i === 0 && (await proxied.status("GET", "/version")) === 404) {
+      console.log("1. proxy vs direct: skipped (no Kubernetes proxy at /k8s/clusters/)");
+      return;
+    }
+    if (i > 300) throw new Error(`the proxy still answers ${s} for the pod`);
+    await sleep(100);
+  }
+  const measure = async (c: KubeClient) => {
+    for (let i = 0; i < 50; i++) await c.request("GET", path); // warm-up: connections, caches
+    return (await runConcurrent(GETS, 1, () => c.request("GET", path))).latency.summary();
+  };
+  const d = await measure(direct);
+  const p = await measure(proxied);
+  console.log(`1. GET of a pod, ${GETS} sequential each`);
+  console.log(`   direct:  p50 ${ms(d.p50)}  p99 ${ms(d.p99)}`);
+  console.log(`   proxied: p50 ${ms(p.p50)}  p99 ${ms(p.p99)}`);
+  console.log(`   ratio:   p50 ${(p.p50 / d.p50).toFixed(2)}  p99 ${(p.p99 / d.p99).toFixed(2)}  (target: p50 ratio <= 1.3)`);
+  await direct.close();
+  await proxied.close();
+}
+
+async function summaries(url: string, token: string): Promise<void> {
+  const call = rest(url, token);
+  const first = await call("GET", "/clustersummary?pageSize=500");
+  if (first.status === 404) return console.log("2. GET /clustersummary: skipped (no such endpoint)");
+  const lat = new Samples();
+  const count = Number(values.summaries);
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    const r = await call("GET", "/clustersummary?pageSize=500");
+    lat.add(performance.now() - t);
+    if (r.status !== 200) throw new Error(`clustersummary: ${r.status}`);
+  }
+  const s = lat.summary();
+  console.log(`2. GET /clustersummary with ${first.body.pagination.total} clusters, ${count} sequential`);
+  console.log(`   p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  (target with 100 clusters: p99 <= 100 ms)`);
+}
+
+/** From spawning serve until every cluster is Running with a lastSeen after the spawn. */
+async function coldStart(dataDir: string): Promise<{ child: Child; url: string }> {
+  const spawnedAt = Date.now();
+  const t0 = performance.now();
+  const serve = await startServe(dataDir);
+  const listening = performance.now() - t0;
+  const call = rest(serve.url, await login(serve.url, dataDir));
+  for (;;) {
+    const r = await call("GET", "/clusters?pageSize=500");
+    const fresh = (r.body?.items ?? []).filter((c: any) => c.status?.phase === "Running" && Date.parse(c.status?.lastSeen ?? "") >= spawnedAt);
+    if (fresh.length >= N) break;
+    if (performance.now() - t0 > 300_000) throw new Error(`only ${fresh.length} of ${N} clusters Running after 300 s`);
+    await sleep(100);
+  }
+  const all = (performance.now() - t0) / 1000;
+  console.log(`3. cold start of serve with ${N} integrated clusters`);
+  console.log(`   serving after ${(listening / 1000).toFixed(1)} s; all ${N} Running (freshly probed) after ${all.toFixed(1)} s  (target with 100: <= 10 s)`);
+  return serve;
+}
+
+async function main(): Promise<void> {
+  const dir = values.keep ? resolve(values.keep) : await mkdtemp(join(tmpdir(), "kpanda-bench-"));
+  const simDir = join(dir, "sim");
+  const dataDir = join(dir, "kpanda");
+  const children: Child[] = [];
+  try {
+    console.log(`kpanda platform benchmark: ${N} simulated clusters of ${values.nodes} nodes (kpanda sim in its own process)`);
+    const t0 = performance.now();
+    const sim = kpanda(["sim", "--clusters", String(N), "--nodes", String(values.nodes), "--data-dir", simDir, "--log-level", "info"]);
+    children.push(sim);
+    await sim.line((l) => l.includes('"kpanda sim ready"'), 30 * 60_000);
+    console.log(`simulator ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    let serve = await startServe(dataDir);
+    children.push(serve.child);
+    let token = await login(serve.url, dataDir);
+    if (!(await integrateAll(rest(serve.url, token), simDir))) {
+      console.log("POST /clusters is not there yet: every part needs integrated clusters; stopping");
+      return;
+    }
+    if (parts.has("1")) await proxyVsDirect(serve.url, token, simDir);
+    if (parts.has("2")) await summaries(serve.url, token);
+    if (parts.has("3")) {
+      await serve.child.stop();
+      serve = await coldStart(dataDir);
+      children.push(serve.child);
+      token = await login(serve.url, dataDir);
+    }
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    if (!values.keep && existsSync(dir)) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
