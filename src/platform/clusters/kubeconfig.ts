@@ -4,7 +4,7 @@
 // and auth providers would run programs or reach token services from
 // kpanda's process, and file references point into the user's machine, so
 // each is refused with a message that says what to do instead.
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig, type RequestContext } from "@kubernetes/client-node";
 import { parse } from "yaml";
 import { badRequest } from "../http/errors.ts";
 
@@ -75,9 +75,38 @@ export function parseKubeconfig(text: string): MemberCredential {
   return cred;
 }
 
+type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
+
+/**
+ * A KubeConfig whose typed calls share one kept-alive connection pool.
+ * client-node 2.x gives every request a new undici dispatcher, so each call
+ * to a member would open a connection and pay a TLS handshake; here the
+ * first dispatcher is kept and handed to every later request.
+ */
+export class PooledKubeConfig extends KubeConfig {
+  private pool?: Dispatcher;
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const fresh = context.getDispatcher();
+    if (!fresh) return;
+    if (!this.pool) this.pool = fresh;
+    else {
+      context.setDispatcher(this.pool);
+      void fresh.close().catch(() => {});
+    }
+  }
+
+  /** Closes the pooled connections (a throwaway member, or one whose credential was replaced). */
+  closePool(): void {
+    void this.pool?.close().catch(() => {});
+    this.pool = undefined;
+  }
+}
+
 /** A client-node KubeConfig for a credential (what every typed call to the member uses). */
-export function kubeConfigFor(name: string, cred: MemberCredential): KubeConfig {
-  const kc = new KubeConfig();
+export function kubeConfigFor(name: string, cred: MemberCredential): PooledKubeConfig {
+  const kc = new PooledKubeConfig();
   kc.loadFromOptions({
     clusters: [
       {

@@ -8,6 +8,7 @@
 // message says what went wrong, as Go's dialer words it.
 import { Agent, request } from "node:https";
 import { describeDialError, upstreamHost, upstreamPort } from "../../net/upstream.ts";
+import { PooledKubeConfig } from "./kubeconfig.ts";
 import type { Member } from "./members.ts";
 
 /** A member's answer with an HTTP error status. */
@@ -42,8 +43,9 @@ function agentOf(m: Member): Agent {
   return a;
 }
 
-/** Closes a member's kept-alive connections (a throwaway member, or one whose credential was replaced). */
+/** Closes a member's kept-alive connections, these and its typed client's (a throwaway member, or one whose credential was replaced). */
 export function closeMemberConnections(m: Member): void {
+  if (m.kc instanceof PooledKubeConfig) m.kc.closePool();
   agents.get(m)?.destroy();
   agents.delete(m);
 }
