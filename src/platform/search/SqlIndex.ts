@@ -22,7 +22,7 @@ import {
 import type { KindSpec } from "./kinds.ts";
 import { Mutex } from "./mutex.ts";
 import { type Row, toRow } from "./rows.ts";
-import { ITEM_COLUMNS, marks, rowsPerStatement, schema, upsertSql } from "./sql.ts";
+import { ITEM_COLUMNS, ITEM_FROM, marks, rowsPerStatement, schema, upsertSql } from "./sql.ts";
 import { filterClauseOf, orderBy, paging, parseObject, scopeClause } from "./where.ts";
 
 export type SqlIndexOptions = {
@@ -32,6 +32,30 @@ export type SqlIndexOptions = {
 
 const keyOf = (k: { cluster: string; grp: string; resource: string; namespace: string; name: string; version: string }) =>
   `${k.cluster}\u0000${k.grp}\u0000${k.resource}\u0000${k.namespace}\u0000${k.name}\u0000${k.version}`;
+
+/** Live-object count changes of one write, per (kind, cluster, namespace). */
+class Deltas {
+  private readonly d = new Map<string, { key: unknown[]; n: number }>();
+
+  add(r: { grp: string; resource: string; cluster: string; namespace: string }, n: number): void {
+    const k = `${r.grp}\u0000${r.resource}\u0000${r.cluster}\u0000${r.namespace}`;
+    const e = this.d.get(k);
+    if (e) e.n += n;
+    else this.d.set(k, { key: [r.grp, r.resource, r.cluster, r.namespace], n });
+  }
+
+  async flush(c: SqlConn): Promise<void> {
+    const rows = [...this.d.values()].filter((e) => e.n !== 0);
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await c.run(
+        `INSERT INTO search_counts AS c (grp, resource, cluster, namespace, n) VALUES ${new Array(chunk.length).fill(marks(5)).join(", ")}
+         ON CONFLICT (grp, resource, cluster, namespace) DO UPDATE SET n = c.n + excluded.n`,
+        chunk.flatMap((e) => [...e.key, e.n]),
+      );
+    }
+  }
+}
 
 function toItem(r: Record<string, any>): IndexedItem {
   return {
@@ -70,12 +94,14 @@ export class SqlIndex implements SearchIndex {
   }
 
   /** One write transaction: bump the revision, run fn with it, notify. */
-  private write(fn: (c: SqlConn, revision: number) => Promise<void>): Promise<number> {
+  private write(fn: (c: SqlConn, revision: number, counts: Deltas) => Promise<void>): Promise<number> {
     return this.writes.run(async () => {
       const revision = await this.db.write(async (c) => {
         const [row] = await c.all("UPDATE search_meta SET revision = revision + 1 WHERE id = 1 RETURNING revision");
         const rev = Number(row.revision);
-        await fn(c, rev);
+        const counts = new Deltas();
+        await fn(c, rev, counts);
+        await counts.flush(c);
         if (this.db.dialect.notify) await c.all(this.db.dialect.notify, [rev]);
         return rev;
       });
@@ -84,14 +110,14 @@ export class SqlIndex implements SearchIndex {
     });
   }
 
-  private async upsertRows(c: SqlConn, rows: readonly Row[], revision: number): Promise<void> {
-    const per = rowsPerStatement(this.db.dialect, 19, 200);
+  private async upsertRows(c: SqlConn, rows: readonly Row[], revision: number, counts: Deltas): Promise<void> {
+    const per = rowsPerStatement(this.db.dialect, 18, 200);
     for (let i = 0; i < rows.length; i += per) {
       const chunk = rows.slice(i, i + per);
       const params: unknown[] = [];
       for (const r of chunk) {
         params.push(r.cluster, r.grp, r.version, r.resource, r.namespace, r.name, r.name_lc, r.rv, r.created);
-        params.push(r.status, r.s1, r.s2, r.n1, r.n2, r.labels_lc, r.object, revision, revision, 0);
+        params.push(r.status, r.s1, r.s2, r.n1, r.n2, r.labels_lc, revision, revision, 0);
       }
       const changed = await c.all(upsertSql(chunk.length), params);
       if (changed.length === 0) continue;
@@ -99,13 +125,30 @@ export class SqlIndex implements SearchIndex {
       const ids = changed.map((x) => Number(x.id));
       await c.run(`DELETE FROM search_labels WHERE oid IN ${marks(ids.length)}`, ids);
       await c.run(`DELETE FROM search_fields WHERE oid IN ${marks(ids.length)}`, ids);
+      if (this.db.dialect.fts) {
+        await c.run(`DELETE FROM search_fts WHERE rowid IN ${marks(ids.length)}`, ids);
+        const text = changed.flatMap((x) => {
+          const r = byKey.get(keyOf(x as never))!;
+          return [x.id, r.name_lc, r.labels_lc];
+        });
+        await c.run(`INSERT INTO search_fts (rowid, name, labels) VALUES ${new Array(changed.length).fill(marks(3)).join(", ")}`, text);
+      }
       const labels: unknown[][] = [];
       const fields: unknown[][] = [];
+      const bodies: unknown[] = [];
       for (const x of changed) {
         const r = byKey.get(keyOf(x as never))!;
+        // A row that became live in this write (new, or a tombstone revived) counts one more.
+        if (Number(x.created_revision) === revision) counts.add(x as never, 1);
+        bodies.push(x.id, r.object);
         for (const [k, v] of r.labels) labels.push([x.id, k, v]);
         for (const [f, v] of r.fields) fields.push([x.id, f, v]);
       }
+      await c.run(
+        `INSERT INTO search_bodies AS b (id, object) VALUES ${new Array(changed.length).fill(marks(2)).join(", ")}
+         ON CONFLICT (id) DO UPDATE SET object = excluded.object`,
+        bodies,
+      );
       await this.insertTriples(c, "search_labels (oid, key, value)", labels);
       await this.insertTriples(c, "search_fields (oid, field, value)", fields);
     }
@@ -119,10 +162,14 @@ export class SqlIndex implements SearchIndex {
     }
   }
 
-  private async tombstone(c: SqlConn, ids: readonly number[], revision: number): Promise<void> {
+  private async tombstone(c: SqlConn, ids: readonly number[], revision: number, counts: Deltas): Promise<void> {
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
-      await c.run(`UPDATE search_objects SET deleted = 1, revision = ? WHERE id IN ${marks(chunk.length)}`, [revision, ...chunk]);
+      const gone = await c.all(
+        `UPDATE search_objects SET deleted = 1, revision = ? WHERE id IN ${marks(chunk.length)} AND deleted = 0 RETURNING grp, resource, cluster, namespace`,
+        [revision, ...chunk],
+      );
+      for (const g of gone) counts.add(g as never, -1);
     }
   }
 
@@ -139,20 +186,22 @@ export class SqlIndex implements SearchIndex {
       if (ch.type === "upsert") rows.push(toRow(ch.cluster, ch, ch.object, this.extra));
       else deletes.push(ch);
     }
-    return this.write(async (c, revision) => {
-      await this.upsertRows(c, rows, revision);
+    return this.write(async (c, revision, counts) => {
+      await this.upsertRows(c, rows, revision, counts);
       for (const d of deletes) {
-        await c.run(
-          "UPDATE search_objects SET deleted = 1, revision = ? WHERE grp = ? AND resource = ? AND cluster = ? AND namespace = ? AND name = ? AND version = ? AND deleted = 0",
+        const gone = await c.all(
+          `UPDATE search_objects SET deleted = 1, revision = ?
+           WHERE grp = ? AND resource = ? AND cluster = ? AND namespace = ? AND name = ? AND version = ? AND deleted = 0 RETURNING id`,
           [revision, d.group, d.resource, d.cluster, d.namespace, d.name, d.version],
         );
+        if (gone.length) counts.add({ ...d, grp: d.group }, -1);
       }
     });
   }
 
   replace(cluster: string, gvr: GVR, objects: readonly KObject[]): Promise<number> {
     const rows = objects.map((o) => toRow(cluster, gvr, o, this.extra));
-    return this.write(async (c, revision) => {
+    return this.write(async (c, revision, counts) => {
       const existing = await c.all(
         "SELECT id, namespace, name, version, rv FROM search_objects WHERE grp = ? AND resource = ? AND cluster = ? AND deleted = 0",
         [gvr.group, gvr.resource, cluster],
@@ -165,11 +214,12 @@ export class SqlIndex implements SearchIndex {
         live.delete(k);
         if (!e || e.rv !== r.rv) changed.push(r);
       }
-      await this.upsertRows(c, changed, revision);
+      await this.upsertRows(c, changed, revision, counts);
       await this.tombstone(
         c,
         [...live.values()].map((e) => Number(e.id)),
         revision,
+        counts,
       );
     });
   }
@@ -178,13 +228,15 @@ export class SqlIndex implements SearchIndex {
     return this.write(async (c, revision) => {
       await c.run("UPDATE search_objects SET deleted = 1, revision = ? WHERE cluster = ? AND deleted = 0", [revision, cluster]);
       await c.run("DELETE FROM search_freshness WHERE cluster = ?", [cluster]);
+      await c.run("DELETE FROM search_counts WHERE cluster = ?", [cluster]);
     });
   }
 
   async get(k: ObjectKey): Promise<IndexedItem | undefined> {
     const rows = await this.db.read((c) =>
       c.all(
-        `SELECT ${ITEM_COLUMNS} FROM search_objects o WHERE grp = ? AND resource = ? AND cluster = ? AND namespace = ? AND name = ? AND version = ? AND deleted = 0`,
+        `SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM}
+         WHERE o.grp = ? AND o.resource = ? AND o.cluster = ? AND o.namespace = ? AND o.name = ? AND o.version = ? AND o.deleted = 0`,
         [k.group, k.resource, k.cluster, k.namespace, k.name, k.version],
       ),
     );
@@ -192,20 +244,24 @@ export class SqlIndex implements SearchIndex {
   }
 
   async query(q: Query): Promise<QueryResult> {
-    const scope = scopeClause(q);
-    const filter = filterClauseOf(q, this.extra);
+    const filter = filterClauseOf(q, this.db.dialect, this.extra);
+    const scope = scopeClause(q, filter.byText);
     const where = filter.sql ? `${scope.sql} AND ${filter.sql}` : scope.sql;
     const params = [...scope.params, ...filter.params];
     const order = orderBy(q, this.extra);
     const { limit, offset } = paging(q);
     return await this.db.read(async (c) => {
       const [meta] = await c.all("SELECT revision FROM search_meta WHERE id = 1");
-      const rows = await c.all(`SELECT ${ITEM_COLUMNS} FROM search_objects o WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+      const rows = await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
         ...params,
         limit,
         offset,
       ]);
-      const [count] = await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${where}`, params);
+      // Without filters the total is a sum of kept counts (a Namespace's scope is on its name: count those rows).
+      const counted = !filter.sql && !(q.group === "" && q.resource === "namespaces");
+      const [count] = counted
+        ? await c.all(`SELECT COALESCE(SUM(o.n), 0) AS n FROM search_counts o WHERE ${scope.sql.replace(" AND o.deleted = 0", "")}`, scope.params)
+        : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${where}`, params);
       return { items: rows.map(toItem), total: Number(count.n), revision: Number(meta.revision) };
     });
   }
@@ -214,7 +270,7 @@ export class SqlIndex implements SearchIndex {
     const scope = scopeClause({ ...q });
     const base = scope.sql.replace("o.deleted = 0", "o.revision > ?");
     const params = [...scope.params.slice(0, 2), since, ...scope.params.slice(2)];
-    const filter = filterClauseOf(q, this.extra);
+    const filter = filterClauseOf(q, this.db.dialect, this.extra);
     const matches = filter.sql ? `CASE WHEN ${filter.sql} THEN 1 ELSE 0 END` : "1";
     return await this.db.read(async (c) => {
       const [meta] = await c.all("SELECT revision, compact_revision FROM search_meta WHERE id = 1");
@@ -224,7 +280,7 @@ export class SqlIndex implements SearchIndex {
       let upto = Number(meta.revision);
       if (cut) upto = Number(cut.revision) - 1 > since ? Number(cut.revision) - 1 : Number(cut.revision);
       const rows = await c.all(
-        `SELECT ${ITEM_COLUMNS}, o.deleted, o.created_revision, ${matches} AS matches FROM search_objects o
+        `SELECT ${ITEM_COLUMNS}, o.deleted, o.created_revision, ${matches} AS matches FROM ${ITEM_FROM}
          WHERE ${base} AND o.revision <= ? ORDER BY o.revision, o.id`,
         [...filter.params, ...params, upto],
       );
@@ -256,6 +312,8 @@ export class SqlIndex implements SearchIndex {
         const dead = "SELECT id FROM search_objects WHERE deleted = 1 AND revision <= ?";
         await c.run(`DELETE FROM search_labels WHERE oid IN (${dead})`, [upto]);
         await c.run(`DELETE FROM search_fields WHERE oid IN (${dead})`, [upto]);
+        await c.run(`DELETE FROM search_bodies WHERE id IN (${dead})`, [upto]);
+        if (this.db.dialect.fts) await c.run(`DELETE FROM search_fts WHERE rowid IN (${dead})`, [upto]);
         await c.run("DELETE FROM search_objects WHERE deleted = 1 AND revision <= ?", [upto]);
         await c.run("UPDATE search_meta SET compact_revision = ? WHERE id = 1", [upto]);
       }),

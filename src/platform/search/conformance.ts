@@ -317,6 +317,8 @@ export function searchIndexConformance(name: string, make: () => Promise<Backend
         const r2 = await index.replace("c1", PODS, [pod("ns", "keep"), pod("ns", "change", { rv: "2" }), pod("ns", "new")]);
         const after = await index.query({ group: "", resource: "pods", pageSize: 100 });
         assert.deepEqual(after.items.map(ident), ["c1/ns/change", "c2/ns/gone", "c1/ns/keep", "c1/ns/new"]);
+        assert.equal(after.total, 4);
+        assert.equal((await index.query({ group: "", resource: "pods", clusters: ["c1"], fuzzySearch: "e" })).total, 3);
         const rev = Object.fromEntries(after.items.map((i) => [ident(i), i.revision]));
         assert.equal(rev["c1/ns/keep"], r1);
         assert.equal(rev["c1/ns/change"], r2);

@@ -5,8 +5,10 @@
 // (SqlIndex.ts), narrow dialects, thin connections.
 //
 // Tables:
-//   search_objects    one row per object and per tombstone (deleted = 1);
-//                     the sort and filter columns of rows.ts, and the JSON.
+//   search_objects    one row per object and per tombstone (deleted = 1):
+//                     the sort and filter columns of rows.ts.
+//   search_bodies     (id, object): the JSON, apart so object rows stay narrow.
+//   search_counts     live objects per (kind, cluster, namespace): totals.
 //   search_labels     (oid, key, value) for label selectors.
 //   search_fields     (oid, field, value) for field selectors on fields not
 //                     held in a column; non-empty values only.
@@ -28,6 +30,11 @@ export type Dialect = {
   extraSchema: readonly string[];
   /** A statement run inside each write transaction, with the new revision as its one parameter (change notification). */
   notify?: string;
+  /**
+   * SQLite: a trigram FTS5 table search_fts(name, labels) keyed by object id,
+   * kept by the writer, that answers fuzzySearch terms of 3+ characters.
+   */
+  fts: boolean;
 };
 
 export const SQLITE: Dialect = {
@@ -36,7 +43,9 @@ export const SQLITE: Dialect = {
   text: "TEXT",
   int: "INTEGER",
   maxParams: 32_000,
-  extraSchema: [],
+  // contentless_delete (SQLite 3.43+) lets rows of a contentless table be deleted by rowid.
+  extraSchema: ["CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(name, labels, content='', contentless_delete=1, tokenize='trigram')"],
+  fts: true,
 };
 
 export const POSTGRES: Dialect = {
@@ -49,7 +58,9 @@ export const POSTGRES: Dialect = {
   extraSchema: [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS search_objects_name_trgm ON search_objects USING gin (name_lc gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS search_objects_labels_trgm ON search_objects USING gin (labels_lc gin_trgm_ops)",
   ],
+  fts: false,
   notify: "SELECT pg_notify('kpanda_search', CAST(? AS text))",
 };
 
@@ -72,27 +83,34 @@ export const OBJECT_COLUMNS = [
   "n1",
   "n2",
   "labels_lc",
-  "object",
 ] as const;
 
 export function schema(d: Dialect): string[] {
   const t = d.text;
+  // The object rows stay narrow (the JSON lives in search_bodies), so scans
+  // and lookups that an index does not cover read few pages; `deleted` leads
+  // the sort indexes, so live rows are one index range.
   return [
     `CREATE TABLE IF NOT EXISTS search_objects (
       id ${d.id},
       cluster ${t} NOT NULL, grp ${t} NOT NULL, version ${t} NOT NULL, resource ${t} NOT NULL,
       namespace ${t} NOT NULL, name ${t} NOT NULL, name_lc ${t} NOT NULL, rv ${t} NOT NULL,
       created ${d.int} NOT NULL, status ${t} NOT NULL, s1 ${t} NOT NULL, s2 ${t} NOT NULL,
-      n1 ${d.int} NOT NULL, n2 ${d.int} NOT NULL, labels_lc ${t} NOT NULL, object TEXT NOT NULL,
+      n1 ${d.int} NOT NULL, n2 ${d.int} NOT NULL, labels_lc ${t} NOT NULL,
       revision ${d.int} NOT NULL, created_revision ${d.int} NOT NULL, deleted SMALLINT NOT NULL)`,
     "CREATE UNIQUE INDEX IF NOT EXISTS search_objects_key ON search_objects (grp, resource, cluster, namespace, name, version)",
-    "CREATE INDEX IF NOT EXISTS search_objects_by_name ON search_objects (grp, resource, name, namespace, cluster, version)",
-    "CREATE INDEX IF NOT EXISTS search_objects_by_created ON search_objects (grp, resource, created)",
+    "CREATE INDEX IF NOT EXISTS search_objects_by_name ON search_objects (grp, resource, deleted, name, namespace, cluster, version)",
+    "CREATE INDEX IF NOT EXISTS search_objects_by_cluster ON search_objects (grp, resource, deleted, cluster, name, namespace, version)",
+    "CREATE INDEX IF NOT EXISTS search_objects_by_created ON search_objects (grp, resource, deleted, created)",
     "CREATE INDEX IF NOT EXISTS search_objects_by_revision ON search_objects (revision)",
+    `CREATE TABLE IF NOT EXISTS search_bodies (id ${d.int} PRIMARY KEY, object TEXT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS search_labels (oid ${d.int} NOT NULL, key ${t} NOT NULL, value ${t} NOT NULL, PRIMARY KEY (oid, key))`,
     "CREATE INDEX IF NOT EXISTS search_labels_kv ON search_labels (key, value)",
     `CREATE TABLE IF NOT EXISTS search_fields (oid ${d.int} NOT NULL, field ${t} NOT NULL, value ${t} NOT NULL, PRIMARY KEY (oid, field))`,
     "CREATE INDEX IF NOT EXISTS search_fields_fv ON search_fields (field, value)",
+    // Live objects per (kind, cluster, namespace), kept by every write: the totals of unfiltered lists.
+    `CREATE TABLE IF NOT EXISTS search_counts (grp ${t} NOT NULL, resource ${t} NOT NULL, cluster ${t} NOT NULL,
+      namespace ${t} NOT NULL, n ${d.int} NOT NULL, PRIMARY KEY (grp, resource, cluster, namespace))`,
     `CREATE TABLE IF NOT EXISTS search_meta (id ${d.int} PRIMARY KEY, revision ${d.int} NOT NULL, compact_revision ${d.int} NOT NULL)`,
     "INSERT INTO search_meta (id, revision, compact_revision) VALUES (1, 0, 0) ON CONFLICT (id) DO NOTHING",
     `CREATE TABLE IF NOT EXISTS search_freshness (cluster ${t} NOT NULL, grp ${t} NOT NULL, resource ${t} NOT NULL,
@@ -116,12 +134,17 @@ export function upsertSql(rows: number): string {
       created_revision = CASE WHEN o.deleted = 1 THEN excluded.created_revision ELSE o.created_revision END,
       deleted = 0
     WHERE o.rv <> excluded.rv OR o.deleted = 1
-    RETURNING id, cluster, grp, version, resource, namespace, name`;
+    RETURNING id, cluster, grp, version, resource, namespace, name, created_revision`;
 }
+
+/** An FTS5 phrase: the term in double quotes (inner ones doubled); with the trigram tokenizer, a substring. */
+export const ftsPhrase = (term: string, labels: boolean) => `${labels ? "" : "name : "}"${term.replace(/"/g, '""')}"`;
 
 /** Escapes a LIKE pattern's wildcards (used with ESCAPE '\'). */
 export function likeContains(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export const ITEM_COLUMNS = "o.id, o.cluster, o.grp, o.version, o.resource, o.namespace, o.name, o.rv, o.revision, o.object";
+export const ITEM_COLUMNS = "o.id, o.cluster, o.grp, o.version, o.resource, o.namespace, o.name, o.rv, o.revision, b.object";
+/** The objects of a query joined with their JSON. */
+export const ITEM_FROM = "search_objects o JOIN search_bodies b ON b.id = o.id";

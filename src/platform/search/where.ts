@@ -5,12 +5,14 @@
 import { parseFieldSelector, parseLabelSelector, SelectorError } from "../../apiserver/registry/selectors.ts";
 import { type KObject, MAX_PAGE_SIZE, type Query } from "./index.ts";
 import { BASE_COLUMNS, columnOf, kindSpec, type KindSpec, supportsFieldOf } from "./kinds.ts";
-import { likeContains, marks } from "./sql.ts";
+import { type Dialect, ftsPhrase, likeContains, marks } from "./sql.ts";
 
 /** A bad query (unknown sort key or filter, malformed selector): the API answers 400. */
 export class QueryError extends Error {}
 
 export type Clause = { sql: string; params: unknown[] };
+/** A filter clause; `byText` when it holds a full-text match that should drive the query. */
+export type FilterClause = Clause & { byText: boolean };
 
 const TEXT_COLUMNS = new Set(["name", "namespace", "cluster", "status", "s1", "s2"]);
 const NONE = "1 = 0";
@@ -21,10 +23,15 @@ function inList(col: string, values: readonly unknown[], params: unknown[]): str
   return `${col} IN ${marks(values.length)}`;
 }
 
-/** Kind, clusters, namespaces and the caller's scope. */
-export function scopeClause(q: Query): Clause {
+/**
+ * Kind, clusters, namespaces and the caller's scope. `unindexed` keeps SQLite
+ * from using object indexes for the kind (unary +), so that a full-text match
+ * drives the query instead of a scan of the kind's index.
+ */
+export function scopeClause(q: Query, unindexed = false): Clause {
   const params: unknown[] = [q.group, q.resource];
-  const parts = ["o.grp = ?", "o.resource = ?", "o.deleted = 0"];
+  const u = unindexed ? "+" : "";
+  const parts = [`${u}o.grp = ?`, `${u}o.resource = ?`, "o.deleted = 0"];
   // A Namespace's own name is its namespace, for filters and for NS roles alike.
   const nsCol = q.group === "" && q.resource === "namespaces" ? "o.name" : "o.namespace";
   if (q.clusters) parts.push(inList("o.cluster", q.clusters, params));
@@ -96,12 +103,18 @@ function filterClause(spec: KindSpec, filters: Record<string, readonly string[]>
 }
 
 /** fuzzySearch, selectors and per-kind filters, ANDed; "" when there are none. */
-export function filterClauseOf(q: Query, extra?: readonly KindSpec[]): Clause {
+export function filterClauseOf(q: Query, dialect: Dialect, extra?: readonly KindSpec[]): FilterClause {
   const spec = kindSpec(q, extra);
   const params: unknown[] = [];
   const parts: string[] = [];
+  let byText = false;
   try {
-    if (q.fuzzySearch) {
+    // A trigram needs three characters; shorter terms are matched with LIKE.
+    if (q.fuzzySearch && dialect.fts && [...q.fuzzySearch].length >= 3) {
+      byText = true;
+      params.push(ftsPhrase(q.fuzzySearch, !!q.fuzzyLabels));
+      parts.push("o.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)");
+    } else if (q.fuzzySearch) {
       const p = likeContains(q.fuzzySearch);
       params.push(p);
       if (q.fuzzyLabels) {
@@ -116,7 +129,7 @@ export function filterClauseOf(q: Query, extra?: readonly KindSpec[]): Clause {
     if (e instanceof SelectorError) throw new QueryError(e.message);
     throw e;
   }
-  return { sql: parts.join(" AND "), params };
+  return { sql: parts.join(" AND "), params, byText };
 }
 
 /** ORDER BY a sort key, then name, namespace, cluster and version, all one way: a total order, served by the name index. */

@@ -1,0 +1,188 @@
+// Search index benchmark. Prints, per backend (embedded SQLite on a file,
+// SQLite in memory, PostgreSQL):
+//   index phase: --objects objects over --clusters clusters loaded straight
+//   into the index (a relist per cluster and kind, as a first full sync
+//   writes it): the load time; p50/p99 of a page of 50 sorted by name, from
+//   one cluster's list and across all clusters (/asl/), with and without
+//   fuzzySearch; write batches at --write-rate writes/s and queries meanwhile;
+//   this process's RSS (after GC) per object and per pod, and the database size.
+// The sync phase (member API servers in another process, first full sync and
+// write-to-hit lag through the watches) is the next step: see README.
+// Usage: node --expose-gc bench/search.ts [--backends sqlite,memory,postgres]
+//          [--objects 1000000] [--clusters 100] [--queries 200] [--postgres-url URL]
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import type { Query, SearchIndex } from "../src/platform/search/index.ts";
+import { PostgresDb } from "../src/platform/search/PostgresDb.ts";
+import { SqliteDb } from "../src/platform/search/SqliteDb.ts";
+import { SqlIndex } from "../src/platform/search/SqlIndex.ts";
+import { startPostgres } from "../test/postgres.ts";
+import { MIX, makeObject, nameOf } from "./searchData.ts";
+import { Samples } from "./stats.ts";
+
+const { values } = parseArgs({
+  options: {
+    backends: { type: "string", default: "sqlite,postgres" },
+    objects: { type: "string", default: "1000000" },
+    clusters: { type: "string", default: "100" },
+    queries: { type: "string", default: "200" },
+    "write-rate": { type: "string", default: "1000" },
+    "write-seconds": { type: "string", default: "10" },
+    "postgres-url": { type: "string" },
+  },
+});
+const OBJECTS = Number(values.objects);
+const CLUSTERS = Number(values.clusters);
+const QUERIES = Number(values.queries);
+const perCluster = Math.floor(OBJECTS / CLUSTERS);
+const clusterName = (c: number) => `member-${String(c).padStart(3, "0")}`;
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
+const ms = (s: { p50: number; p99: number }) => `p50 ${s.p50.toFixed(1)} ms  p99 ${s.p99.toFixed(1)} ms`;
+
+function rss(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().rss;
+}
+
+async function load(index: SearchIndex): Promise<{ seconds: number; pods: number }> {
+  const t0 = performance.now();
+  let pods = 0;
+  for (let c = 0; c < CLUSTERS; c++) {
+    for (const kind of MIX) {
+      const n = Math.round(perCluster * kind.share);
+      const objs = Array.from({ length: n }, (_, i) => makeObject(kind.resource, c * perCluster + i, "1"));
+      await index.replace(clusterName(c), kind, objs);
+      if (kind.resource === "pods") pods += n;
+    }
+    if ((c + 1) % 10 === 0) process.stdout.write(`  loaded ${c + 1}/${CLUSTERS} clusters (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+  }
+  return { seconds: (performance.now() - t0) / 1000, pods };
+}
+
+/** Search terms: half an app-name fragment (many matches), half a fragment of one pod's hash (few). */
+function term(i: number): string {
+  if (i % 2 === 0) return ["check", "PAY", "gate", "inv", "mail", "sear"][i % 6];
+  const { name } = nameOf("pods", (i * 7919) % (perCluster * CLUSTERS));
+  return name.slice(-9, -4);
+}
+
+async function timeQueries(index: SearchIndex, make: (i: number) => Query): Promise<{ p50: number; p99: number }> {
+  const s = new Samples();
+  for (let i = 0; i < QUERIES; i++) {
+    const q = make(i);
+    const t = performance.now();
+    await index.query(q);
+    s.add(performance.now() - t);
+  }
+  return s.summary();
+}
+
+const shapes: [string, (i: number) => Query][] = [
+  ["one cluster, by name", (i) => ({ group: "", resource: "pods", clusters: [clusterName(i % CLUSTERS)], sortBy: "name", page: 1 + (i % 10), pageSize: 50 })],
+  ["all clusters (asl), by name", (i) => ({ group: "", resource: "pods", sortBy: "name", page: 1 + (i % 10), pageSize: 50 })],
+  ["one cluster, fuzzySearch", (i) => ({ group: "", resource: "pods", clusters: [clusterName(i % CLUSTERS)], fuzzySearch: term(i), sortBy: "name", pageSize: 50 })],
+  ["all clusters (asl), fuzzySearch", (i) => ({ group: "", resource: "pods", fuzzySearch: term(i), sortBy: "name", pageSize: 50 })],
+  [
+    "NS viewer (2 namespaces), by name",
+    (i) => ({ group: "", resource: "pods", scope: new Map([[clusterName(i % CLUSTERS), ["team-3", "team-7"]]]), sortBy: "name", pageSize: 50 }),
+  ],
+];
+
+/** Pod updates at `rate`/s in batches every 50 ms for `seconds`, with queries meanwhile. */
+async function writes(index: SearchIndex, rate: number, seconds: number): Promise<{ batch: Samples; query: Samples; done: number }> {
+  const batch = new Samples();
+  const query = new Samples();
+  const perBatch = Math.max(1, Math.round(rate / 20));
+  let done = 0;
+  let stop = false;
+  const reader = (async () => {
+    for (let i = 0; !stop; i++) {
+      const t = performance.now();
+      await index.query(shapes[i % 2][1](i));
+      query.add(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  const end = performance.now() + seconds * 1000;
+  for (let b = 0; performance.now() < end; b++) {
+    const t = performance.now();
+    const changes = Array.from({ length: perBatch }, (_, k) => {
+      const c = (b * perBatch + k) % CLUSTERS;
+      const i = c * perCluster + ((b * 31 + k) % Math.round(perCluster * 0.6));
+      return { type: "upsert" as const, cluster: clusterName(c), group: "", version: "v1", resource: "pods", object: makeObject("pods", i, `w${b}`) };
+    });
+    await index.apply(changes);
+    batch.add(performance.now() - t);
+    done += perBatch;
+    const wait = t + 50 - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  stop = true;
+  await reader;
+  return { batch, query, done };
+}
+
+async function bench(name: string, open: () => Promise<{ index: SearchIndex; size(): Promise<number>; close(): Promise<void> }>): Promise<void> {
+  console.log(`\n== ${name}: ${OBJECTS} objects over ${CLUSTERS} clusters`);
+  const before = rss();
+  const b = await open();
+  const { seconds, pods } = await load(b.index);
+  const after = rss();
+  console.log(`load (first full sync into the index): ${seconds.toFixed(1)} s, ${Math.round(OBJECTS / seconds)} objects/s`);
+  console.log(`RSS ${mb(after)} (+${mb(after - before)} over the empty process): ${((after - before) / OBJECTS).toFixed(0)} B per object, ${((after - before) / pods).toFixed(0)} B per pod`);
+  console.log(`database size ${mb(await b.size())}`);
+  for (const [label, make] of shapes) console.log(`page of 50, ${label}: ${ms(await timeQueries(b.index, make))}`);
+  const rate = Number(values["write-rate"]);
+  const w = await writes(b.index, rate, Number(values["write-seconds"]));
+  console.log(`writes at ${rate}/s (batches every 50 ms): ${w.done} written, batch ${ms(w.batch.summary())}; queries meanwhile ${ms(w.query.summary())}`);
+  console.log(`RSS after writes ${mb(rss())}`);
+  await b.close();
+}
+
+for (const backend of String(values.backends).split(",")) {
+  if (backend === "sqlite" || backend === "memory") {
+    await bench(backend === "sqlite" ? "embedded SQLite (file, WAL)" : "embedded SQLite (in memory)", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "kpanda-search-bench-"));
+      const path = backend === "sqlite" ? join(dir, "index.db") : ":memory:";
+      const index = await SqlIndex.open(new SqliteDb({ path }));
+      return {
+        index,
+        async size() {
+          if (backend === "memory") return 0;
+          return statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+        },
+        async close() {
+          await index.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    });
+  } else if (backend === "postgres") {
+    const server = values["postgres-url"] ? undefined : await startPostgres();
+    const url = values["postgres-url"] ?? (await server?.createDatabase("bench"));
+    if (!url) {
+      console.log("\n== PostgreSQL: not available, skipped");
+      continue;
+    }
+    await bench("PostgreSQL", async () => {
+      const index = await SqlIndex.open(new PostgresDb(url));
+      return {
+        index,
+        async size() {
+          const c = new pg.Client({ connectionString: url });
+          await c.connect();
+          const r = await c.query("SELECT pg_database_size(current_database()) AS n");
+          await c.end();
+          return Number(r.rows[0].n);
+        },
+        async close() {
+          await index.close();
+          await server?.stop();
+        },
+      };
+    });
+  }
+}
