@@ -203,6 +203,13 @@ describe("kubectl through the proxy", () => {
   });
 });
 
+test("each proxied request's latency is recorded per cluster in /metrics", async () => {
+  const res = await fetch(`${t.platform.url}/metrics`, { headers: { authorization: `Bearer ${ownerToken}` } });
+  assert.equal(res.status, 200);
+  const count = /^kpanda_proxy_request_duration_seconds_count\{cluster="sim-1"\} (\d+)$/m.exec(await res.text());
+  assert.ok(count && Number(count[1]) > 10, "the kubectl calls above were counted");
+});
+
 describe("the proxy's own answers are Kubernetes Status objects", () => {
   test("no token or a bad one answers 401 Unauthorized, as kube-apiserver does", async () => {
     const none = await raw(`${C}/api/v1/pods`);

@@ -128,6 +128,7 @@ export function memberHeaders(incoming: IncomingMessage["headers"], user: string
 }
 
 async function serveHttp(ctx: PlatformContext, pool: MemberPool, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const start = performance.now();
   let admitted: Admitted;
   try {
     admitted = await admit(ctx, req);
@@ -152,6 +153,8 @@ async function serveHttp(ctx: PlatformContext, pool: MemberPool, req: IncomingMe
     code = e.code;
     sendStatus(res, new ProxyError(`cluster "${member.name}" is unreachable: ${e.message}`, { code: e.code, reason: e.reason }));
   }
+  // Until the member's response headers (a watch's stream is not counted); only for integrated clusters' names.
+  ctx.metrics.observeProxy(member.name, (performance.now() - start) / 1000);
   if (audited) audit(ctx, principal, { ...target, info: { ...info, name: info.name || ((await named) ?? "") } }, clientIP, info.verb, code);
 }
 
@@ -178,6 +181,7 @@ function createdName(answer: IncomingMessage): Promise<string | undefined> {
 }
 
 async function serveUpgrade(ctx: PlatformContext, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const start = performance.now();
   let admitted: Admitted;
   try {
     admitted = await admit(ctx, req);
@@ -197,6 +201,7 @@ async function serveUpgrade(ctx: PlatformContext, req: IncomingMessage, socket: 
     code = e.code;
     rejectUpgrade(socket, new ProxyError(`cluster "${member.name}" is unreachable: ${e.message}`, { code: 503, reason: "ServiceUnavailable" }));
   }
+  ctx.metrics.observeProxy(member.name, (performance.now() - start) / 1000);
   // Opening a shell or a tunnel acts on the pod: audited as kube authorizes it, a create
   // (1.30+ checks create for WebSocket exec, attach and portforward; SPDY ones are POSTs).
   const { info } = target;
