@@ -177,6 +177,8 @@ export class FaultProxy {
     const upstream = request({ host, port, method: req.method, path: req.url, headers: stripHopByHop(forwardHeaders(req)), agent: this.agent });
     upstream.once("response", (answer) => this.relay(req, res, answer));
     upstream.once("error", () => {
+      // A watch ended by dropWatches() has already finished its answer cleanly.
+      if (res.writableEnded) return;
       if (!res.headersSent) res.writeHead(502).end();
       else res.destroy();
     });
