@@ -1,7 +1,8 @@
 // GET /audit: the audit log of this replica, newest first, filtered by user,
 // cluster, verb and a time range (since ≤ time ≤ until, RFC 3339), paged.
-// An Owner reads every entry; a ClusterAdmin reads the entries of the
-// clusters it administers (only entries with a cluster); anyone else gets 403.
+// An Owner reads every entry (audit.view); a ClusterAdmin reads the entries
+// of the clusters it administers (cluster.audit; only entries with a
+// cluster); anyone else gets 403. The actions are roles.ts's, as GET /me shows them.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuditQuery } from "../../audit/AuditLog.ts";
 import type { AuditEntry, PlatformContext } from "../context.ts";
@@ -37,14 +38,14 @@ function time(name: string, v: string | undefined): number | undefined {
 /** Which entries the caller may read: all (Owner), or those of the clusters it administers. */
 function readable(ctx: PlatformContext, req: FastifyRequest<{ Querystring: Query }>): (e: AuditEntry) => boolean {
   const user = req.principal?.name ?? "";
-  if (ctx.authz.isOwner(user)) return () => true;
+  if (ctx.authz.can(user, "audit.view")) return () => true;
   const asked = req.query.cluster;
   if (asked !== undefined) {
-    if (!ctx.authz.isClusterAdmin(user, asked)) throw forbidden(`user "${user}" may not read the audit log of cluster "${asked}"`, asked);
+    if (!ctx.authz.can(user, "cluster.audit", asked)) throw forbidden(`user "${user}" may not read the audit log of cluster "${asked}"`, asked);
     return () => true;
   }
   const seen = ctx.authz.clustersOf(user);
-  const admin = seen === "all" ? [] : [...seen].filter((c) => ctx.authz.isClusterAdmin(user, c));
+  const admin = seen === "all" ? [] : [...seen].filter((c) => ctx.authz.can(user, "cluster.audit", c));
   if (!admin.length) throw forbidden(`user "${user}" may not read the audit log (it needs Owner, or ClusterAdmin for a cluster's entries)`);
   const set = new Set(admin);
   return (e) => !!e.cluster && set.has(e.cluster);
