@@ -2,7 +2,8 @@
 // when it expires within the renewal window (30 days by default; here a
 // window longer than the token's year, so it is due at once), stores the
 // new one, bumps the Cluster's credential revision so every replica reloads
-// it, and keeps the cluster Running with it.
+// it, and keeps the cluster Running with it. The member registry reads a
+// credential once for all the callers that ask at the same time.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { KPANDA_NAMESPACE } from "../../src/platform/host/crds.ts";
@@ -57,4 +58,14 @@ it("renews kpanda's token once it is within the renewal window, bumps the creden
   // Renewed at most once an hour, even though the new token is still within the window.
   await new Promise((r) => setTimeout(r, 1500));
   assert.equal(members.cluster("renew")?.metadata?.annotations?.[CREDENTIAL_REV], "1");
+});
+
+it("loads a member's credential once however many callers ask at once", async () => {
+  const { members } = t.platform.ctx;
+  await until("renew in the cache", () => members.cluster("renew"));
+  members.forget("renew");
+  const got = await Promise.all(Array.from({ length: 5 }, () => members.get("renew")));
+  assert.ok(got[0]);
+  for (const m of got) assert.equal(m, got[0]);
+  assert.equal(await members.get("renew"), got[0]);
 });

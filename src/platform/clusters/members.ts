@@ -74,6 +74,9 @@ export class MemberRegistry {
   private readonly clusters: KindCache;
   private readonly log: Logger;
   private readonly members = new Map<string, Member>();
+  private readonly loading = new Map<string, Promise<Member | undefined>>();
+  /** Bumped whenever a cached member is dropped, so a load that began before is not cached after. */
+  private readonly generation = new Map<string, number>();
   private readonly opts: MemberOptions;
 
   constructor(host: Host, clusters: KindCache, log: Logger, opts: MemberOptions = {}) {
@@ -84,7 +87,9 @@ export class MemberRegistry {
     clusters.onChange((type, obj) => {
       const name = obj.metadata!.name!;
       // A replaced credential bumps the Cluster's CREDENTIAL_REV annotation: load it again on next use.
-      if (type === "delete" || this.members.get(name)?.rev !== credentialRev(obj)) this.members.delete(name);
+      // (A load under way keeps the revision it began with, so a bump during it is caught on the next update.)
+      const m = this.members.get(name);
+      if (type === "delete" || (m && m.rev !== credentialRev(obj))) this.drop(name);
     });
   }
 
@@ -102,6 +107,18 @@ export class MemberRegistry {
     const known = this.members.get(name);
     if (known) return known;
     if (!this.clusters.get(name)) return undefined;
+    // One read of the Secret however many callers ask at once (at start, every controller asks for every cluster).
+    let loading = this.loading.get(name);
+    if (!loading) {
+      loading = this.load(name).finally(() => this.loading.delete(name));
+      this.loading.set(name, loading);
+    }
+    return loading;
+  }
+
+  private async load(name: string): Promise<Member | undefined> {
+    const gen = this.generation.get(name) ?? 0;
+    const rev = credentialRev(this.clusters.get(name));
     let secret: V1Secret;
     try {
       secret = await this.host.core.readNamespacedSecret({ name: credentialSecretName(name), namespace: KPANDA_NAMESPACE });
@@ -110,14 +127,20 @@ export class MemberRegistry {
       throw e;
     }
     const cred = JSON.parse(Buffer.from(secret.data?.credential ?? "", "base64").toString()) as MemberCredential;
-    const m = new Member(name, cred, this.opts, credentialRev(this.clusters.get(name)));
-    if (this.clusters.get(name)) this.members.set(name, m);
+    const m = new Member(name, cred, this.opts, rev);
+    if (this.clusters.get(name) && (this.generation.get(name) ?? 0) === gen) this.members.set(name, m);
     return m;
   }
 
   /** Drops a cached member so the next get() reads its credential again. */
   forget(name: string): void {
+    this.drop(name);
+  }
+
+  private drop(name: string): void {
     this.members.delete(name);
+    this.loading.delete(name);
+    this.generation.set(name, (this.generation.get(name) ?? 0) + 1);
   }
 
   /** Stores a member's credential in the host (a Secret, encrypted at rest by the embedded host). */
@@ -138,7 +161,7 @@ export class MemberRegistry {
       if (codeOf(e) !== 409) throw e;
       await this.host.core.replaceNamespacedSecret({ name: credentialSecretName(name), namespace: KPANDA_NAMESPACE, body });
     }
-    this.members.delete(name);
+    this.drop(name);
     this.log.debug({ cluster: name }, "member credential saved");
   }
 }
