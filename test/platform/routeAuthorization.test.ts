@@ -59,9 +59,9 @@ before(async () => {
 after(() => t?.close());
 
 it("refuses a user without roles on every route but the self-service ones, with 403 naming the user", async () => {
-  const doc = await (await fetch(`${t.platform.url}/openapi.json`)).json();
+  const doc = (await (await fetch(`${t.platform.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, any>> };
   const seen: string[] = [];
-  for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+  for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {
       const key = `${method.toUpperCase()} ${path}`;
       const url = path.replace(/\{(\w+)\}/g, (_, p) => (p === "cluster" ? "dev" : "x"));
