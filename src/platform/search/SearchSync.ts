@@ -1,0 +1,120 @@
+// Keeps the search index in step with every Running member cluster: one
+// ClusterSync per cluster, started when its Cluster object is first seen
+// Running, told when it turns Unknown or Running again, and stopped with its
+// objects dropped from the index when the Cluster is removed.
+//
+// Who runs it: with the embedded index every replica runs its own. With a
+// PostgreSQL index shared by replicas only one should write: register
+// `controller()` with the controllers that run under the leader Lease
+// (ControllerManager), so that `start(signal)` and `stop()` follow the Lease.
+import type { Logger } from "pino";
+import type { Member } from "../clusters/members.ts";
+import { BatchWriter, type BatchWriterOptions } from "./BatchWriter.ts";
+import { ClusterSync, type ClusterSyncOptions } from "./ClusterSync.ts";
+import type { SearchIndex } from "./index.ts";
+import { KINDS, type KindSpec } from "./kinds.ts";
+
+/** Where the clusters come from: the Cluster objects' names and status.phase, and a call on any change. */
+export type ClusterSource = {
+  list(): { name: string; phase: string }[];
+  onChange(fn: () => void): void;
+};
+
+export type SearchSyncOptions = BatchWriterOptions & {
+  index: SearchIndex;
+  clusters: ClusterSource;
+  member(name: string): Promise<Member | undefined>;
+  log: Logger;
+  /** The kinds to cache; default KINDS. */
+  kinds?: readonly KindSpec[];
+  /** More kinds (custom resources) by configuration. */
+  extraKinds?: readonly KindSpec[];
+  backoff?: ClusterSyncOptions["backoff"];
+  watchTimeoutSeconds?: number;
+};
+
+export class SearchSync {
+  private readonly opts: SearchSyncOptions;
+  private readonly log: Logger;
+  private readonly syncs = new Map<string, ClusterSync>();
+  private writer?: BatchWriter;
+  private active = false;
+  private reconciling: Promise<void> = Promise.resolve();
+
+  constructor(opts: SearchSyncOptions) {
+    this.opts = opts;
+    this.log = opts.log.child({ component: "search-sync" });
+    opts.clusters.onChange(() => {
+      if (this.active) this.reconcile();
+    });
+  }
+
+  /** Starts syncing every Running cluster; stops when `signal` aborts (or on stop()). */
+  start(signal?: AbortSignal): void {
+    if (this.active) return;
+    this.active = true;
+    this.writer = new BatchWriter(this.opts.index, this.log, this.opts);
+    signal?.addEventListener("abort", () => void this.stop(), { once: true });
+    this.reconcile();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.active) return;
+    this.active = false;
+    await this.reconciling;
+    await Promise.all([...this.syncs.values()].map((s) => s.stop()));
+    this.syncs.clear();
+    await this.writer?.close();
+  }
+
+  /** For ControllerManager.add(): the sync as a controller that runs while this replica leads. */
+  controller(): { name: string; start(signal: AbortSignal): void; stop(): Promise<void> } {
+    return { name: "search-sync", start: (signal) => this.start(signal), stop: () => this.stop() };
+  }
+
+  /** Writes everything queued to the index (tests, shutdown). */
+  async flush(): Promise<void> {
+    await this.writer?.flush();
+  }
+
+  private reconcile(): void {
+    this.reconciling = this.reconciling.then(() => this.reconcileNow()).catch((err) => this.log.error({ err }, "search sync reconcile failed"));
+  }
+
+  private async reconcileNow(): Promise<void> {
+    if (!this.active || !this.writer) return;
+    const seen = new Set<string>();
+    for (const { name, phase } of this.opts.clusters.list()) {
+      seen.add(name);
+      let s = this.syncs.get(name);
+      if (phase === "Removing") {
+        if (s) await this.remove(name, s);
+        continue;
+      }
+      if (!s && phase === "Running") {
+        s = new ClusterSync({
+          name,
+          member: () => this.opts.member(name),
+          kinds: [...(this.opts.kinds ?? KINDS), ...(this.opts.extraKinds ?? [])],
+          index: this.opts.index,
+          writer: this.writer,
+          log: this.log,
+          backoff: this.opts.backoff,
+          watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
+        });
+        this.syncs.set(name, s);
+        s.start();
+      }
+      s?.setRunning(phase === "Running");
+    }
+    for (const [name, s] of this.syncs) if (!seen.has(name)) await this.remove(name, s);
+  }
+
+  private async remove(name: string, s: ClusterSync): Promise<void> {
+    this.syncs.delete(name);
+    await s.stop();
+    await this.writer?.flush();
+    await this.opts.index.removeCluster(name);
+    this.log.info({ cluster: name }, "search sync stopped; cluster's objects dropped");
+  }
+}
