@@ -10,9 +10,10 @@
 //      from spawning it until each Cluster is Running with a lastSeen after
 //      the spawn, i.e. confirmed by a fresh probe (target with 100: <= 10 s).
 // A part whose endpoint does not answer yet (404) is skipped with a note.
-// Usage: node bench/platform.ts [--clusters 100] [--nodes 2] [--gets 1000] [--only 1,2,3] [--keep DIR]
+// Usage: node bench/platform.ts [--clusters 100] [--nodes 2] [--gets 1000] [--only 1,2,3]
+//        [--keep] (keep the temporary directory) [--serve-log FILE] (serve's info log, appended)
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -30,7 +31,8 @@ const { values } = parseArgs({
     gets: { type: "string", default: "1000" },
     summaries: { type: "string", default: "500" },
     only: { type: "string", default: "1,2,3" },
-    keep: { type: "string" },
+    keep: { type: "boolean" },
+    "serve-log": { type: "string" },
   },
 });
 const N = Number(values.clusters);
@@ -50,7 +52,9 @@ function kpanda(args: string[]): Child {
   proc.stderr!.on("data", (c) => {
     stderr = (stderr + c).slice(-4000);
   });
+  const log = args[0] === "serve" && values["serve-log"] ? createWriteStream(values["serve-log"], { flags: "a" }) : undefined;
   createInterface({ input: proc.stdout! }).on("line", (l) => {
+    log?.write(`${l}\n`);
     for (const w of [...waiters]) if (w.match(l)) w.ok(l);
   });
   const exited = new Promise<void>((r) => proc.once("exit", () => r()));
@@ -76,7 +80,8 @@ function kpanda(args: string[]): Child {
 }
 
 async function startServe(dataDir: string): Promise<{ child: Child; url: string }> {
-  const child = kpanda(["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "warn"]);
+  const level = values["serve-log"] ? "info" : "warn";
+  const child = kpanda(["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", level]);
   const line = await child.line((l) => l.startsWith("kpanda is serving on "), 120_000);
   return { child, url: line.slice("kpanda is serving on ".length).trim() };
 }
@@ -186,7 +191,7 @@ async function coldStart(dataDir: string): Promise<{ child: Child; url: string }
 }
 
 async function main(): Promise<void> {
-  const dir = values.keep ? resolve(values.keep) : await mkdtemp(join(tmpdir(), "kpanda-bench-"));
+  const dir = await mkdtemp(join(tmpdir(), "kpanda-bench-"));
   const simDir = join(dir, "sim");
   const dataDir = join(dir, "kpanda");
   const children: Child[] = [];
@@ -214,7 +219,8 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const c of children.reverse()) await c.stop();
-    if (!values.keep && existsSync(dir)) await rm(dir, { recursive: true, force: true });
+    if (values.keep) console.log(`kept ${dir}`);
+    else if (existsSync(dir)) await rm(dir, { recursive: true, force: true });
   }
 }
 
