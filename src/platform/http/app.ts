@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { registerK8sProxy } from "../proxy/k8sProxy.ts";
 import { registerAudit } from "./audit.ts";
 import { registerAuth } from "./auth.ts";
+import { registerConsole } from "./console.ts";
 import { registerOps } from "./ops.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import type { PlatformContext } from "./context.ts";
@@ -74,6 +75,8 @@ export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = RO
   );
   // The Kubernetes proxy, outside the REST prefix: /k8s/clusters/{cluster}/…
   registerK8sProxy(app, ctx);
+  // The web console at / (web/dist), with index.html for its own routes.
+  await registerConsole(app);
   return app;
 }
 

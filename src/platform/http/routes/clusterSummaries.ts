@@ -6,24 +6,37 @@ import { summarySchema } from "../../clusters/summary.ts";
 import type { KObj } from "../../host/kindCache.ts";
 import type { PlatformContext } from "../context.ts";
 import { errorSchema } from "../errors.ts";
-import { type PageQuery, page, paged, pageQuery } from "../pagination.ts";
+import { querySummaries, type SummaryQuery, summaryQuerySchema, totalsSchema } from "../../clusters/summaryQuery.ts";
+import { paged } from "../pagination.ts";
 import { visibleClusters } from "./clusters.ts";
 
 type Visible = (req: FastifyRequest, name: string) => KObj;
 
+const summaryRowSchema = {
+  ...summarySchema,
+  properties: { ...summarySchema.properties, labels: { type: "object", additionalProperties: { type: "string" } } },
+};
+const listSchema = paged(summaryRowSchema) as { properties: Record<string, unknown> };
+const summaryListSchema = { ...listSchema, properties: { ...listSchema.properties, totals: totalsSchema } };
+
 const who = (req: FastifyRequest) => req.principal?.name ?? "";
 
 export function clusterExtraRoutes(app: FastifyInstance, ctx: PlatformContext, visible: Visible): void {
-  app.get<{ Querystring: PageQuery }>(
+  app.get<{ Querystring: SummaryQuery }>(
     "/clustersummary",
     {
       schema: {
         summary: "Summaries of the clusters the caller has a role in (from memory; stale for an Unknown cluster)",
-        querystring: pageQuery,
-        response: { 200: paged(summarySchema) },
+        description: "Filtered, sorted and paged on the server, with totals over every cluster the caller sees.",
+        querystring: summaryQuerySchema,
+        response: { 200: summaryListSchema, 400: errorSchema },
       },
     },
-    async (req) => page(visibleClusters(ctx, who(req)).map((o) => ctx.health.summaryOf(o)), req.query),
+    async (req) =>
+      querySummaries(
+        visibleClusters(ctx, who(req)).map((o) => ({ ...ctx.health.summaryOf(o), labels: { ...(o.metadata?.labels ?? {}) } })),
+        req.query,
+      ),
   );
 
   app.get<{ Params: { name: string } }>(

@@ -1,0 +1,70 @@
+// The web console (web/, built into web/dist) at `/`: the build's files, and
+// index.html for every other GET outside the API, so the console's own routes
+// (/clusters/prod, /access/users, ...) load it too. Public: the files hold no
+// data; the console then signs in against the REST API. Hashed assets are
+// cached for a year, index.html never, so a new build is picked up at once.
+import { statSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+export const CONSOLE_DIR = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
+
+/** Paths that belong to the API, the proxy or operations: never the console, so an unknown one stays a JSON 404. */
+const NOT_CONSOLE = /^\/(apis|api|k8s|openapi\.json|docs|healthz|readyz|livez|metrics)(\/|$)/;
+
+/** index.html may load only the build's own scripts and talk only to this origin. PatternFly and its charts set inline styles. */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join("; ");
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+export async function registerConsole(app: FastifyInstance, dir: string = CONSOLE_DIR): Promise<void> {
+  const root = resolve(dir);
+  // Only reply.sendFile: the route below decides what is a file and what is a console route.
+  await app.register(fastifyStatic, { root, serve: false });
+  const serve = async (req: FastifyRequest, reply: FastifyReply) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(req.url.split("?")[0]);
+    } catch {
+      return reply.callNotFound();
+    }
+    if (NOT_CONSOLE.test(path)) return reply.callNotFound();
+    const rel = path.replace(/^\/+/, "");
+    const file = resolve(root, rel);
+    if (rel && (file === root || file.startsWith(root + sep)) && isFile(file)) {
+      const hashed = rel.startsWith("assets/");
+      return reply.header("x-content-type-options", "nosniff").sendFile(rel, { maxAge: hashed ? "365d" : 0, immutable: hashed });
+    }
+    // A missing asset is a 404, not the page: a browser would try to run HTML as a script.
+    if (rel.startsWith("assets/") || /\.(js|css|map|svg|png|ico|json|woff2?)$/i.test(rel)) return reply.callNotFound();
+    if (!isFile(join(root, "index.html"))) {
+      return reply.code(503).type("text/plain; charset=utf-8").send("The console is not built: run `npm run build:web`.\n");
+    }
+    return reply
+      .header("cache-control", "no-cache")
+      .header("content-security-policy", CSP)
+      .header("x-content-type-options", "nosniff")
+      .header("referrer-policy", "same-origin")
+      .sendFile("index.html", { cacheControl: false });
+  };
+  app.get("/", { config: { public: true }, schema: { hide: true } }, serve);
+  app.get("/*", { config: { public: true }, schema: { hide: true } }, serve);
+}

@@ -1,0 +1,60 @@
+// Routes. Every page is loaded on demand (React.lazy), so the first render
+// carries only the frame and the page shown. Signed-out users go to the login
+// page and come back where they were.
+import { lazy, Suspense, useSyncExternalStore } from "react";
+import { Navigate, Route, Routes, useLocation } from "react-router";
+import { session } from "./api/session.ts";
+import { PageLoading } from "./components/PageLoading.tsx";
+import { AppShell } from "./layout/AppShell.tsx";
+
+const LoginPage = lazy(() => import("./pages/LoginPage.tsx"));
+const ClustersPage = lazy(() => import("./pages/ClustersPage.tsx"));
+const IntegratePage = lazy(() => import("./pages/IntegratePage.tsx"));
+const ClusterPage = lazy(() => import("./pages/ClusterPage.tsx"));
+const ClusterOverview = lazy(() => import("./pages/ClusterOverview.tsx"));
+const ClusterNodes = lazy(() => import("./pages/ClusterNodes.tsx"));
+const ClusterNamespaces = lazy(() => import("./pages/ClusterNamespaces.tsx"));
+const NodePage = lazy(() => import("./pages/NodePage.tsx"));
+const YamlPage = lazy(() => import("./pages/YamlPage.tsx"));
+const AccessPage = lazy(() => import("./pages/AccessPage.tsx"));
+const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
+const SearchPage = lazy(() => import("./pages/SearchPage.tsx"));
+const NotFoundPage = lazy(() => import("./pages/NotFoundPage.tsx"));
+
+function useSession() {
+  return useSyncExternalStore(session.subscribe, session.get);
+}
+
+function RequireSession() {
+  const s = useSession();
+  const { pathname, search } = useLocation();
+  if (!s) return <Navigate to={`/login?next=${encodeURIComponent(pathname + search)}`} replace />;
+  return <AppShell />;
+}
+
+export function App() {
+  return (
+    <Suspense fallback={<PageLoading />}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route element={<RequireSession />}>
+          <Route index element={<Navigate to="/clusters" replace />} />
+          <Route path="clusters" element={<ClustersPage />} />
+          <Route path="clusters/integrate" element={<IntegratePage />} />
+          <Route path="clusters/:cluster" element={<ClusterPage />}>
+            <Route index element={<ClusterOverview />} />
+            <Route path="nodes" element={<ClusterNodes />} />
+            <Route path="namespaces" element={<ClusterNamespaces />} />
+          </Route>
+          <Route path="clusters/:cluster/nodes/:node" element={<NodePage />} />
+          <Route path="clusters/:cluster/yaml" element={<YamlPage />} />
+          <Route path="access" element={<Navigate to="/access/rolebindings" replace />} />
+          <Route path="access/:tab" element={<AccessPage />} />
+          <Route path="audit" element={<AuditPage />} />
+          <Route path="search" element={<SearchPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </Suspense>
+  );
+}

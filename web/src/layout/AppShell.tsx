@@ -1,0 +1,136 @@
+// The frame around every signed-in page: the masthead (brand, global search,
+// user menu), the navigation (with the current cluster's section), and the
+// page itself, loaded on demand.
+import {
+  Brand,
+  Masthead,
+  MastheadBrand,
+  MastheadContent,
+  MastheadLogo,
+  MastheadMain,
+  MastheadToggle,
+  Nav,
+  NavExpandable,
+  NavItem,
+  NavList,
+  Page,
+  PageSidebar,
+  PageSidebarBody,
+  PageToggleButton,
+  SkipToContent,
+  Toolbar,
+  ToolbarContent,
+  ToolbarGroup,
+  ToolbarItem,
+} from "@patternfly/react-core";
+import BarsIcon from "@patternfly/react-icons/dist/esm/icons/bars-icon";
+import { Suspense } from "react";
+import { useTranslation } from "react-i18next";
+import { NavLink, Outlet, useLocation, useMatch } from "react-router";
+import { useCan } from "../api/me.ts";
+import { PageLoading } from "../components/PageLoading.tsx";
+import { GlobalSearch } from "./GlobalSearch.tsx";
+import { UserMenu } from "./UserMenu.tsx";
+
+const MAIN_ID = "kpanda-main";
+
+const HomeLink = (p: object) => <NavLink {...p} to="/clusters" />;
+
+function Item({ to, children, end }: { to: string; children: string; end?: boolean }) {
+  const { pathname } = useLocation();
+  const active = end ? pathname === to : pathname === to || pathname.startsWith(`${to}/`);
+  return (
+    <NavItem isActive={active}>
+      <NavLink to={to} end={end}>
+        {children}
+      </NavLink>
+    </NavItem>
+  );
+}
+
+function Navigation() {
+  const { t } = useTranslation();
+  const can = useCan();
+  const { pathname } = useLocation();
+  const inCluster = useMatch("/clusters/:cluster/*");
+  const cluster = inCluster && inCluster.params.cluster !== "integrate" ? inCluster.params.cluster : undefined;
+  const base = cluster ? `/clusters/${encodeURIComponent(cluster)}` : "";
+  return (
+    <Nav aria-label={t("nav.label")}>
+      <NavList>
+        <Item to="/clusters" end>
+          {t("nav.clusters")}
+        </Item>
+        {cluster && (
+          <NavExpandable title={cluster} isExpanded isActive={pathname.startsWith(base)} buttonProps={{ "aria-label": t("nav.clusterSection", { name: cluster }) }}>
+            <Item to={base} end>
+              {t("nav.overview")}
+            </Item>
+            {can("nodes.view", { cluster }) && <Item to={`${base}/nodes`}>{t("nav.nodes")}</Item>}
+            <Item to={`${base}/namespaces`}>{t("nav.namespaces")}</Item>
+          </NavExpandable>
+        )}
+        <NavExpandable title={t("nav.access")} isExpanded isActive={pathname.startsWith("/access")}>
+          {can("users.manage") && <Item to="/access/users">{t("nav.users")}</Item>}
+          <Item to="/access/rolebindings">{t("nav.roleBindings")}</Item>
+          <Item to="/access/tokens">{t("nav.tokens")}</Item>
+        </NavExpandable>
+        {(can("audit.view") || can("cluster.audit")) && <Item to="/audit">{t("nav.audit")}</Item>}
+      </NavList>
+    </Nav>
+  );
+}
+
+export function AppShell() {
+  const { t } = useTranslation();
+  const masthead = (
+    <Masthead>
+      <MastheadMain>
+        <MastheadToggle>
+          <PageToggleButton isHamburgerButton aria-label={t("nav.toggle")}>
+            <BarsIcon />
+          </PageToggleButton>
+        </MastheadToggle>
+        <MastheadBrand>
+          <MastheadLogo component={HomeLink}>
+            <Brand src="/logo.svg" alt="kpanda" heights={{ default: "36px" }} />
+          </MastheadLogo>
+        </MastheadBrand>
+      </MastheadMain>
+      <MastheadContent>
+        <Toolbar isFullHeight isStatic>
+          <ToolbarContent>
+            <ToolbarGroup variant="action-group-plain" align={{ default: "alignEnd" }} gap={{ default: "gapMd" }}>
+              <ToolbarItem>
+                <GlobalSearch />
+              </ToolbarItem>
+              <ToolbarItem>
+                <UserMenu />
+              </ToolbarItem>
+            </ToolbarGroup>
+          </ToolbarContent>
+        </Toolbar>
+      </MastheadContent>
+    </Masthead>
+  );
+  const sidebar = (
+    <PageSidebar>
+      <PageSidebarBody>
+        <Navigation />
+      </PageSidebarBody>
+    </PageSidebar>
+  );
+  return (
+    <Page
+      masthead={masthead}
+      sidebar={sidebar}
+      isManagedSidebar
+      mainContainerId={MAIN_ID}
+      skipToContent={<SkipToContent href={`#${MAIN_ID}`}>{t("nav.skipToContent")}</SkipToContent>}
+    >
+      <Suspense fallback={<PageLoading />}>
+        <Outlet />
+      </Suspense>
+    </Page>
+  );
+}
