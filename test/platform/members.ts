@@ -41,6 +41,8 @@ export type WithMembers = TestPlatform & {
   proxyKubeconfig(user: string, cluster: string): Promise<string>;
   /** The audit log's entries, oldest first. */
   auditEntries(): Promise<AuditEntry[]>;
+  /** Closes the platform (once; close() then stops the simulator only). */
+  closePlatform(): Promise<void>;
   /** A user with the given kpanda roles; answers a session token of theirs. */
   addUser(name: string, roles: { role: Role; cluster?: string; namespace?: string }[]): Promise<string>;
 };
@@ -63,6 +65,13 @@ export async function startWithMembers(opts: SimulatorOptions = {}): Promise<Wit
     return path;
   };
   const cache = join(dir, "cache");
+  let platformClosed: Promise<void> | undefined;
+  const closePlatform = () =>
+    (platformClosed ??= (async () => {
+      tls.server.closeAllConnections();
+      tls.server.close();
+      await t.close();
+    })());
   return {
     ...t,
     sim,
@@ -89,11 +98,10 @@ export async function startWithMembers(opts: SimulatorOptions = {}): Promise<Wit
         .map((l) => JSON.parse(l) as AuditEntry);
     },
     addUser: (name, roles) => addUser(t, name, roles),
+    closePlatform,
     async close() {
-      tls.server.closeAllConnections();
-      tls.server.close();
       await sim.stop();
-      await t.close();
+      await closePlatform();
       await rm(dir, { recursive: true, force: true });
     },
   };

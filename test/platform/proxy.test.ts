@@ -255,3 +255,27 @@ describe("the proxy's own answers are Kubernetes Status objects", () => {
     assert.match(r.stderr, /You must be logged in to the server/);
   });
 });
+
+describe("shutdown", () => {
+  test("closing the platform ends the watches open through the proxy instead of waiting for them", async () => {
+    const res = await fetch(`${t.platform.url}/k8s/clusters/${C}/api/v1/namespaces/${NS}/configmaps?watch=1`, {
+      headers: { authorization: `Bearer ${ownerToken}` },
+    });
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    const ended = (async () => {
+      try {
+        while (!(await reader.read()).done);
+      } catch {}
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error("the platform did not close within 10 s of an open watch")), 10_000);
+    });
+    try {
+      await Promise.race([Promise.all([t.closePlatform(), ended]), stuck]);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+});

@@ -36,15 +36,27 @@ const STREAMING = new Set(["exec", "attach", "portforward"]);
 
 type Target = { cluster: string; path: string; info: RequestInfo };
 
-/** Registers the proxy's route (plain requests) and the server's upgrade handler. */
+/**
+ * Registers the proxy's route (plain requests) and the server's upgrade
+ * handler. Watches, followed logs and upgraded sessions (exec, attach,
+ * port-forward) would hold the server open for as long as they run, so
+ * closing the app ends those; other requests finish as the server drains.
+ */
 export function registerK8sProxy(app: FastifyInstance, ctx: PlatformContext): void {
   const pool = new MemberPool();
-  const serve = (req: IncomingMessage, res: ServerResponse) =>
-    serveHttp(ctx, pool, req, res).catch((err) => {
+  const open = new Set<{ destroy(): unknown }>();
+  const track = (s: ServerResponse | Duplex) => {
+    open.add(s);
+    s.once("close", () => open.delete(s));
+  };
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
+    if (isStream(req)) track(res);
+    return serveHttp(ctx, pool, req, res).catch((err) => {
       ctx.log.error({ err }, "proxy request failed");
       if (!res.headersSent) sendStatus(res, new ProxyError("internal error", { code: 500, reason: "InternalError" }));
       else res.destroy();
     });
+  };
   app.all("/k8s/clusters/*", {
     config: { public: true },
     schema: { hide: true },
@@ -58,12 +70,24 @@ export function registerK8sProxy(app: FastifyInstance, ctx: PlatformContext): vo
   });
   app.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!req.url?.startsWith(PROXY_PREFIX)) return;
+    track(socket);
     serveUpgrade(ctx, req, socket, head).catch((err) => {
       ctx.log.error({ err }, "proxy upgrade failed");
       socket.destroy();
     });
   });
+  app.addHook("preClose", async () => {
+    for (const s of open) s.destroy();
+  });
   app.addHook("onClose", async () => pool.close());
+}
+
+/** A request whose answer runs until someone stops it: a watch, or a followed log. */
+function isStream(req: IncomingMessage): boolean {
+  const url = req.url ?? "";
+  const query = new URLSearchParams(url.split("?", 2)[1] ?? "");
+  const follow = query.get("follow");
+  return parseTarget(req.method ?? "GET", url)?.info.verb === "watch" || (follow !== null && follow !== "false" && follow !== "0");
 }
 
 /** The cluster and the member-side path (with query) of a proxy URL; undefined when malformed. */
