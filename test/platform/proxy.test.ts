@@ -90,7 +90,7 @@ describe("kubectl through the proxy", () => {
     assert.match(other.stderr, /User "kpanda:viewer" cannot list resource "pods" in API group "" in the namespace "default"/);
   });
 
-  test("apply creates then patches, and both are audited with the user, cluster, namespace, resource and name", async () => {
+  test("apply creates then patches, delete deletes, and each is audited with the user, cluster, namespace, resource and name", async () => {
     const cm = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings, namespace: ${NS}}\ndata: {mode: "${v}"}\n`;
     const created = await t.proxied("editor", C, ["apply", "-f", "-"], { input: cm("one") });
     assert.equal(created.code, 0, created.stderr);
@@ -99,12 +99,16 @@ describe("kubectl through the proxy", () => {
     assert.match(changed.stdout, /configmap\/settings configured/);
     const got = await t.direct(C, ["get", "configmap", "settings", "-n", NS, "-o", "jsonpath={.data.mode}"]);
     assert.equal(got.stdout, "two");
+    // kubectl delete sends DeleteOptions as a body: it streams through too.
+    const deleted = await t.proxied("editor", C, ["delete", "configmap", "settings", "-n", NS, "--grace-period=0"]);
+    assert.equal(deleted.code, 0, deleted.stderr);
     const mine = (await t.auditEntries()).filter((e) => e.via === "proxy" && e.user === "editor" && e.resource === "configmaps");
     assert.deepEqual(
       mine.map((e) => [e.verb, e.cluster, e.namespace, e.name, e.code]),
       [
         ["create", C, NS, "settings", 201],
         ["patch", C, NS, "settings", 200],
+        ["delete", C, NS, "settings", 200],
       ],
     );
     // Reads are not audited.

@@ -94,7 +94,12 @@ function isStream(req: IncomingMessage): boolean {
 export function parseTarget(method: string, url: string): Target | undefined {
   const rest = url.slice(PROXY_PREFIX.length);
   const end = rest.search(/[/?]/);
-  const cluster = decodeURIComponent(end < 0 ? rest : rest.slice(0, end));
+  let cluster: string;
+  try {
+    cluster = decodeURIComponent(end < 0 ? rest : rest.slice(0, end));
+  } catch {
+    return undefined;
+  }
   if (!cluster) return undefined;
   let path = end < 0 ? "/" : rest.slice(end);
   if (path.startsWith("?")) path = `/${path}`;
