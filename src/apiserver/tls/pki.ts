@@ -171,8 +171,21 @@ function issueClient(ca: Signer, user: string, groups: string[]): Promise<KeyPai
   ]);
 }
 
-/** front-proxy-ca and front-proxy-client, as kubeadm names them (dir/pki/front-proxy-*). */
-async function loadFrontProxy(pkiDir: string | undefined): Promise<{ ca: KeyPairPem; client: KeyPairPem }> {
+let inMemoryFrontProxy: Promise<{ ca: KeyPairPem; client: KeyPairPem }> | undefined;
+
+/**
+ * front-proxy-ca and front-proxy-client, as kubeadm names them
+ * (dir/pki/front-proxy-*). Servers without a data dir (tests, simulated
+ * clusters) share one pair per process: nobody outside the process holds
+ * it, and making a CA costs each cluster start more than the rest of its PKI.
+ */
+function loadFrontProxy(pkiDir: string | undefined): Promise<{ ca: KeyPairPem; client: KeyPairPem }> {
+  if (pkiDir) return frontProxyIn(pkiDir);
+  inMemoryFrontProxy ??= frontProxyIn(undefined);
+  return inMemoryFrontProxy;
+}
+
+async function frontProxyIn(pkiDir: string | undefined): Promise<{ ca: KeyPairPem; client: KeyPairPem }> {
   let ca = pkiDir ? await readPair(pkiDir, "front-proxy-ca") : undefined;
   let client = pkiDir ? await readPair(pkiDir, "front-proxy-client") : undefined;
   if (ca && client) return { ca, client };
