@@ -153,4 +153,16 @@ export const SAMPLES: Record<string, () => Record<string, any>> = {
     spec: { user: "bob", resourceAttributes: { namespace: "default", verb: "get", resource: "pods" } },
   }),
   "authorization.k8s.io/SelfSubjectRulesReview": () => ({ metadata: { name: "r" }, spec: { namespace: "default" } }),
+  // As metrics-server's manifest registers itself.
+  "apiregistration.k8s.io/APIService": () => ({
+    metadata: { name: "v1beta1.metrics.k8s.io" },
+    spec: {
+      group: "metrics.k8s.io",
+      version: "v1beta1",
+      service: { namespace: "kube-system", name: "metrics-server" },
+      insecureSkipTLSVerify: true,
+      groupPriorityMinimum: 100,
+      versionPriority: 100,
+    },
+  }),
 };
