@@ -139,4 +139,30 @@ describe("simulated kubelet API", () => {
     assert.equal(refused.status, 403);
     assert.match(refused.body, /^unable to upgrade: requested protocol\(s\) are not supported: \[v9\.channel\.k8s\.io\]; supports \[v5\.channel\.k8s\.io v4\.channel\.k8s\.io/);
   });
+  it("port-forward over WebSocket accepts KEP-4006's SPDY/3.1+portforward.k8s.io subprotocol, which is not an RFC 7230 token", async () => {
+    // kubectl 1.31+ offers exactly this name (client-go's portforward/tunneling_connection.go).
+    const head = await new Promise<{ status?: number; protocol?: string }>((resolve, reject) => {
+      const req = request({
+        host: String(web.spec?.nodeName),
+        port: 10250,
+        path: "/portForward/default/web",
+        createConnection: () => dialKubelet(web.spec?.nodeName),
+        headers: {
+          Connection: "Upgrade",
+          Upgrade: "websocket",
+          "Sec-WebSocket-Version": "13",
+          "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+          "Sec-WebSocket-Protocol": "SPDY/3.1+portforward.k8s.io",
+        },
+      });
+      req.on("upgrade", (res, socket) => {
+        socket.destroy();
+        resolve({ status: res.statusCode, protocol: String(res.headers["sec-websocket-protocol"]) });
+      });
+      req.on("response", (res) => resolve({ status: res.statusCode }));
+      req.on("error", reject);
+      req.end();
+    });
+    assert.deepEqual(head, { status: 101, protocol: "SPDY/3.1+portforward.k8s.io" });
+  });
 });

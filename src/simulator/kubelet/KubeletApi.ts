@@ -174,6 +174,11 @@ export class KubeletApi {
       return rejectUpgrade(socket, 403, "Forbidden", msg);
     }
     this.chosen.set(req, chosen);
+    // ws refuses a Sec-WebSocket-Protocol that is not an RFC 7230 token, and
+    // KEP-4006's "SPDY/3.1+portforward.k8s.io" has a '/'. The choice is made
+    // above; ws only needs a header it can parse, and answers with handleProtocols'
+    // pick (this.chosen), so kubectl sees the protocol it asked for.
+    if (chosen) req.headers["sec-websocket-protocol"] = "kpanda-chosen";
     this.wss.handleUpgrade(req, socket, head, (w) => then(w, chosen || "channel.k8s.io"));
   }
 
