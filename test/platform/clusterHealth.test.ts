@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 import { startTestPlatform, type TestPlatform } from "./fixture.ts";
 
@@ -185,5 +185,43 @@ describe("cluster health", () => {
     const obj = t.platform.ctx.members.cluster("east");
     assert.ok(obj?.status?.summary?.computedAt);
     assert.equal(obj.status.summary.nodes.total, 3);
+  });
+});
+
+describe("health under leader changes", () => {
+  it("runs one probe loop per cluster after stop and start in quick succession (a flapping Lease)", async () => {
+    const { health } = t.platform.ctx;
+    // Slow probes, so that stop() finds one under way; it must not start a second loop when start() follows.
+    sim.cluster("north").faults.latency(250);
+    try {
+      for (let i = 0; i < 12; i++) {
+        await health.stop();
+        health.start();
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      const before = health.probes.get("north") ?? 0;
+      await new Promise((r) => setTimeout(r, 3000));
+      const probes = (health.probes.get("north") ?? 0) - before;
+      // One loop: a probe of at least 250 ms, then 300 ms until the next, so at most 6 in 3 s.
+      assert.ok(probes <= 6, `${probes} probes in 3 s`);
+      assert.ok(probes >= 2, `${probes} probes in 3 s`);
+    } finally {
+      sim.cluster("north").faults.latency(0);
+    }
+  });
+
+  it("serves the newer of its own summary and the one another leader kept in status", async () => {
+    const { health, host, members } = t.platform.ctx;
+    await health.stop();
+    try {
+      const kept = { ...members.cluster("north")?.status?.summary, pods: 12345, computedAt: new Date(Date.now() + 1000).toISOString() };
+      await host.custom.patchClusterCustomObjectStatus(
+        { group: "kpanda.io", version: "v1alpha1", plural: "clusters", name: "north", body: { status: { summary: kept } } },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      );
+      await until("the other leader's summary served", async () => (await summary("north")).pods === 12345);
+    } finally {
+      health.start();
+    }
   });
 });

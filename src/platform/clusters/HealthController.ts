@@ -68,8 +68,12 @@ export class HealthController {
   private readonly log: Logger;
   readonly opts: Required<HealthOptions>;
   private readonly states = new Map<string, ClusterState>();
+  /** Probes made, per cluster (for metrics and tests). */
+  readonly probes = new Map<string, number>();
   private syncTimer?: NodeJS.Timeout;
   private running = false;
+  /** Bumped by every start and stop, so a probe still under way from before does not start a second loop. */
+  private epoch = 0;
 
   constructor(host: Host, members: MemberRegistry, lifecycle: ClusterLifecycle, log: Logger, opts: HealthOptions = {}) {
     this.host = host;
@@ -83,6 +87,7 @@ export class HealthController {
   start(signal?: AbortSignal): void {
     if (this.running) return;
     this.running = true;
+    this.epoch++;
     signal?.addEventListener("abort", () => void this.stop(), { once: true });
     const sync = () => {
       if (!this.running) return;
@@ -95,6 +100,7 @@ export class HealthController {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.epoch++;
     clearTimeout(this.syncTimer);
     for (const s of this.states.values()) clearTimeout(s.timer);
     for (const s of this.states.values()) s.timer = undefined;
@@ -104,7 +110,10 @@ export class HealthController {
   summaryOf(obj: KObj): ClusterSummary {
     const name = obj.metadata!.name!;
     const view = clusterView(obj);
-    const data = this.states.get(name)?.summary ?? ((obj.status as ClusterStatus | undefined)?.summary as SummaryData | undefined);
+    // The newer of this replica's own and the one kept in status (another replica may lead now).
+    const mine = this.states.get(name)?.summary;
+    const kept = (obj.status as ClusterStatus | undefined)?.summary as SummaryData | undefined;
+    const data = !mine || (kept && kept.computedAt > mine.computedAt) ? kept : mine;
     return {
       ...data,
       cluster: name,
@@ -137,13 +146,14 @@ export class HealthController {
   }
 
   private schedule(name: string, s: ClusterState, delay: number): void {
+    const epoch = this.epoch;
     s.timer = setTimeout(async () => {
       try {
         await this.tick(name, s);
       } catch (e) {
         this.log.warn({ cluster: name, err: String(e) }, "health probe failed to record");
       }
-      if (this.running && this.states.get(name) === s) this.schedule(name, s, this.opts.intervalMs);
+      if (this.running && this.epoch === epoch && this.states.get(name) === s) this.schedule(name, s, this.opts.intervalMs);
     }, delay);
     s.timer.unref();
   }
@@ -157,6 +167,7 @@ export class HealthController {
     const age = Date.now() - Date.parse(String(obj.metadata?.creationTimestamp ?? 0));
     if ((st.phase === "Integrating" || !st.phase) && age < 60_000) return;
     const m = await this.members.get(name).catch(() => undefined);
+    this.probes.set(name, (this.probes.get(name) ?? 0) + 1);
     const probe: Probe = m ? await this.probe(m) : { ok: false, reason: "NoCredential", message: "kpanda has no credential for this cluster" };
     const now = Date.now();
     if (probe.ok) {
