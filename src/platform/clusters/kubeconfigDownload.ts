@@ -19,14 +19,19 @@ export function kubeconfigSeconds(asked: number | undefined): number {
   return s;
 }
 
-/** The kubeconfig YAML: one cluster (the proxy URL), one user (the token), one context, current. */
-export function userKubeconfig(opts: { baseURL: string; cluster: string; user: string; token: string }): string {
+/**
+ * The kubeconfig YAML: one cluster (the proxy URL, and the CA kpanda's
+ * certificate chains to when kpanda made it, so kubectl verifies kpanda with
+ * no insecure-skip-tls-verify), one user (the token), one context, current.
+ */
+export function userKubeconfig(opts: { baseURL: string; cluster: string; user: string; token: string; ca?: string }): string {
   const server = `${opts.baseURL.replace(/\/+$/, "")}/k8s/clusters/${opts.cluster}`;
   const ctxName = `${opts.user}@${opts.cluster}`;
+  const caData = opts.ca && server.startsWith("https:") ? { "certificate-authority-data": Buffer.from(opts.ca).toString("base64") } : {};
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: opts.cluster, cluster: { server } }],
+    clusters: [{ name: opts.cluster, cluster: { server, ...caData } }],
     users: [{ name: opts.user, user: { token: opts.token } }],
     contexts: [{ name: ctxName, context: { cluster: opts.cluster, user: opts.user } }],
     "current-context": ctxName,

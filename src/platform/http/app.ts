@@ -30,8 +30,13 @@ export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void |
 
 export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes];
 
-export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = ROUTE_MODULES): Promise<FastifyInstance> {
+/** How the app listens: with `https`, over TLS with this certificate and key (PEM); else plain HTTP. */
+export type AppOptions = { https?: { cert: string; key: string } };
+
+export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = ROUTE_MODULES, opts: AppOptions = {}): Promise<FastifyInstance> {
+  // Fastify types an HTTPS app apart from an HTTP one; every route and hook here is the same for both.
   const app = Fastify({
+    ...(opts.https ? { https: opts.https } : {}),
     loggerInstance: ctx.log as FastifyBaseLogger,
     // Never log a request's headers or body: they carry tokens and passwords.
     logController: new LogController({ disableRequestLogging: true }),
