@@ -1,11 +1,12 @@
 // The admission chain, in kube-apiserver's order: mutating plugins
 // (NamespaceLifecycle, defaulting, LimitRanger, ServiceAccount,
-// DefaultStorageClass, service IP allocation), the create strategy, then
+// DefaultTolerationSeconds, DefaultStorageClass, service IP allocation), the create strategy, then
 // validation of the object, then, only for a valid object, the validating
 // plugins (PodSecurity, LimitRanger, ResourceQuota), which answer 403.
 import { applyDefaults, setDefaultsFromSchema } from "./admission/defaults.ts";
 import { forbidden as fieldForbidden } from "./admission/fieldErrors.ts";
 import { defaultStorageClass } from "./admission/plugins/defaultStorageClass.ts";
+import { defaultTolerationSeconds } from "./admission/plugins/defaultTolerationSeconds.ts";
 import { limitRangerMutate, limitRangerValidate } from "./admission/plugins/limitRanger.ts";
 import { podSecurity } from "./admission/plugins/podSecurity.ts";
 import { resourceQuotaAdmission } from "./admission/plugins/resourceQuota.ts";
@@ -108,6 +109,7 @@ export function admissionChain(store: () => ObjectStore): Admission {
       defaulting,
       limitRangerMutate(store),
       serviceAccountAdmission(store),
+      defaultTolerationSeconds(),
       defaultStorageClass(store),
       createStrategy,
       (a) => allocateServiceAddresses(store(), a),

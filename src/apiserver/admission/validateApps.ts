@@ -9,6 +9,7 @@ import {
   isObj,
   nonNegative,
   notSupported,
+  objectAt,
   required,
   typeError,
 } from "./fieldErrors.ts";
@@ -21,6 +22,7 @@ import {
   validateLabelSelector,
 } from "./labelSelector.ts";
 import { regexError } from "./names.ts";
+import { validateAnnotations, validateLabels } from "./validateMeta.ts";
 import { validatePodTemplate } from "./validatePod.ts";
 import { validateSchedule, validateTimeZone } from "./validateCronSchedule.ts";
 
@@ -53,6 +55,21 @@ function validateSelectorAndTemplate(
   restart: readonly string[],
   errs: Errs,
 ): void {
+  validateSelectorMatch(s, what, errs);
+  const tmpl = s.template;
+  validatePodTemplate(tmpl, "spec.template", errs);
+  const rp = isObj(tmpl) && isObj(tmpl.spec) ? tmpl.spec.restartPolicy : undefined;
+  if (rp && typeof rp === "string" && !restart.includes(rp)) {
+    errs.push(notSupported("spec.template.spec.restartPolicy", rp, restart));
+  }
+}
+
+/**
+ * The selector (required, valid, non-empty when `what` is given) and its
+ * match with the template's labels. `template` stands in for an absent
+ * spec.template (a StatefulSet's is a struct in kube, never nil).
+ */
+function validateSelectorMatch(s: Obj, what: string | undefined, errs: Errs, template?: Obj): void {
   const sel = s.selector;
   if (sel === undefined || sel === null) errs.push(required("spec.selector"));
   else {
@@ -60,7 +77,7 @@ function validateSelectorAndTemplate(
     if (what && selectorIsEmpty(sel))
       errs.push(invalidRendered("spec.selector", showSelector(sel), `empty selector is invalid for ${what}`));
   }
-  const tmpl = s.template;
+  const tmpl = s.template ?? template;
   if (isObj(tmpl) && isObj(sel) && selectorIsValid(sel) && !selectorIsEmpty(sel)) {
     const labels = templateLabels(tmpl);
     if (!selectorMatches(sel, labels)) {
@@ -73,11 +90,25 @@ function validateSelectorAndTemplate(
       );
     }
   }
-  validatePodTemplate(tmpl, "spec.template", errs);
-  const rp = isObj(tmpl) && isObj(tmpl.spec) ? tmpl.spec.restartPolicy : undefined;
-  if (rp && typeof rp === "string" && !restart.includes(rp)) {
-    errs.push(notSupported("spec.template.spec.restartPolicy", rp, restart));
+}
+
+/**
+ * ValidatePodTemplateSpecForStatefulSet (1.32): the template's labels and
+ * annotations only, reported at `spec.template.labels` and
+ * `spec.template.annotations` as kube does. Its pod spec is not validated
+ * here: a container may mount a volume named after a volumeClaimTemplate,
+ * which the controller adds to each pod; the pod is validated when created.
+ */
+function validateStatefulSetTemplate(tmpl: unknown, errs: Errs): void {
+  if (tmpl === undefined || tmpl === null) return;
+  if (!isObj(tmpl)) {
+    errs.push(typeError("spec.template", tmpl, "object"));
+    return;
   }
+  const meta = objectAt(tmpl.metadata, "spec.template.metadata", errs);
+  if (!meta) return;
+  validateLabels(meta.labels, "spec.template.labels", errs);
+  validateAnnotations(meta.annotations, "spec.template.annotations", errs);
 }
 
 const reIntOrPercent = /^[0-9]+%$/;
@@ -173,7 +204,14 @@ export function validateStatefulSet(obj: Obj, errs: Errs): void {
     nonNegative(us.rollingUpdate.partition, "spec.updateStrategy.rollingUpdate.partition", errs);
   nonNegative(s.replicas, "spec.replicas", errs);
   nonNegative(s.minReadySeconds, "spec.minReadySeconds", errs);
-  validateSelectorAndTemplate(s, "statefulset", ["Always"], errs);
+  validateSelectorMatch(s, "statefulset", errs, {});
+  validateStatefulSetTemplate(s.template, errs);
+  const ps = isObj(s.template) && isObj(s.template.spec) ? s.template.spec : {};
+  // Defaulting makes an absent restartPolicy "Always".
+  if (ps.restartPolicy != null && ps.restartPolicy !== "Always")
+    errs.push(notSupported("spec.template.spec.restartPolicy", ps.restartPolicy, ["Always"]));
+  if (ps.activeDeadlineSeconds != null)
+    errs.push(forbidden("spec.template.spec.activeDeadlineSeconds", "activeDeadlineSeconds in StatefulSet is not Supported"));
 }
 
 export function validateDaemonSet(obj: Obj, errs: Errs): void {

@@ -12,7 +12,7 @@ import {
   required,
   typeError,
 } from "./fieldErrors.ts";
-import { isDNS1123Label, isValidPortName } from "./names.ts";
+import { isDNS1123Label, isLabelValue, isQualifiedName, isValidPortName } from "./names.ts";
 import { parseQuantity, QUANTITY_MSG } from "./quantity.ts";
 import { validateLabels, validateAnnotations } from "./validateMeta.ts";
 
@@ -148,6 +148,36 @@ function validateVolumes(list: unknown, path: string, errs: Errs): Set<string> {
   return names;
 }
 
+/** ValidateTolerations. Also run by ValidatePodSpec on create. */
+export function validateTolerations(tolerations: unknown, path: string, errs: Errs): void {
+  (Array.isArray(tolerations) ? tolerations : []).forEach((t, i) => {
+    if (!isObj(t)) return;
+    const p = `${path}[${i}]`;
+    const key = typeof t.key === "string" ? t.key : "";
+    const op = typeof t.operator === "string" ? t.operator : "";
+    const value = typeof t.value === "string" ? t.value : "";
+    const effect = typeof t.effect === "string" ? t.effect : "";
+    if (key) for (const m of isQualifiedName(key)) errs.push(invalid(`${p}.key`, key, m));
+    if (!key && op !== "Exists")
+      errs.push(
+        invalid(`${p}.operator`, op, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'),
+      );
+    if (t.tolerationSeconds != null && effect !== "NoExecute")
+      errs.push(invalid(`${p}.effect`, effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"));
+    if (op === "Equal" || op === "") {
+      const msgs = isLabelValue(value);
+      if (msgs.length) errs.push(invalid(`${p}.operator`, value, msgs.join(";")));
+    } else if (op === "Exists") {
+      // 1.20 reported the whole toleration here; newer releases its value.
+      if (value) errs.push(invalid(`${p}.operator`, value, "value must be empty when `operator` is 'Exists'"));
+    } else {
+      errs.push(notSupported(`${p}.operator`, op, ["Equal", "Exists"]));
+    }
+    const effects = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+    if (effect && !effects.includes(effect)) errs.push(notSupported(`${p}.effect`, effect, effects));
+  });
+}
+
 /** ValidatePodSpec, for the rules users hit most. `path` is "spec" or "spec.template.spec". */
 export function validatePodSpec(spec: unknown, path: string, errs: Errs): void {
   if (spec === undefined || spec === null) {
@@ -173,13 +203,13 @@ export function validatePodSpec(spec: unknown, path: string, errs: Errs): void {
   if (spec.dnsPolicy && !DNS_POLICIES.includes(spec.dnsPolicy)) {
     errs.push(notSupported(`${path}.dnsPolicy`, spec.dnsPolicy, DNS_POLICIES));
   }
-  const tgp = spec.terminationGracePeriodSeconds;
-  if (typeof tgp === "number" && tgp < 0)
-    errs.push(invalid(`${path}.terminationGracePeriodSeconds`, tgp, "must be greater than or equal to 0"));
+  // A negative terminationGracePeriodSeconds is valid (kubelet treats it as
+  // 1; kube 1.32 only warns, pkg/api/pod/warnings.go); an update may then set it to 1.
   const ads = spec.activeDeadlineSeconds;
   if (typeof ads === "number" && ads <= 0)
     errs.push(invalid(`${path}.activeDeadlineSeconds`, ads, "must be between 1 and 2147483647, inclusive"));
   validateLabels(spec.nodeSelector, `${path}.nodeSelector`, errs);
+  validateTolerations(spec.tolerations, `${path}.tolerations`, errs);
 }
 
 /** ValidatePodTemplateSpec: template labels, annotations and spec. `path` ends in "template". */

@@ -27,6 +27,7 @@ import {
   validateResourceQuotaUpdate,
   validateServiceUpdate,
 } from "./validateCoreUpdate.ts";
+import { validateNode } from "./validateNode.ts";
 import { validateEventLegacy, validateEventStrict, validateEventUpdateStrict } from "./validateEvent.ts";
 import { type NameFn, validateObjectMeta } from "./validateMeta.ts";
 import {
@@ -42,6 +43,7 @@ import {
 import { validateIngress, validateNetworkPolicy } from "./validateNetworking.ts";
 import { validateEphemeralContainersUpdate } from "./validateEphemeral.ts";
 import { validatePodSpec } from "./validatePod.ts";
+import { validatePodUpdate } from "./validatePodUpdate.ts";
 import {
   validateControllerRevisionUpdate,
   validateJobUpdate,
@@ -66,7 +68,7 @@ const rbac = isPathSegmentName;
 /** Per kind ("group/Kind"): its name rule, its create checks and its update-only checks. */
 const RULES: Record<string, Rule> = {
   "/Namespace": { name: isDNS1123Label, validate: validateNamespaceFinalizers },
-  "/Pod": { validate: (o, e) => validatePodSpec(o.spec, "spec", e) },
+  "/Pod": { validate: (o, e) => validatePodSpec(o.spec, "spec", e), update: validatePodUpdate },
   "/Service": {
     name: isDNS1035Label,
     validate: (o, e) => {
@@ -88,7 +90,7 @@ const RULES: Record<string, Rule> = {
   },
   "/PersistentVolumeClaim": { validate: validatePVC, update: validatePVCUpdate },
   "/PersistentVolume": { validate: validatePV, update: validatePVUpdate },
-  "/Node": { update: validateNodeUpdate, updateFirst: true },
+  "/Node": { validate: validateNode, update: validateNodeUpdate, updateFirst: true },
   "/ResourceQuota": { update: validateResourceQuotaUpdate },
   "/Event": { validate: validateEventLegacy },
   "apps/Deployment": { validate: validateDeployment, update: validateSelectorUpdate },

@@ -9,10 +9,9 @@
 //    each NoSchedule and NoExecute; True removes them;
 //  - pods on a node with NoExecute taints are deleted once their toleration
 //    runs out: at once without a toleration, after tolerationSeconds, never
-//    with a toleration without seconds. Our apiserver has no
-//    DefaultTolerationSeconds admission, so a pod that does not tolerate the
-//    not-ready/unreachable taints is treated as if it tolerated them for
-//    defaultTolerationSeconds (300 s), which is what that admission adds.
+//    with a toleration without seconds. The API server's
+//    DefaultTolerationSeconds admission gives every pod 300 s tolerations of
+//    the not-ready and unreachable taints unless it has its own.
 import { type KObject, R } from "../../apiserver/client.ts";
 import type { TimerHandle } from "../clock.ts";
 import type { SimContext, SimController } from "../controller.ts";
@@ -25,7 +24,6 @@ export type NodeLifecycleOptions = {
   monitorPeriodMs?: number;
   /** nodeMonitorGracePeriod. */
   gracePeriodMs?: number;
-  defaultTolerationSeconds?: number;
 };
 
 export const TAINT_UNREACHABLE = "node.kubernetes.io/unreachable";
@@ -51,7 +49,6 @@ export class NodeLifecycleController implements SimController {
     this.opts = {
       monitorPeriodMs: opts.monitorPeriodMs ?? 5000,
       gracePeriodMs: opts.gracePeriodMs ?? 40_000,
-      defaultTolerationSeconds: opts.defaultTolerationSeconds ?? 300,
     };
   }
 
@@ -209,10 +206,7 @@ export class NodeLifecycleController implements SimController {
     let seconds = Number.POSITIVE_INFINITY;
     let since = this.ctx!.clock.now();
     for (const t of noExecute) {
-      let matching = tolerations.filter((tol) => tolerates(tol, t));
-      if (!matching.length && (t.key === TAINT_UNREACHABLE || t.key === TAINT_NOT_READY)) {
-        matching = [{ key: t.key, operator: "Exists", effect: "NoExecute", tolerationSeconds: this.opts.defaultTolerationSeconds }];
-      }
+      const matching = tolerations.filter((tol) => tolerates(tol, t));
       if (!matching.length) {
         seconds = 0;
         break;

@@ -5,7 +5,8 @@
 //   2. pods split into replicas [0, spec.replicas) and condemned (the rest);
 //   3. replicas in ordinal order: failed ones deleted, missing ones created
 //      (from the current revision below the partition, else the update one);
-//      OrderedReady stops at the first pod not yet Running and Ready;
+//      OrderedReady stops at the first pod not yet Running, Ready and
+//      available (Ready for minReadySeconds), as processReplica does;
 //   4. condemned pods deleted from the highest ordinal, one at a time if OrderedReady;
 //   5. RollingUpdate: the highest pod at or above the partition not at the update
 //      revision is deleted (it comes back at the update revision), one at a time;
@@ -170,6 +171,9 @@ export class StatefulSetController extends WorkloadController {
   private async update(set: KObject, pods: KObject[], revs: Revisions): Promise<void> {
     const want = int(set.spec?.replicas, 1);
     const monotonic = set.spec?.podManagementPolicy !== "Parallel";
+    const minReady = int(set.spec?.minReadySeconds);
+    const now = this.ctx.clock.now();
+    const available = (p: KObject) => runningAndReady(p) && isPodAvailable(p, minReady, now);
     const replicas: (KObject | undefined)[] = new Array(want).fill(undefined);
     const condemned: KObject[] = [];
     for (const p of pods) {
@@ -191,7 +195,8 @@ export class StatefulSetController extends WorkloadController {
         if (monotonic) return;
         continue;
       }
-      if (monotonic && (p.metadata?.deletionTimestamp || !runningAndReady(p))) return;
+      // updateStatus requeues the set when the next pod becomes available.
+      if (monotonic && (p.metadata?.deletionTimestamp || !available(p))) return;
     }
     // Scale down: the highest ordinal first; OrderedReady waits for each to go
     // and does not scale down while any replica is unhealthy.
