@@ -113,6 +113,20 @@ describe("cluster integration", () => {
     assert.ok(r.body.warnings.some((w: string) => /expires in 7 days/.test(w)), JSON.stringify(r.body.warnings));
   });
 
+  it("validate answers 400 for an unparseable kubeconfig and reports an unreachable endpoint with the reason", async () => {
+    const bad = await call("POST", "/clusters/validate", { kubeconfig: "clusters: nope" });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.message, /no clusters or contexts/);
+    const away = parse(sim.cluster("delta").kubeconfig());
+    const port = await closedPort();
+    away.clusters[0].cluster.server = `https://127.0.0.1:${port}`;
+    const r = await call("POST", "/clusters/validate", { kubeconfig: JSON.stringify(away) });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.reachable, false);
+    assert.equal(r.body.error, `dial tcp 127.0.0.1:${port}: connect: connection refused`);
+    assert.equal(r.body.credential.type, "certificate");
+  });
+
   it("integrates three clusters, each with kpanda's own ServiceAccount credential in the member", async () => {
     for (const name of ["alpha", "beta", "gamma"]) {
       const r = await call("POST", "/clusters", { name, kubeconfig: sim.cluster(name).kubeconfig(), alias: `The ${name}`, labels: { env: name } });
