@@ -11,6 +11,8 @@ export type ServeOptions = {
   hostKubeconfig?: string;
   demo: boolean;
   logLevel: string;
+  /** The search index: a postgres:// URL shared by replicas, or a SQLite file (default DIR/search/index.db). */
+  searchDb?: string;
 };
 
 export class ConfigError extends Error {}
@@ -25,6 +27,8 @@ Flags:
   --data-dir DIR            the embedded host's data, the audit log, the initial admin password (default ./data/kpanda)
   --host-kubeconfig FILE    keep state in this real cluster instead of the embedded host
   --demo                    also run simulated clusters dev, staging and prod, already integrated
+  --search-db DB            the multi-cluster search index: postgres://… (shared by replicas) or a SQLite
+                            file (default DIR/search/index.db, one per replica)
   --log-level LEVEL         pino level: fatal, error, warn, info, debug (default info)
   -h, --help                show this help
 `;
@@ -41,6 +45,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | "help" {
         "data-dir": { type: "string" },
         "host-kubeconfig": { type: "string" },
         demo: { type: "boolean" },
+        "search-db": { type: "string" },
         "log-level": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -63,7 +68,22 @@ export function parseServeArgs(argv: string[]): ServeOptions | "help" {
     hostKubeconfig: hostKubeconfig && resolve(hostKubeconfig),
     demo: !!values.demo,
     logLevel,
+    searchDb: searchDbOf(values["search-db"] as string | undefined),
   };
+}
+
+function searchDbOf(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (/^postgres(ql)?:\/\//.test(v)) {
+    try {
+      new URL(v);
+    } catch {
+      throw new ConfigError(`--search-db: "${v}" is not a valid URL`);
+    }
+    return v;
+  }
+  if (v === "" || /^[a-z]+:\/\//i.test(v)) throw new ConfigError(`--search-db: use a postgres:// URL or a file path, not "${v}"`);
+  return resolve(v);
 }
 
 export function parseListen(s: string): [string, number] {

@@ -24,6 +24,9 @@ import { GROUP, KPANDA_NAMESPACE, VERSION } from "./host/crds.ts";
 import { codeOf, type Host, startHost } from "./host/host.ts";
 import { KindCache } from "./host/kindCache.ts";
 import { buildApp } from "./http/app.ts";
+import type { SearchIndex } from "./search/index.ts";
+import { isPostgresUrl, openSearchIndex } from "./search/open.ts";
+import { SearchSync } from "./search/SearchSync.ts";
 import { ControllerManager } from "./leader/ControllerManager.ts";
 import { CONTROLLERS_LEASE, type ElectionTimings, LeaderElector } from "./leader/LeaderElector.ts";
 import { PlatformMetrics } from "./ops/metrics.ts";
@@ -65,6 +68,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const controllers = new ControllerManager(log);
   let elector: LeaderElector | undefined;
   let demo: Demo | undefined;
+  let index: SearchIndex | undefined;
+  let searchSync: SearchSync | undefined;
   try {
     const userCache = new KindCache(host, "users", log);
     caches.push(userCache);
@@ -86,6 +91,17 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const signer = new SessionSigner(await signingKey(host));
     const clusters = new ClusterLifecycle(host, members, log, opts.clusterTimeouts);
     const health = new HealthController(host, members, clusters, log, opts.health);
+    const searchDb = opts.searchDb ?? join(opts.dataDir, "search", "index.db");
+    index = await openSearchIndex(searchDb);
+    searchSync = new SearchSync({
+      index,
+      clusters: {
+        list: () => clusterCache.list().map((o) => ({ name: o.metadata?.name ?? "", phase: o.status?.phase ?? "" })),
+        onChange: (fn) => clusterCache.onChange(() => fn()),
+      },
+      member: (name) => members.get(name),
+      log,
+    });
     const metrics = new PlatformMetrics({ clusters: () => members.clusterObjects(), leading: () => controllers.leading });
     controllers.onStarted((name) => metrics.controllerStarted(name));
     const ctx: PlatformContext = {
@@ -107,12 +123,16 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       metrics,
       controllers,
       ready: readinessChecks(host, caches),
+      search: { index, sync: searchSync },
     };
     await ensureAdmin(ctx, opts.dataDir);
     // The controllers run on the replica holding the Lease (started below, once the API serves).
     const memberRbac = new MemberRbacController({ members, clusters: clusterCache, bindings: bindingCache, authz, log });
     controllers.add({ name: "member-rbac", start: (signal) => memberRbac.start(signal), stop: () => memberRbac.stop() });
     controllers.add({ name: "health", start: (signal) => health.start(signal), stop: () => health.stop() });
+    // A shared (PostgreSQL) index is written by the leader only; an embedded one by every replica for itself.
+    if (isPostgresUrl(searchDb)) controllers.add(searchSync.controller());
+    else searchSync.start();
     const app = await buildApp(ctx);
     await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
     const addr = app.server.address();
@@ -141,6 +161,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
         await app.close();
         // Stops the controllers, then releases the Lease so another replica takes over at once.
         await leader.stop();
+        await searchSync?.stop();
+        await index?.close();
         await demo?.stop();
         for (const c of caches) await c.stop();
         await host.close();
@@ -149,6 +171,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   } catch (e) {
     await elector?.stop().catch(() => {});
     await controllers.stopAll().catch(() => {});
+    await searchSync?.stop().catch(() => {});
+    await index?.close().catch(() => {});
     await demo?.stop().catch(() => {});
     for (const c of caches) await c.stop().catch(() => {});
     await host.close();

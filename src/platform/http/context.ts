@@ -16,6 +16,8 @@ import type { AuditQuery } from "../audit/AuditLog.ts";
 import type { ControllerManager } from "../leader/ControllerManager.ts";
 import type { PlatformMetrics } from "../ops/metrics.ts";
 import type { Readiness } from "../ops/readiness.ts";
+import type { SearchIndex } from "../search/index.ts";
+import type { SearchSync } from "../search/SearchSync.ts";
 
 /** The authenticated caller of a request. */
 export type Principal = { name: string; groups: string[]; via: "session" | "kubeconfig" | "apitoken" };
@@ -72,4 +74,10 @@ export type PlatformContext = {
   controllers: ControllerManager;
   /** The /readyz checks. */
   ready: Readiness;
+  /**
+   * The multi-cluster search index (every cached object of every member:
+   * query, changes, freshness; contract in search/index.ts) and the sync
+   * that feeds it.
+   */
+  search: { index: SearchIndex; sync: SearchSync };
 };

@@ -84,19 +84,31 @@ export function watch(
 ): Promise<void> {
   const path = `${resourcePath(g)}?watch=1&allowWatchBookmarks=true&resourceVersion=${encodeURIComponent(resourceVersion)}&timeoutSeconds=${opts.timeoutSeconds}`;
   const up = m.upstream(path);
+  if (opts.signal.aborted) return Promise.reject(new Error("watch aborted"));
   return new Promise<void>((resolve, reject) => {
     let idle: NodeJS.Timeout | undefined;
-    const fail = (e: Error) => {
+    let settled = false;
+    const settle = () => {
+      if (settled) return false;
+      settled = true;
       clearTimeout(idle);
+      opts.signal.removeEventListener("abort", onAbort);
+      return true;
+    };
+    const fail = (e: Error) => {
+      if (!settle()) return;
       req.destroy();
       reject(e);
     };
+    // A response cut short emits neither "end" nor always "error": settle on abort and on "close" too.
+    const onAbort = () => fail(new Error("watch aborted"));
+    opts.signal.addEventListener("abort", onAbort, { once: true });
     const touch = () => {
       clearTimeout(idle);
       idle = setTimeout(() => fail(new Error(`watch idle for ${opts.idleMs} ms`)), opts.idleMs);
       idle.unref();
     };
-    const req = request(up.url, { agent: agentFor(m), headers: { ...up.headers, accept: "application/json" }, signal: opts.signal }, (res) => {
+    const req = request(up.url, { agent: agentFor(m), headers: { ...up.headers, accept: "application/json" } }, (res) => {
       if (res.statusCode !== 200) return readError(res).then(fail, fail);
       touch();
       let buf = "";
@@ -125,9 +137,9 @@ export function watch(
       });
       res.on("error", fail);
       res.on("end", () => {
-        clearTimeout(idle);
-        resolve();
+        if (settle()) resolve();
       });
+      res.on("close", () => fail(new Error("watch connection closed")));
     });
     req.on("error", fail);
     req.end();
