@@ -1,7 +1,6 @@
 // Workload checks: pkg/apis/apps/validation and pkg/apis/batch/validation (1.32).
 import { validateHPAMetrics } from "./validateAutoscaling.ts";
 import {
-  deepEqual,
   type Errs,
   forbidden,
   invalid,
@@ -311,41 +310,4 @@ export function validatePDB(obj: Obj, errs: Errs): void {
   intOrPercent(s.minAvailable, "spec.minAvailable", errs);
   intOrPercent(s.maxUnavailable, "spec.maxUnavailable", errs);
   validateLabelSelector(s.selector, "spec.selector", errs);
-}
-
-/** Immutable-field rules on update for the workload kinds. */
-export function validateWorkloadUpdate(kind: string, obj: Obj, old: Obj, errs: Errs): void {
-  const s = isObj(obj.spec) ? obj.spec : {};
-  const o = isObj(old.spec) ? old.spec : {};
-  if (
-    ["Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job"].includes(kind) &&
-    !deepEqual(s.selector, o.selector)
-  ) {
-    errs.push(invalidRendered("spec.selector", showSelector(s.selector), "field is immutable"));
-  }
-  if (kind === "Job") {
-    if (!deepEqual(s.template, o.template))
-      errs.push(invalid("spec.template", s.template, "field is immutable"));
-    if (!deepEqual(s.completionMode, o.completionMode))
-      errs.push(invalid("spec.completionMode", s.completionMode, "field is immutable"));
-  }
-  if (kind === "StatefulSet") {
-    const allowed = [
-      "replicas",
-      "ordinals",
-      "template",
-      "updateStrategy",
-      "persistentVolumeClaimRetentionPolicy",
-      "minReadySeconds",
-    ];
-    const strip = (x: Obj) => Object.fromEntries(Object.entries(x).filter(([k]) => !allowed.includes(k)));
-    if (!deepEqual(strip(s), strip(o))) {
-      errs.push(
-        forbidden(
-          "spec",
-          "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
-        ),
-      );
-    }
-  }
 }
