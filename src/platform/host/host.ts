@@ -6,11 +6,12 @@ import {
   ApiextensionsV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  KubeConfig,
+  type KubeConfig,
   type V1CustomResourceDefinition,
 } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { startApiServer } from "../../apiserver/server.ts";
+import { PooledKubeConfig } from "../clusters/kubeconfig.ts";
 import { CRDS, KPANDA_NAMESPACE } from "./crds.ts";
 
 export type Host = {
@@ -25,7 +26,8 @@ export type Host = {
 export type HostOptions = { dataDir: string; hostKubeconfig?: string; logger: Logger };
 
 export async function startHost(opts: HostOptions): Promise<Host> {
-  const kc = new KubeConfig();
+  // One kept-alive connection pool for every typed call to the host (client-node would open one per request).
+  const kc = new PooledKubeConfig();
   let close = async () => {};
   if (opts.hostKubeconfig) {
     kc.loadFromFile(opts.hostKubeconfig);
