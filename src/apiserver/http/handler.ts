@@ -24,6 +24,7 @@ import { ADMIN_PREFIX, type AdminOps, serveAdmin } from "./admin.ts";
 import { readBody } from "./body.ts";
 import { connectTarget, type Egress, markUpgrade, serveConnect } from "./connect.ts";
 import { bodyKind, decodeObject } from "./codec.ts";
+import { holdUntilDurable } from "./durable.ts";
 import { type HealthChecks, isHealthPath, PING, serveHealth } from "./healthz.ts";
 import { type OpenApiDocs, serveOpenApiV2 } from "./openapiV2.ts";
 import { parsePath } from "./requestInfo.ts";
@@ -54,6 +55,7 @@ const DEFAULT_HEALTH: HealthChecks = { healthz: [PING], livez: [PING], readyz: [
 
 export function createHandler(opts: HandlerOptions) {
   return (req: IncomingMessage, res: ServerResponse) => {
+    holdUntilDurable(res, opts.core.store.storage);
     handle(opts, req, res).catch((e) => fail(opts, req, res, e));
   };
 }
@@ -71,6 +73,7 @@ export function createUpgradeHandler(opts: HandlerOptions) {
     res.shouldKeepAlive = false;
     res.once("finish", () => socket.end());
     socket.once("error", () => socket.destroy());
+    holdUntilDurable(res, opts.core.store.storage);
     handle(opts, req, res).catch((e) => fail(opts, req, res, e));
   };
 }

@@ -1,9 +1,10 @@
 // Writing responses: objects, lists, Tables and Status errors.
 import type { ServerResponse } from "node:http";
 import { stringify as toYaml } from "yaml";
-import { ApiError } from "../registry/errors.ts";
+import { ApiError, internalError } from "../registry/errors.ts";
 import type { Item } from "../registry/store.ts";
 import type { Rendering } from "./codec.ts";
+import { whenDurable } from "./durable.ts";
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
   sendRaw(res, code, JSON.stringify(body), "application/json", warnings);
@@ -16,6 +17,16 @@ export function sendRaw(
   contentType: string,
   warnings: string[] = [],
 ): void {
+  if (res.headersSent) return;
+  // Held until every write it may reflect is durable (durable.ts).
+  whenDurable(
+    res,
+    () => writeNow(res, code, text, contentType, warnings),
+    () => writeNow(res, 500, JSON.stringify(internalError().toStatus()), "application/json", []),
+  );
+}
+
+function writeNow(res: ServerResponse, code: number, text: string, contentType: string, warnings: string[]): void {
   if (res.headersSent) return;
   const headers: Record<string, string | string[]> = {
     "Content-Type": contentType,

@@ -9,6 +9,7 @@ import type { Item } from "../registry/store.ts";
 import { supportsField } from "../registry/strategy.ts";
 import { startWatch, type WatchEventType } from "../registry/watch.ts";
 import { negotiate } from "./codec.ts";
+import { DurableStream } from "./durable.ts";
 import { listOptions, timeoutSeconds } from "./params.ts";
 import { type Call, partialMeta } from "./call.ts";
 import { tableForWatch } from "./table.ts";
@@ -40,13 +41,15 @@ export function serveWatch(call: Call, namespace: string | undefined, name: stri
     return `{"type":"${type}","object":${item.raw}}\n`;
   };
 
+  // Each event goes out once its write is durable (durable.ts).
+  const out = new DurableStream(res);
   let ended = false;
   const end = () => {
     if (ended) return;
     ended = true;
     clearTimeout(timer);
     handle?.stop();
-    res.end();
+    out.end();
   };
   const writeHead = () => {
     if (!res.headersSent) {
@@ -59,15 +62,15 @@ export function serveWatch(call: Call, namespace: string | undefined, name: stri
     }
   };
   const sink = {
-    event(type: WatchEventType, item: Item) {
+    event(type: WatchEventType, item: Item, revision?: number) {
       if (ended) return;
       writeHead();
-      res.write(encode(type, item));
+      out.write(encode(type, item), revision);
     },
     error(err: ApiError) {
       if (ended) return;
       writeHead();
-      res.write(`{"type":"ERROR","object":${JSON.stringify(err.toStatus())}}\n`);
+      out.write(`{"type":"ERROR","object":${JSON.stringify(err.toStatus())}}\n`);
       end();
     },
     close: end,
@@ -75,7 +78,10 @@ export function serveWatch(call: Call, namespace: string | undefined, name: stri
   const timer = setTimeout(end, timeout * 1000);
   let handle: { stop(): void } | undefined;
   req.socket.setTimeout(0);
-  res.on("close", end);
+  res.on("close", () => {
+    out.discard();
+    end();
+  });
   handle = startWatch(call.core.store, call.info, namespace, opts, sink);
   if (ended) handle.stop();
   writeHead();

@@ -16,7 +16,8 @@ import type { KObject, ResourceInfo } from "./types.ts";
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
 export type WatchSink = {
-  event(type: WatchEventType, item: Item): void;
+  /** One event; revision is the write it shows, when known (to send it once that write is durable). */
+  event(type: WatchEventType, item: Item, revision?: number): void;
   /** An ERROR event carrying a Status, after which the watch ends. */
   error(err: ApiError): void;
   close(): void;
@@ -55,10 +56,10 @@ export function startWatch(
       labelSelector: opts.labelSelector,
       fieldSelector: opts.fieldSelector,
     });
-    for (const it of list.items) sink.event("ADDED", it);
     from = Number(list.resourceVersion);
+    for (const it of list.items) sink.event("ADDED", it, from);
     if (opts.sendInitialEvents) {
-      sink.event("BOOKMARK", bookmark(info, from, true));
+      sink.event("BOOKMARK", bookmark(info, from, true), from);
     }
   } else {
     from = parseRevision(rv!);
@@ -68,7 +69,7 @@ export function startWatch(
   const onEvent = (e: StorageEvent) => {
     lastRev = e.revision;
     const item = translate(e);
-    if (item) sink.event(item[0], item[1]);
+    if (item) sink.event(item[0], item[1], e.revision);
   };
   const sameVersion = apiVersionOf(storeInfo) === apiVersionOf(info);
   const itemOf = (e: StorageEvent): Item =>
@@ -110,7 +111,8 @@ export function startWatch(
   }
   if (opts.allowWatchBookmarks) {
     timer = setInterval(() => {
-      sink.event("BOOKMARK", bookmark(info, Math.max(lastRev, store.storage.currentRevision()), false));
+      const rev = Math.max(lastRev, store.storage.currentRevision());
+      sink.event("BOOKMARK", bookmark(info, rev, false), rev);
     }, opts.bookmarkIntervalMs ?? 60_000);
     timer.unref();
   }

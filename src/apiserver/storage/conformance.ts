@@ -167,6 +167,17 @@ export function storageConformance(name: string, make: (opts: { historySize?: nu
       assert.deepEqual(good, [a.modRevision, b.modRevision]);
     });
 
+    it("a write is durable once waitDurable of its revision resolves, and never before the write", async () => {
+      const st = make({});
+      const a = st.create("/d/a", val("x"));
+      const b = st.update("/d/a", a.modRevision, val("y"));
+      assert.ok(st.durableRevision() <= st.currentRevision());
+      await st.waitDurable(b.modRevision);
+      assert.ok(st.durableRevision() >= b.modRevision);
+      await st.waitDurable(a.modRevision); // already durable: resolves at once
+      assert.equal(st.durableRevision(), st.currentRevision());
+    });
+
     it("close ends every watcher", () => {
       const st = make({});
       let closed = 0;

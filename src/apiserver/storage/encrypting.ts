@@ -39,6 +39,14 @@ export class EncryptingStorage implements Storage {
     return this.inner.compactRevision();
   }
 
+  durableRevision(): number {
+    return this.inner.durableRevision();
+  }
+
+  waitDurable(revision: number): Promise<void> {
+    return this.inner.waitDurable(revision);
+  }
+
   get(key: string, revision?: number): StoredValue | undefined {
     const s = this.inner.get(key, revision);
     return s && this.covers(key) ? this.open(s) : s;

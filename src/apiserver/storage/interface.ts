@@ -1,6 +1,16 @@
-// The storage contract shared by every driver (memory now, SQLite later).
+// The storage contract shared by every driver (memory and SQLite).
 // Modelled on kine/etcd: one global revision counter; every write gets the
 // next revision; reads may be served at a past revision until it is compacted.
+//
+// Durability. A write applies at once: it returns its result, and reads and
+// watchers in this process see it. A durable driver makes it durable a
+// little later, together with the writes around it (group commit, one fsync
+// for many writes, as etcd batches its raft log). So nothing that reflects
+// a write may leave the process before the write is durable: the HTTP edge
+// holds each response and watch event until durableRevision() reaches the
+// revision it shows (waitDurable). A crash then loses only writes nobody
+// outside saw, and since the log is committed in revision order, what
+// survives is always a prefix of the history: the state at some revision.
 //
 // Values are opaque strings to the storage (the serialized object). The
 // caller passes a function that builds the value once the revision is known,
@@ -58,6 +68,14 @@ export interface Storage {
   currentRevision(): number;
   /** The revision below which history is gone. */
   compactRevision(): number;
+  /** The newest revision that survives a crash; currentRevision() when every write is durable. */
+  durableRevision(): number;
+  /**
+   * Resolves once every write up to revision is durable; rejects when the
+   * storage can no longer make it durable (the disk failed; nothing reflecting
+   * it may then be shown).
+   */
+  waitDurable(revision: number): Promise<void>;
   get(key: string, revision?: number): StoredValue | undefined;
   list(prefix: string, opts?: ListOptions): ListResult;
   /** Throws KeyExistsError. */

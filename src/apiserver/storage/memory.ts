@@ -23,10 +23,28 @@ import { Subscribers } from "./subscribers.ts";
 /** One version of a key; value null is a tombstone. */
 type Version = { rev: number; createRev: number; value: string | null };
 
+/**
+ * One write as a log row (kine's columns): a durable driver appends it. For a
+ * delete, value is the last value before it; prevRev is the key's previous
+ * row, tombstones included (0 for none), kine's prev_revision.
+ */
+export type LogRow = {
+  rev: number;
+  key: string;
+  created: boolean;
+  deleted: boolean;
+  createRev: number;
+  prevRev: number;
+  value: string;
+};
 
 export type MemoryStorageOptions = {
   /** How many events the watch history keeps; older revisions are compacted. */
   historySize?: number;
+  /** Hears every write, in revision order, before its watchers do (the SQLite driver logs it). */
+  onWrite?: (row: LogRow) => void;
+  /** Hears every compaction: the history in (from, to] is gone. */
+  onCompact?: (from: number, to: number) => void;
 };
 
 export class MemoryStorage implements Storage {
@@ -40,9 +58,13 @@ export class MemoryStorage implements Storage {
   private firstEventRev = 1;
   private readonly historySize: number;
   private readonly subs = new Subscribers();
+  private readonly onWrite?: (row: LogRow) => void;
+  private readonly onCompact?: (from: number, to: number) => void;
 
   constructor(opts: MemoryStorageOptions = {}) {
     this.historySize = Math.max(1, opts.historySize ?? 100_000);
+    this.onWrite = opts.onWrite;
+    this.onCompact = opts.onCompact;
   }
 
   currentRevision(): number {
@@ -51,6 +73,46 @@ export class MemoryStorage implements Storage {
 
   compactRevision(): number {
     return this.compacted;
+  }
+
+  /** Memory keeps nothing across a crash, so nothing waits: every write is as durable as it gets. */
+  durableRevision(): number {
+    return this.rev;
+  }
+
+  waitDurable(_revision: number): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
+   * Fills an empty storage from a log at start (the SQLite driver's): its
+   * rows in revision order, where those at or below compactRevision are the
+   * newest of their key and no tombstones, and every revision above it has
+   * its row. Hooks and watchers hear nothing of it.
+   */
+  restore(rows: Iterable<LogRow>, compactRevision: number, revision: number): void {
+    if (this.rev !== 0) throw new Error("restore needs an empty storage");
+    this.compacted = compactRevision;
+    this.firstEventRev = compactRevision + 1;
+    for (const r of rows) {
+      let versions = this.keys.get(r.key);
+      const prev = versions?.[versions.length - 1];
+      if (!versions) {
+        versions = [];
+        this.tree.set(r.key, versions);
+        this.keys.set(r.key, versions);
+      }
+      versions.push({ rev: r.rev, createRev: r.createRev, value: r.deleted ? null : r.value });
+      if (r.rev <= compactRevision) continue;
+      const type = r.created ? "ADDED" : r.deleted ? "DELETED" : "MODIFIED";
+      const e: StorageEvent = { type, key: r.key, revision: r.rev, value: r.value };
+      if (type === "MODIFIED" && prev?.value != null) e.prevValue = prev.value;
+      this.events.push(e);
+    }
+    this.rev = revision;
+    if (this.events.length !== revision - compactRevision || this.events.some((e, i) => e.revision !== this.firstEventRev + i)) {
+      throw new Error(`the log between revisions ${compactRevision} and ${revision} has gaps`);
+    }
   }
 
   get(key: string, revision?: number): StoredValue | undefined {
@@ -80,7 +142,7 @@ export class MemoryStorage implements Storage {
     if (latest?.value != null) throw new KeyExistsError(key);
     const rev = this.rev + 1;
     const v: Version = { rev, createRev: rev, value: build(rev) };
-    this.commit(key, versions, v, { type: "ADDED", key, revision: rev, value: v.value! });
+    this.commit(key, versions, v, { type: "ADDED", key, revision: rev, value: v.value! }, latest?.rev ?? 0);
     return toStored(key, v);
   }
 
@@ -97,7 +159,7 @@ export class MemoryStorage implements Storage {
       revision: rev,
       value: v.value!,
       prevValue: latest.value,
-    });
+    }, latest.rev);
     return toStored(key, v);
   }
 
@@ -110,7 +172,7 @@ export class MemoryStorage implements Storage {
     }
     const rev = this.rev + 1;
     const tomb: Version = { rev, createRev: latest.createRev, value: null };
-    this.commit(key, versions, tomb, { type: "DELETED", key, revision: rev, value: latest.value });
+    this.commit(key, versions, tomb, { type: "DELETED", key, revision: rev, value: latest.value }, latest.rev);
     return { key, value: latest.value, modRevision: rev, createRevision: latest.createRev };
   }
 
@@ -134,6 +196,7 @@ export class MemoryStorage implements Storage {
   compact(revision: number): void {
     const target = Math.min(revision, this.rev);
     if (target <= this.compacted) return;
+    this.onCompact?.(this.compacted, target);
     this.compacted = target;
     const drop = Math.min(this.events.length, target + 1 - this.firstEventRev);
     if (drop <= 0) return;
@@ -166,7 +229,16 @@ export class MemoryStorage implements Storage {
     return revision;
   }
 
-  private commit(key: string, versions: Version[] | undefined, v: Version, e: StorageEvent): void {
+  private commit(key: string, versions: Version[] | undefined, v: Version, e: StorageEvent, prevRev: number): void {
+    this.onWrite?.({
+      rev: v.rev,
+      key,
+      created: e.type === "ADDED",
+      deleted: e.type === "DELETED",
+      createRev: v.createRev,
+      prevRev,
+      value: e.value,
+    });
     this.rev = v.rev;
     if (versions) {
       versions.push(v);

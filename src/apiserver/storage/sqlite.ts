@@ -1,50 +1,41 @@
-// Durable storage driver on SQLite (node:sqlite), after kine's generic SQL
-// driver: one append-only log table whose AUTOINCREMENT id is the global
-// revision (schema and statements in sqliteSql.ts).
+// Durable storage driver on SQLite (node:sqlite): kine's log in the file,
+// kube-apiserver's watch cache in memory, etcd's group commit in between.
 //
-// Writes. Each write is one `BEGIN IMMEDIATE` transaction, run synchronously
-// inside the caller's call. IMMEDIATE takes SQLite's write lock up front, so
-// between BEGIN and COMMIT no other writer (no other connection either) can
-// add a row. Inside it we read the key's newest row (the precondition), read
-// sqlite_sequence (the highest id ever given out), call build(seq + 1), and
-// insert the row with that id explicitly. So the revision build() sees is the
-// row's id by construction; AUTOINCREMENT moves sqlite_sequence up to it and
-// never hands an id out twice, even after compaction deleted the newest rows.
-// A failed build() or insert rolls back and consumes no revision, so the log
-// has no gaps. The unique index on (name, prev_revision) is the last guard of
-// optimistic concurrency: two rows built on the same previous row of a key
-// cannot both commit. With WAL and synchronous=FULL, COMMIT returns only once
-// the WAL is fsynced: an acknowledged write survives SIGKILL and power loss.
+// The file holds kine's one append-only log table, whose id is the global
+// revision (schema and statements in sqliteSql.ts). Memory holds the same
+// history as a MemoryStorage (the cache): the current state in an ordered
+// tree, recent versions, and the watch history. At start the cache is filled
+// from the log; after that every read, list (consistent, paged, or at an
+// exact revision until it is compacted) and watch is served from memory,
+// and the file is only written.
 //
-// Watch. Writers in this process deliver events synchronously after COMMIT,
-// in revision order (re-entrant writes from a handler queue behind). A watch
-// first replays the log (ids above fromRevision, key range in SQL) and then
-// subscribes; both happen inside the caller's call, so no write can fall
-// between them. One process owns the file: writes by another process are
-// durable and visible to reads, but its events reach no watcher here.
+// Writes. A write runs in the cache: its precondition is checked against the
+// newest state, pending writes included, it takes the next revision and is
+// visible at once to reads and watchers in this process, and its row joins
+// the pending batch. A conflict so fails only its own write, before it ever
+// reaches the file. Batches go to the log one at a time (sqliteLog.ts), each
+// as one transaction and one fsync: everything written while the previous
+// batch syncs makes the next one, as etcd batches its raft log. A write is
+// durable once its batch commits; waitDurable() tells when, and the HTTP
+// edge holds every response and watch event until then, so a crash loses
+// only writes that no client saw. Batches commit in revision order, so what
+// survives a crash is always a prefix of the history. Should a commit fail,
+// the memory is ahead of the file for good: the storage refuses every
+// further read and write and rejects every wait.
 //
-// Compaction keeps, at or below the compact revision, only the newest row of
-// each key, and drops it too when it is a tombstone. The compact revision
-// lives in kine_meta, so it survives a restart like the revision counter.
-import { DatabaseSync, type StatementSync } from "node:sqlite";
-import {
-  CompactedError,
-  ConflictError,
-  FutureRevisionError,
-  KeyExistsError,
-  NotFoundError,
-} from "./errors.ts";
-import type {
-  Build,
-  ListOptions,
-  ListResult,
-  Storage,
-  StorageEvent,
-  StoredValue,
-  Watcher,
-} from "./interface.ts";
-import { Subscribers } from "./subscribers.ts";
-import { events, listCount, listPage, prefixEnd, SCHEMA, SQL } from "./sqliteSql.ts";
+// Compaction keeps the same window in both: the cache compacts, and the log
+// drops, at or below the same revision, the rows the cache dropped (the
+// superseded rows and tombstones), recording the compact revision in
+// kine_meta so it survives a restart like the revision counter.
+//
+// One process owns the file: the cache does not see rows others write, and
+// a batch that collides with them fails.
+import { setImmediate } from "node:timers";
+import { StorageError } from "./errors.ts";
+import type { Build, ListOptions, ListResult, Storage, StorageEvent, StoredValue, Watcher } from "./interface.ts";
+import { type LogRow, MemoryStorage } from "./memory.ts";
+import { InlineLogWriter, type LogBatch, type LogWriter, openLog, type Synchronous, WorkerLogWriter } from "./sqliteLog.ts";
+import { SQL } from "./sqliteSql.ts";
 
 export type SqliteStorageOptions = {
   /** The database file; created when missing. */
@@ -55,108 +46,94 @@ export type SqliteStorageOptions = {
    */
   historySize?: number;
   /** "FULL" (the default) survives power loss; "NORMAL" only a process crash. */
-  synchronous?: "FULL" | "NORMAL";
+  synchronous?: Synchronous;
+  /** Where batches commit: in a worker thread (the default), or inline on the event loop. */
+  writer?: "worker" | "inline";
 };
 
-type Row = { id: number; deleted: number; create_revision: number; value: string };
-
-const REPLAY_CHUNK = 1000;
-const SQLITE_CONSTRAINT_UNIQUE = 2067;
-const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+type Deferred = { promise: Promise<void>; resolve(): void; reject(err: Error): void };
 
 export class SqliteStorage implements Storage {
-  private readonly db: DatabaseSync;
-  private readonly historySize: number;
-  private rev: number;
-  private compacted: number;
-  private readonly subs = new Subscribers();
-  private readonly stmts = new Map<string, StatementSync>();
+  private readonly cache: MemoryStorage;
+  private readonly log: LogWriter;
+  private pending: LogBatch = [];
+  private durable: number;
+  /** The last revision of the batch being committed, or undefined. */
+  private inflight?: number;
+  private inflightDone?: Deferred;
+  private nextDone?: Deferred;
+  private scheduled = false;
+  private failure?: Error;
+  private closed = false;
+  /** Batches committed so far, for tests and measurements. */
+  batches = 0;
 
   constructor(opts: SqliteStorageOptions) {
-    this.historySize = Math.max(1, opts.historySize ?? 100_000);
-    this.db = new DatabaseSync(opts.path, { timeout: 5000 });
-    this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? "FULL"};`);
-    this.db.exec(SCHEMA);
-    this.rev = this.readLastId();
-    this.compacted = Number(this.stmt(SQL.compactRev).get()?.value ?? 0);
+    const synchronous = opts.synchronous ?? "FULL";
+    this.cache = new MemoryStorage({
+      historySize: opts.historySize ?? 100_000,
+      onWrite: (row) => this.append(row),
+      onCompact: (from, to) => this.queueCompaction(from, to),
+    });
+    const db = openLog(opts.path, synchronous);
+    try {
+      const revision = Number(db.prepare(SQL.lastId).get()?.seq ?? 0);
+      const compacted = Number(db.prepare(SQL.compactRev).get()?.value ?? 0);
+      this.cache.restore(logRows(db.prepare(SQL.all).iterate()), compacted, revision);
+      this.durable = revision;
+    } finally {
+      db.close();
+    }
+    this.log = opts.writer === "inline" ? new InlineLogWriter(opts.path, synchronous) : new WorkerLogWriter(opts.path, synchronous);
   }
 
   currentRevision(): number {
-    return this.rev;
+    return this.cache.currentRevision();
   }
 
   compactRevision(): number {
-    return this.compacted;
+    return this.cache.compactRevision();
+  }
+
+  durableRevision(): number {
+    return this.durable;
+  }
+
+  waitDurable(revision: number): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (revision <= this.durable) return Promise.resolve();
+    if (this.inflight !== undefined && revision <= this.inflight) {
+      this.inflightDone ??= deferred();
+      return this.inflightDone.promise;
+    }
+    this.nextDone ??= deferred();
+    this.schedule();
+    return this.nextDone.promise;
   }
 
   get(key: string, revision?: number): StoredValue | undefined {
-    const at = this.readRevision(revision);
-    const row = this.rowAt(key, at);
-    return row && !row.deleted ? toStored(key, row) : undefined;
+    this.usable();
+    return this.cache.get(key, revision);
   }
 
-  list(prefix: string, opts: ListOptions = {}): ListResult {
-    const at = this.readRevision(opts.revision);
-    const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
-    const high = prefixEnd(prefix);
-    const params: Record<string, string | number> = {
-      low: opts.startKey && opts.startKey > prefix ? opts.startKey : prefix,
-      rev: at,
-    };
-    if (high !== undefined) params.high = high;
-    // One row past the limit tells whether counting the rest is needed.
-    const rows = this.stmt(listPage(high !== undefined)).all({
-      ...params,
-      limit: limit < 0 ? -1 : limit + 1,
-    }) as { id: number; name: string; create_revision: number; value: string }[];
-    let remaining = 0;
-    if (limit >= 0 && rows.length > limit) {
-      rows.length = limit;
-      const total = Number(this.stmt(listCount(high !== undefined)).get(params)!.n);
-      remaining = total - limit;
-    }
-    const items = rows.map((r) => ({
-      key: r.name,
-      value: r.value,
-      modRevision: r.id,
-      createRevision: r.create_revision,
-    }));
-    return { items, revision: at, remaining };
+  list(prefix: string, opts?: ListOptions): ListResult {
+    this.usable();
+    return this.cache.list(prefix, opts);
   }
 
   create(key: string, build: Build): StoredValue {
-    return this.write(key, (latest, rev) => {
-      if (latest && !latest.deleted) throw new KeyExistsError(key);
-      const value = build(rev);
-      const row = { created: 1, deleted: 0, createRev: rev, prev: latest?.id ?? 0, value };
-      const event: StorageEvent = { type: "ADDED", key, revision: rev, value };
-      return { row, event, result: { key, value, modRevision: rev, createRevision: rev } };
-    });
+    this.usable();
+    return this.cache.create(key, build);
   }
 
   update(key: string, expectedRevision: number, build: Build): StoredValue {
-    return this.write(key, (latest, rev) => {
-      if (!latest || latest.deleted) throw new NotFoundError(key);
-      if (latest.id !== expectedRevision) throw new ConflictError(key, latest.id);
-      const value = build(rev);
-      const createRev = latest.create_revision;
-      const row = { created: 0, deleted: 0, createRev, prev: latest.id, value };
-      const event: StorageEvent = { type: "MODIFIED", key, revision: rev, value, prevValue: latest.value };
-      return { row, event, result: { key, value, modRevision: rev, createRevision: createRev } };
-    });
+    this.usable();
+    return this.cache.update(key, expectedRevision, build);
   }
 
   delete(key: string, expectedRevision?: number): StoredValue {
-    return this.write(key, (latest, rev) => {
-      if (!latest || latest.deleted) throw new NotFoundError(key);
-      if (expectedRevision !== undefined && latest.id !== expectedRevision) {
-        throw new ConflictError(key, latest.id);
-      }
-      const { value, create_revision: createRev } = latest;
-      const row = { created: 0, deleted: 1, createRev, prev: latest.id, value };
-      const event: StorageEvent = { type: "DELETED", key, revision: rev, value };
-      return { row, event, result: { key, value, modRevision: rev, createRevision: createRev } };
-    });
+    this.usable();
+    return this.cache.delete(key, expectedRevision);
   }
 
   watch(
@@ -165,154 +142,142 @@ export class SqliteStorage implements Storage {
     onEvent: (e: StorageEvent) => void,
     onClose?: () => void,
   ): Watcher {
-    if (fromRevision < this.compacted) throw new CompactedError(this.compacted);
-    if (fromRevision > this.rev) throw new FutureRevisionError(fromRevision);
-    this.replay(prefix, fromRevision, onEvent);
-    return this.subs.add(prefix, onEvent, onClose);
+    this.usable();
+    return this.cache.watch(prefix, fromRevision, onEvent, onClose);
   }
 
   compact(revision: number): void {
-    const target = Math.min(revision, this.rev);
-    if (target <= this.compacted) return;
-    this.transaction(() => {
-      this.stmt(SQL.compactSuperseded).run(this.compacted, target);
-      this.stmt(SQL.compactTombstones).run(this.compacted, target);
-      this.stmt(SQL.setCompactRev).run(target);
-    });
-    this.compacted = target;
+    this.usable();
+    this.cache.compact(revision);
   }
 
   close(): void {
-    this.subs.closeAll();
-  }
-
-  /** Stop every watcher, then close the database file. The storage is unusable afterwards. */
-  closeDatabase(): void {
-    this.close();
-    if (this.db.isOpen) this.db.close();
-  }
-
-  private readRevision(revision?: number): number {
-    if (!revision) return this.rev;
-    if (revision > this.rev) throw new FutureRevisionError(revision);
-    if (revision < this.compacted) throw new CompactedError(this.compacted);
-    return revision;
+    this.cache.close();
   }
 
   /**
-   * One write: in a write transaction, hand the key's newest row and the
-   * revision the new row will get to plan(), insert the row it returns,
-   * commit, then compact if due and deliver the event.
+   * Commits what is pending, stops every watcher and closes the file, before
+   * returning. The storage is unusable afterwards.
    */
-  private write(
-    key: string,
-    plan: (
-      latest: Row | undefined,
-      rev: number,
-    ) => {
-      row: { created: number; deleted: number; createRev: number; prev: number; value: string };
-      event: StorageEvent;
-      result: StoredValue;
-    },
-  ): StoredValue {
-    const planned = this.transaction(() => {
-      const rev = this.readLastId() + 1;
-      const latest = this.rowAt(key, Number.MAX_SAFE_INTEGER);
-      const p = plan(latest, rev);
-      const { created, deleted, createRev, prev, value } = p.row;
-      try {
-        this.stmt(SQL.insert).run(rev, key, created, deleted, createRev, prev, value);
-      } catch (err) {
-        throw this.lostRace(key, err);
-      }
-      return { ...p, rev };
-    });
-    this.rev = planned.rev;
-    this.notify(planned.event);
-    if (this.rev - this.compacted > this.historySize + Math.ceil(this.historySize / 4)) {
-      // Compact a quarter of the window in one go, so the sweep runs rarely.
-      try {
-        this.compact(this.rev - this.historySize);
-      } catch {
-        // The write is committed and must not fail now; the next write retries.
-      }
+  closeDatabase(): void {
+    if (this.closed) return;
+    this.close();
+    this.closed = true;
+    if (this.failure) {
+      this.log.abort();
+      return;
     }
-    return planned.result;
-  }
-
-  /** A row on the same (name, prev_revision) or id got in first: another writer won. */
-  private lostRace(key: string, err: unknown): unknown {
-    const code = (err as { errcode?: number }).errcode;
-    if (code !== SQLITE_CONSTRAINT_UNIQUE && code !== SQLITE_CONSTRAINT_PRIMARYKEY) return err;
-    const now = this.rowAt(key, Number.MAX_SAFE_INTEGER);
-    return new ConflictError(key, now?.id ?? 0);
-  }
-
-  private transaction<T>(fn: () => T): T {
-    this.stmt("BEGIN IMMEDIATE").run();
     try {
-      const out = fn();
-      this.stmt("COMMIT").run();
-      return out;
+      this.log.closeSync(this.takeBatch());
+      this.durable = this.cache.currentRevision();
+      this.inflightDone?.resolve();
+      this.nextDone?.resolve();
     } catch (err) {
-      if (this.db.isTransaction) this.stmt("ROLLBACK").run();
-      throw err;
+      this.fail(err as Error);
     }
+    this.failure = new StorageError("the database is closed", "");
   }
 
-  /** Deliver an event to every matching watcher, in revision order (Subscribers). */
-  private notify(e: StorageEvent): void {
-    this.subs.deliver(e);
+  private usable(): void {
+    if (this.failure) throw this.failure;
+    if (this.closed) throw new StorageError("the database is closed", "");
   }
 
-  /** Send the logged events above fromRevision under prefix, in chunks, up to the newest write. */
-  private replay(prefix: string, fromRevision: number, onEvent: (e: StorageEvent) => void): void {
-    const high = prefixEnd(prefix);
-    const stmt = this.stmt(events(high !== undefined));
-    let after = fromRevision;
-    // A handler may write while we replay; loop until the replay reaches the newest revision.
-    while (after < this.rev) {
-      // Writes from the handler may have compacted away what is left to replay.
-      if (after < this.compacted) throw new CompactedError(this.compacted);
-      const to = this.rev;
-      const params: Record<string, string | number> = { after, to, low: prefix, limit: REPLAY_CHUNK };
-      if (high !== undefined) params.high = high;
-      const rows = stmt.all(params) as {
-        id: number;
-        name: string;
-        created: number;
-        deleted: number;
-        value: string;
-        prev: string | null;
-      }[];
-      after = rows.length < REPLAY_CHUNK ? to : rows[rows.length - 1].id;
-      for (const r of rows) {
-        const type = r.created ? "ADDED" : r.deleted ? "DELETED" : "MODIFIED";
-        const e: StorageEvent = { type, key: r.name, revision: r.id, value: r.value };
-        if (type === "MODIFIED" && r.prev != null) e.prevValue = r.prev;
-        onEvent(e);
+  private append(row: LogRow): void {
+    const last = this.pending.at(-1);
+    if (last && !last.compact) last.rows.push(row);
+    else this.pending.push({ rows: [row] });
+    this.schedule();
+  }
+
+  /** Compactions that follow one another with no write between merge into one. */
+  private queueCompaction(from: number, to: number): void {
+    const last = this.pending.at(-1);
+    if (last?.compact) last.compact.to = to;
+    else if (last) last.compact = { from, to };
+    else this.pending.push({ rows: [], compact: { from, to } });
+    this.schedule();
+  }
+
+  /** The next batch starts once the current turn of the event loop is over: what arrived in it goes together. */
+  private schedule(): void {
+    if (this.scheduled || this.inflight !== undefined || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.inflight !== undefined || this.failure || this.closed) return;
+    if (this.pending.length === 0) {
+      // Nothing to write: whoever waits is waiting for what is durable already.
+      this.nextDone?.resolve();
+      this.nextDone = undefined;
+      return;
+    }
+    const batch = this.takeBatch();
+    const last = this.cache.currentRevision();
+    this.inflight = last;
+    this.inflightDone = this.nextDone;
+    this.nextDone = undefined;
+    this.log.write(batch, (err) => {
+      this.inflight = undefined;
+      if (err) {
+        this.fail(err);
+        return;
       }
-    }
+      this.batches++;
+      this.durable = last;
+      const done = this.inflightDone;
+      this.inflightDone = undefined;
+      done?.resolve();
+      // The rows that came in during the commit go at once.
+      if (this.pending.length > 0 || this.nextDone) this.flush();
+    });
   }
 
-  private rowAt(key: string, rev: number): Row | undefined {
-    return this.stmt(SQL.rowAt).get(key, rev) as Row | undefined;
+  private takeBatch(): LogBatch {
+    const batch = this.pending;
+    this.pending = [];
+    return batch;
   }
 
-  private readLastId(): number {
-    return Number(this.stmt(SQL.lastId).get()?.seq ?? 0);
-  }
-
-  private stmt(sql: string): StatementSync {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = new StorageError(`the SQLite log failed, the storage stops: ${err.message}`, "");
+    this.failure.cause = err;
+    this.inflightDone?.reject(this.failure);
+    this.nextDone?.reject(this.failure);
+    this.inflightDone = this.nextDone = undefined;
+    this.log.abort();
+    this.cache.close();
   }
 }
 
-function toStored(key: string, row: Row): StoredValue {
-  return { key, value: row.value, modRevision: row.id, createRevision: row.create_revision };
+function* logRows(rows: Iterable<unknown>): Iterable<LogRow> {
+  for (const r of rows as Iterable<{ id: number; name: string; created: number; deleted: number; create_revision: number; value: string }>) {
+    yield {
+      rev: r.id,
+      key: r.name,
+      created: r.created === 1,
+      deleted: r.deleted === 1,
+      createRev: r.create_revision,
+      prevRev: 0, // only written, never read back
+      value: r.value,
+    };
+  }
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (err: Error) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A wait nobody ends up holding must not crash the process when it fails.
+  promise.catch(() => {});
+  return { promise, resolve, reject };
 }

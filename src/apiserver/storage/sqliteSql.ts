@@ -1,5 +1,7 @@
 // The SQL of the SQLite driver: the schema and every statement, kept apart
 // from the driver's logic (kine's "dialect"). See sqlite.ts for the model.
+// Reads are served from memory (sqlite.ts), so the only reads here are the
+// whole log at start and the counters.
 
 /**
  * One append-only log. `id` is the global revision. A delete is a tombstone
@@ -34,9 +36,8 @@ export const SQL = {
   compactRev: "SELECT value FROM kine_meta WHERE key = 'compact_rev'",
   setCompactRev: "INSERT OR REPLACE INTO kine_meta (key, value) VALUES ('compact_rev', ?)",
 
-  /** The newest row of a key at or below a revision. */
-  rowAt: `SELECT id, deleted, create_revision, value FROM kine
-    WHERE name = ? AND id <= ? ORDER BY id DESC LIMIT 1`,
+  /** The whole log, oldest first: what the cache is filled from at start. */
+  all: "SELECT id, name, created, deleted, create_revision, value FROM kine ORDER BY id",
 
   insert: `INSERT INTO kine (id, name, created, deleted, create_revision, prev_revision, value)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -52,48 +53,3 @@ export const SQL = {
   /** What is left of the range are the newest rows; drop the tombstones among them. */
   compactTombstones: "DELETE FROM kine WHERE id > ? AND id <= ? AND deleted = 1",
 };
-
-/** Newest live row per key in [low, high) at a revision, in key order, streamed off (name, id). */
-function listSql(bounded: boolean, count: boolean): string {
-  const high = bounded ? "AND k.name < :high" : "";
-  return `SELECT ${count ? "COUNT(*) AS n" : "k.id, k.name, k.create_revision, k.value"}
-    FROM kine k INDEXED BY kine_name_id
-    WHERE k.name >= :low ${high} AND k.id <= :rev AND k.deleted = 0
-      AND NOT EXISTS (SELECT 1 FROM kine n WHERE n.name = k.name AND n.id > k.id AND n.id <= :rev)
-    ${count ? "" : "ORDER BY k.name LIMIT :limit"}`;
-}
-
-/**
- * Log rows in (after, to] under a key range, oldest first, with the value of
- * the row each one replaced (for MODIFIED events). A replaced row survives
- * compaction while its successor is above the compact revision.
- */
-function eventsSql(bounded: boolean): string {
-  const high = bounded ? "AND k.name < :high" : "";
-  return `SELECT k.id, k.name, k.created, k.deleted, k.value, p.value AS prev
-    FROM kine k LEFT JOIN kine p ON p.id = k.prev_revision AND k.created = 0 AND k.deleted = 0
-    WHERE k.id > :after AND k.id <= :to AND k.name >= :low ${high}
-    ORDER BY k.id LIMIT :limit`;
-}
-
-export const listPage = (bounded: boolean) => listSql(bounded, false);
-export const listCount = (bounded: boolean) => listSql(bounded, true);
-export const events = eventsSql;
-
-/**
- * The smallest string above every string that starts with prefix, or
- * undefined when there is none (the empty prefix). SQLite compares TEXT as
- * UTF-8 bytes, whose order is code point order, so bumping the last code
- * point gives an exact range [prefix, end) for an index scan (no LIKE).
- */
-export function prefixEnd(prefix: string): string | undefined {
-  const chars = [...prefix];
-  while (chars.length > 0) {
-    const last = chars.pop()!.codePointAt(0)!;
-    if (last < 0x10ffff) {
-      const next = last + 1 === 0xd800 ? 0xe000 : last + 1; // skip the surrogates
-      return chars.join("") + String.fromCodePoint(next);
-    }
-  }
-  return undefined;
-}
