@@ -5,6 +5,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { ConfigError, parseServeArgs, SERVE_USAGE } from "../platform/config.ts";
 import { ADMIN_PASSWORD_FILE, startPlatform } from "../platform/platform.ts";
+import { PKI_DIR } from "../platform/tls.ts";
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let opts: ReturnType<typeof parseServeArgs>;
@@ -25,6 +26,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
   process.stdout.write(`  REST API and its interactive docs: ${platform.url}/docs\n`);
   const passwordFile = join(opts.dataDir, ADMIN_PASSWORD_FILE);
   if (existsSync(passwordFile)) process.stdout.write(`  log in as admin; the initial password is in ${passwordFile}\n`);
+  if (platform.caCert && !opts.tlsCertFile) {
+    process.stdout.write(`  its certificate is signed by kpanda's own CA, ${join(opts.dataDir, PKI_DIR, "ca.crt")}: downloaded kubeconfigs carry it; browsers warn until you trust it\n`);
+  }
   if (opts.demo) process.stdout.write("  demo clusters: dev, staging and prod\n");
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

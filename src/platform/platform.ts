@@ -23,7 +23,7 @@ import type { ServeOptions } from "./config.ts";
 import { GROUP, KPANDA_NAMESPACE, VERSION } from "./host/crds.ts";
 import { codeOf, type Host, startHost } from "./host/host.ts";
 import { KindCache } from "./host/kindCache.ts";
-import { buildApp } from "./http/app.ts";
+import { buildApp, ROUTE_MODULES } from "./http/app.ts";
 import type { SearchIndex } from "./search/index.ts";
 import { isPostgresUrl, openSearchIndex } from "./search/open.ts";
 import { SearchSync } from "./search/SearchSync.ts";
@@ -33,6 +33,7 @@ import { PlatformMetrics } from "./ops/metrics.ts";
 import { readinessChecks } from "./ops/readiness.ts";
 import { sessionAuthenticator } from "./http/auth.ts";
 import type { PlatformContext } from "./http/context.ts";
+import { servingTls, type TlsOption } from "./tls.ts";
 
 export type PlatformOptions = Partial<ServeOptions> & {
   dataDir: string;
@@ -41,14 +42,28 @@ export type PlatformOptions = Partial<ServeOptions> & {
   health?: HealthOptions;
   /** Timeouts of integration and removal calls to members. */
   clusterTimeouts?: ClusterLifecycleOptions;
-  /** The URL users reach kpanda at, for downloaded kubeconfigs; else the request's scheme and Host. */
+  /**
+   * The URL users reach kpanda at, for downloaded kubeconfigs; else the
+   * request's scheme and Host. With it, kubeconfigs carry no CA (whatever
+   * answers there has a certificate of its own).
+   */
   externalURL?: string;
+  /**
+   * HTTPS with this certificate and key (and `ca`, the CA that signed them,
+   * put in downloaded kubeconfigs), or "generate" (the default): a CA and
+   * serving certificate made in DIR/pki and reused; or false for plain HTTP.
+   * Without `tls`, `tlsCertFile`/`tlsKeyFile` (kpanda serve's flags) name the files.
+   */
+  tls?: TlsOption;
   /** Leader election timings and identity (default client-go's 15 s / 10 s / 2 s). */
   leaderElection?: ElectionTimings;
 };
 
 export type Platform = {
+  /** https://HOST:PORT (http:// with tls: false). */
   url: string;
+  /** The CA PEM kpanda's certificate chains to, when kpanda generated it or was given it. */
+  caCert?: string;
   port: number;
   ctx: PlatformContext;
   app: FastifyInstance;
@@ -63,6 +78,7 @@ export const ADMIN_PASSWORD_FILE = "initial-admin-password";
 export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
   const log = opts.logger ?? pino({ level: opts.logLevel ?? "info" });
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const tls = await servingTls({ ...opts, host: opts.host ?? "127.0.0.1" }, log);
   const host = await startHost({ dataDir: opts.dataDir, hostKubeconfig: opts.hostKubeconfig, logger: log });
   const caches: KindCache[] = [];
   const controllers = new ControllerManager(log);
@@ -120,6 +136,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       clusters,
       health,
       externalURL: opts.externalURL,
+      kubeconfigCA: opts.externalURL ? undefined : tls?.ca,
       metrics,
       controllers,
       ready: readinessChecks(host, caches),
@@ -133,12 +150,12 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     // A shared (PostgreSQL) index is written by the leader only; an embedded one by every replica for itself.
     if (isPostgresUrl(searchDb)) controllers.add(searchSync.controller());
     else searchSync.start();
-    const app = await buildApp(ctx);
+    const app = await buildApp(ctx, ROUTE_MODULES, { https: tls && { cert: tls.cert, key: tls.key } });
     await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
     const addr = app.server.address();
     const port = typeof addr === "object" && addr ? addr.port : 0;
     const hostPart = (opts.host ?? "127.0.0.1").includes(":") ? `[${opts.host}]` : (opts.host ?? "127.0.0.1");
-    const url = `http://${hostPart}:${port}`;
+    const url = `${tls ? "https" : "http"}://${hostPart}:${port}`;
     log.info({ url }, "kpanda serving");
     // Simulated clusters, integrated before the controllers start, so health probes their new credentials.
     if (opts.demo) demo = await startDemo(ctx, { dataDir: opts.dataDir, log });
@@ -153,6 +170,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     leader.start();
     return {
       url,
+      caCert: tls?.ca,
       port,
       ctx,
       app,

@@ -68,6 +68,8 @@ export type PlatformContext = {
   health: HealthController;
   /** The URL users reach kpanda at (downloaded kubeconfigs); else the request's. */
   externalURL?: string;
+  /** The CA PEM that downloaded kubeconfigs carry (kpanda's own CA, unless externalURL is set). */
+  kubeconfigCA?: string;
   /** Prometheus metrics; the Kubernetes proxy records its latency with `metrics.observeProxy(cluster, seconds)`. */
   metrics: PlatformMetrics;
   /** The controllers, run only while this replica holds the kpanda-controllers Lease: `controllers.add({ name, start(signal) })`. */

@@ -74,7 +74,7 @@ export function clusterExtraRoutes(app: FastifyInstance, ctx: PlatformContext, v
         .header("content-type", "application/yaml; charset=utf-8")
         .header("content-disposition", `attachment; filename="${cluster}.kubeconfig"`)
         .header("x-kpanda-expires-at", expiresAt)
-        .send(userKubeconfig({ baseURL, cluster, user: who(req), token }));
+        .send(userKubeconfig({ baseURL, cluster, user: who(req), token, ca: ctx.kubeconfigCA }));
     },
   );
 }
