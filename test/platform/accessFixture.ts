@@ -2,12 +2,9 @@
 // users with roles, and kubectl as a user (impersonated on the member, or
 // through kpanda's proxy).
 import { readFile } from "node:fs/promises";
-import { connect } from "node:net";
-import { createServer, type Server } from "node:tls";
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { join } from "node:path";
 import { GROUP, VERSION } from "../../src/platform/host/crds.ts";
-import { createAuthority, issueServingCert } from "../../src/apiserver/tls/pki.ts";
 import { parseKubeconfig } from "../../src/platform/clusters/kubeconfig.ts";
 import { credentialSecretName } from "../../src/platform/clusters/members.ts";
 import type { SimulatedCluster } from "../../src/simulator/index.ts";
@@ -83,33 +80,4 @@ export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 10_0
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ""}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/**
- * A TLS-terminating front for kpanda (as a load balancer would be), passing
- * bytes to `target()`'s port: kubectl sends a bearer token only over TLS
- * (client-go sets it for TLS connections alone), so kubeconfigs must point
- * at an https endpoint. Answers its URL, CA (PEM) and a close function.
- */
-export async function tlsFront(target: () => number): Promise<{ url: string; ca: string; server: Server; close(): Promise<void> }> {
-  const ca = await createAuthority("kpanda-test-front");
-  const cert = await issueServingCert(ca, "kpanda", ["127.0.0.1"]);
-  const server = createServer({ cert: cert.cert, key: cert.key }, (tls) => {
-    const plain = connect(target(), "127.0.0.1");
-    tls.pipe(plain).pipe(tls);
-    const end = () => {
-      tls.destroy();
-      plain.destroy();
-    };
-    tls.on("error", end).on("close", end);
-    plain.on("error", end).on("close", end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `https://127.0.0.1:${port}`,
-    ca: ca.cert,
-    server,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }

@@ -1,22 +1,15 @@
 // Platform tests with member clusters: simulated clusters integrated by
 // writing their Cluster object and credential Secret in the host (as
 // integration does), users with kpanda roles, and kubectl both on a member
-// directly (its admin kubeconfig) and through kpanda's proxy (a kubeconfig
-// whose token is a kpanda kubeconfig token).
-//
-// kubectl sends a kubeconfig's token only over TLS (client-go's clientcmd
-// reads user credentials only for a TLS transport: kubernetes/kubectl#744),
-// so kubectl reaches the platform here through an HTTPS listener that hands
-// every request and upgrade to the same Fastify app. (`kpanda serve` itself
-// listens on plain HTTP so far.)
-import { once } from "node:events";
-import { createServer as createHttpsServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+// directly (its admin kubeconfig) and through kpanda's proxy, with the
+// kubeconfig GET /clusters/{cluster}/kubeconfig gives the user. kpanda
+// serves HTTPS and that kubeconfig carries kpanda's CA: kubectl sends a
+// kubeconfig's token only over TLS (client-go's clientcmd reads user
+// credentials only for a TLS transport: kubernetes/kubectl#744).
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
-import { createAuthority, issueServingCert } from "../../src/apiserver/tls/pki.ts";
+import { parse, stringify } from "yaml";
 import { parseKubeconfig } from "../../src/platform/clusters/kubeconfig.ts";
 import { credentialSecretName } from "../../src/platform/clusters/members.ts";
 import { GROUP, VERSION } from "../../src/platform/host/crds.ts";
@@ -30,14 +23,11 @@ export type Role = "Owner" | "ClusterAdmin" | "NSAdmin" | "NSEditor" | "NSViewer
 export type WithMembers = TestPlatform & {
   sim: Simulator;
   dir: string;
-  /** The platform over HTTPS (what kubeconfigs point at) and the CA of its certificate. */
-  tlsURL: string;
-  tlsCA: string;
   /** kubectl on a member with its admin kubeconfig (setup and checks, not through kpanda). */
   direct(cluster: string, args: string[], opts?: { input?: string; allowFail?: boolean }): Promise<KubectlResult>;
   /** kubectl through kpanda's proxy as `user`, with env added (e.g. KUBECTL_REMOTE_COMMAND_WEBSOCKETS). */
   proxied(user: string, cluster: string, args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<KubectlResult>;
-  /** The path of a kubeconfig for `user` that points at the proxy for `cluster`. */
+  /** The path of `user`'s downloaded kubeconfig for `cluster` (see downloadKubeconfig). */
   proxyKubeconfig(user: string, cluster: string): Promise<string>;
   /** The audit log's entries, oldest first. */
   auditEntries(): Promise<AuditEntry[]>;
@@ -51,7 +41,6 @@ export type WithMembers = TestPlatform & {
 export async function startWithMembers(opts: SimulatorOptions = {}): Promise<WithMembers> {
   const dir = await mkdtemp(join(tmpdir(), "kpanda-members-"));
   const t = await startTestPlatform();
-  const tls = await tlsFront(t);
   const sim = await startSimulator({ nodes: 2, ...opts, dataDir: dir });
   for (const c of sim.clusters) await integrate(t, c);
   const kubeconfigs = new Map<string, string>();
@@ -60,24 +49,17 @@ export async function startWithMembers(opts: SimulatorOptions = {}): Promise<Wit
     const known = kubeconfigs.get(key);
     if (known) return known;
     const path = join(dir, `${user}-${cluster}.kubeconfig`);
-    await writeFile(path, proxyKubeconfigText(t, user, cluster, tls), { mode: 0o600 });
+    await writeFile(path, await downloadKubeconfig(t, user, cluster), { mode: 0o600 });
     kubeconfigs.set(key, path);
     return path;
   };
   const cache = join(dir, "cache");
   let platformClosed: Promise<void> | undefined;
-  const closePlatform = () =>
-    (platformClosed ??= (async () => {
-      tls.server.closeAllConnections();
-      tls.server.close();
-      await t.close();
-    })());
+  const closePlatform = () => (platformClosed ??= t.close());
   return {
     ...t,
     sim,
     dir,
-    tlsURL: tls.url,
-    tlsCA: tls.ca,
     direct: (cluster, args, o = {}) => runKubectl(["--kubeconfig", sim.cluster(cluster).kubeconfigPath!, "--cache-dir", cache, ...args], o),
     proxied: async (user, cluster, args, o = {}) => {
       const path = await proxyKubeconfig(user, cluster);
@@ -125,33 +107,24 @@ export async function integrate(t: TestPlatform, c: SimulatedCluster): Promise<v
   await until(`cluster ${c.name} in the cache`, () => members.cluster(c.name));
 }
 
-type TlsFront = { server: Server; url: string; ca: string };
-
-/** An HTTPS listener on a free loopback port whose requests and upgrades the platform's app serves. */
-async function tlsFront(t: TestPlatform): Promise<TlsFront> {
-  const ca = await createAuthority("kpanda-test-ca");
-  const serving = await issueServingCert(ca, "kpanda", ["127.0.0.1", "localhost"]);
-  const app = t.platform.app.server;
-  const server = createHttpsServer({ cert: serving.cert, key: serving.key });
-  server.on("request", (req, res) => app.emit("request", req, res));
-  server.on("upgrade", (req, socket, head) => app.emit("upgrade", req, socket, head));
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, ca: ca.cert };
-}
-
-/** A kubeconfig whose server is the proxy for `cluster` and whose token is a kpanda kubeconfig token of `user`. */
-export function proxyKubeconfigText(t: TestPlatform, user: string, cluster: string, tls: { url: string; ca: string }): string {
-  const { token } = t.platform.ctx.signer.sign(user, "kubeconfig", 3600);
-  const caData = Buffer.from(tls.ca).toString("base64");
-  return stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: cluster, cluster: { server: `${tls.url}/k8s/clusters/${cluster}`, "certificate-authority-data": caData } }],
-    users: [{ name: user, user: { token } }],
-    contexts: [{ name: cluster, context: { cluster, user } }],
-    "current-context": cluster,
-  });
+/**
+ * `user`'s kubeconfig for `cluster` as GET /clusters/{cluster}/kubeconfig
+ * answers it (with a session of theirs). For a user who may not download one
+ * (unknown to kpanda, or without a role in the cluster) it is the admin's
+ * download with a kubeconfig token signed for `user`, so kubectl can show
+ * what kpanda answers them.
+ */
+export async function downloadKubeconfig(t: TestPlatform, user: string, cluster: string): Promise<string> {
+  const { signer } = t.platform.ctx;
+  const path = `/clusters/${encodeURIComponent(cluster)}/kubeconfig?expirationSeconds=3600`;
+  const own = await t.call("GET", path, undefined, signer.sign(user, "session", 3600).token);
+  if (own.status === 200) return own.body;
+  if (own.status !== 401 && own.status !== 403) throw new Error(`kubeconfig of ${user}@${cluster}: ${own.status} ${JSON.stringify(own.body)}`);
+  const admin = await t.call("GET", path, undefined, await t.adminToken());
+  if (admin.status !== 200) throw new Error(`kubeconfig of admin@${cluster}: ${admin.status} ${JSON.stringify(admin.body)}`);
+  const doc = parse(admin.body);
+  doc.users[0].user.token = signer.sign(user, "kubeconfig", 3600).token;
+  return stringify(doc);
 }
 
 /**
