@@ -1,10 +1,18 @@
 // The console's build: web/ → web/dist, served by `kpanda serve` at /. In
 // development (`npx vite --config web/vite.config.ts`), API calls go to a
-// platform on KPANDA_URL (default http://127.0.0.1:8080).
+// platform on KPANDA_URL (default https://127.0.0.1:8080, as `npm start`
+// runs it), trusting the CA in KPANDA_CA (default data/kpanda/pki/ca.crt,
+// the CA `kpanda serve` makes in its data dir).
+import { existsSync, readFileSync } from "node:fs";
+import { Agent } from "node:https";
+import { join } from "node:path";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-const target = process.env.KPANDA_URL ?? "http://127.0.0.1:8080";
+const target = process.env.KPANDA_URL ?? "https://127.0.0.1:8080";
+const caFile = process.env.KPANDA_CA ?? join(import.meta.dirname, "..", "data", "kpanda", "pki", "ca.crt");
+const agent = target.startsWith("https:") && existsSync(caFile) ? new Agent({ ca: readFileSync(caFile), keepAlive: true }) : undefined;
+const upstream = { target, agent };
 
 export default defineConfig({
   root: import.meta.dirname,
@@ -17,6 +25,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 1500,
   },
   server: {
-    proxy: { "/apis": target, "/k8s": target, "/openapi.json": target },
+    proxy: { "/apis": upstream, "/k8s": upstream, "/openapi.json": upstream },
   },
 });
