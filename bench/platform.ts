@@ -10,6 +10,8 @@
 //      from spawning it until each Cluster is Running with a lastSeen after
 //      the spawn, i.e. confirmed by a fresh probe (target with 100: <= 10 s).
 // A part whose endpoint does not answer yet (404) is skipped with a note.
+// serve answers over HTTPS with the CA it makes in its data dir (DIR/pki/ca.crt),
+// which every client here trusts.
 // Usage: node bench/platform.ts [--clusters 100] [--nodes 2] [--gets 1000] [--only 1,2,3]
 //        [--keep] (keep the temporary directory) [--serve-log FILE] (serve's info log, appended)
 import { type ChildProcess, spawn } from "node:child_process";
@@ -20,6 +22,7 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { Agent, fetch } from "undici";
 import { KubeClient } from "./client.ts";
 import { loadKubeconfig } from "./kubeconfig.ts";
 import { ms, runConcurrent, Samples } from "./stats.ts";
@@ -79,29 +82,34 @@ function kpanda(args: string[]): Child {
   };
 }
 
-async function startServe(dataDir: string): Promise<{ child: Child; url: string }> {
+/** A running serve: its https URL, the CA its certificate chains to, and a kept-alive connection pool trusting it. */
+type Kpanda = { url: string; ca: string; dispatcher: Agent };
+
+async function startServe(dataDir: string): Promise<{ child: Child } & Kpanda> {
   const level = values["serve-log"] ? "info" : "warn";
   const child = kpanda(["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", level]);
   const line = await child.line((l) => l.startsWith("kpanda is serving on "), 120_000);
-  return { child, url: line.slice("kpanda is serving on ".length).trim() };
+  const ca = await readFile(join(dataDir, "pki", "ca.crt"), "utf8");
+  return { child, url: line.slice("kpanda is serving on ".length).trim(), ca, dispatcher: new Agent({ connect: { ca } }) };
 }
 
 /** A small JSON client for kpanda's REST API. */
-function rest(url: string, token?: string) {
+function rest(at: Kpanda, token?: string) {
   return async (method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`${url}${API}${path}`, {
+    const res = await fetch(`${at.url}${API}${path}`, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
+      dispatcher: at.dispatcher,
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
 }
 
-async function login(url: string, dataDir: string): Promise<string> {
+async function login(at: Kpanda, dataDir: string): Promise<string> {
   const password = (await readFile(join(dataDir, "initial-admin-password"), "utf8")).trim();
-  const r = await rest(url)("POST", "/login", { username: "admin", password });
+  const r = await rest(at)("POST", "/login", { username: "admin", password });
   if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
 }
@@ -122,9 +130,9 @@ async function integrateAll(call: ReturnType<typeof rest>, simDir: string): Prom
   return !missing;
 }
 
-async function proxyVsDirect(url: string, token: string, simDir: string): Promise<void> {
+async function proxyVsDirect(at: Kpanda, token: string, simDir: string): Promise<void> {
   const direct = new KubeClient(loadKubeconfig(join(simDir, names[0], "kubeconfig")), 1);
-  const proxied = new KubeClient({ server: `${url}/k8s/clusters/${names[0]}`, token, insecure: false, context: "kpanda" }, 1);
+  const proxied = new KubeClient({ server: `${at.url}/k8s/clusters/${names[0]}`, token, ca: at.ca, insecure: false, context: "kpanda" }, 1);
   const path = "/api/v1/namespaces/default/pods/bench";
   const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "bench" }, spec: { containers: [{ name: "c", image: "nginx:1.27" }] } };
   if ((await direct.status("GET", path)) === 404) await direct.json("POST", "/api/v1/namespaces/default/pods", pod);
@@ -153,8 +161,8 @@ async function proxyVsDirect(url: string, token: string, simDir: string): Promis
   await proxied.close();
 }
 
-async function summaries(url: string, token: string): Promise<void> {
-  const call = rest(url, token);
+async function summaries(at: Kpanda, token: string): Promise<void> {
+  const call = rest(at, token);
   const first = await call("GET", "/clustersummary?pageSize=500");
   if (first.status === 404) return console.log("2. GET /clustersummary: skipped (no such endpoint)");
   const lat = new Samples();
@@ -171,12 +179,12 @@ async function summaries(url: string, token: string): Promise<void> {
 }
 
 /** From spawning serve until every cluster is Running with a lastSeen after the spawn. */
-async function coldStart(dataDir: string): Promise<{ child: Child; url: string }> {
+async function coldStart(dataDir: string): Promise<{ child: Child } & Kpanda> {
   const spawnedAt = Date.now();
   const t0 = performance.now();
   const serve = await startServe(dataDir);
   const listening = performance.now() - t0;
-  const call = rest(serve.url, await login(serve.url, dataDir));
+  const call = rest(serve, await login(serve, dataDir));
   for (;;) {
     const r = await call("GET", "/clusters?pageSize=500");
     const fresh = (r.body?.items ?? []).filter((c: any) => c.status?.phase === "Running" && Date.parse(c.status?.lastSeen ?? "") >= spawnedAt);
@@ -204,18 +212,18 @@ async function main(): Promise<void> {
     console.log(`simulator ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     let serve = await startServe(dataDir);
     children.push(serve.child);
-    let token = await login(serve.url, dataDir);
-    if (!(await integrateAll(rest(serve.url, token), simDir))) {
+    let token = await login(serve, dataDir);
+    if (!(await integrateAll(rest(serve, token), simDir))) {
       console.log("POST /clusters is not there yet: every part needs integrated clusters; stopping");
       return;
     }
-    if (parts.has("1")) await proxyVsDirect(serve.url, token, simDir);
-    if (parts.has("2")) await summaries(serve.url, token);
+    if (parts.has("1")) await proxyVsDirect(serve, token, simDir);
+    if (parts.has("2")) await summaries(serve, token);
     if (parts.has("3")) {
       await serve.child.stop();
       serve = await coldStart(dataDir);
       children.push(serve.child);
-      token = await login(serve.url, dataDir);
+      token = await login(serve, dataDir);
     }
   } finally {
     for (const c of children.reverse()) await c.stop();
