@@ -1,12 +1,14 @@
 // The search index conformance suite on both backends: embedded SQLite (its
 // database file and WAL grepped for Secrets' data) and a real PostgreSQL
 // started from Debian's package (skipped loudly where it cannot start).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { searchIndexConformance } from "../../src/platform/search/conformance.ts";
+import { pod, searchIndexConformance } from "../../src/platform/search/conformance.ts";
+import { openSearchIndex } from "../../src/platform/search/open.ts";
 import { PostgresDb } from "../../src/platform/search/PostgresDb.ts";
 import { SqliteDb } from "../../src/platform/search/SqliteDb.ts";
 import { SqlIndex } from "../../src/platform/search/SqlIndex.ts";
@@ -27,6 +29,21 @@ searchIndexConformance("sqlite", async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+it("a damaged embedded index file is replaced by an empty index (the sync relists into it)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kpanda-search-"));
+  const path = join(dir, "index.db");
+  writeFileSync(path, Buffer.alloc(8192, 7));
+  const index = await openSearchIndex(path);
+  try {
+    assert.equal(await index.revision(), 0);
+    await index.replace("c1", { group: "", version: "v1", resource: "pods" }, [pod("ns", "a")]);
+    assert.equal((await index.query({ group: "", resource: "pods" })).total, 1);
+  } finally {
+    await index.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 describe("search index on PostgreSQL", () => {

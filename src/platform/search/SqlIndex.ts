@@ -22,7 +22,8 @@ import {
 import type { KindSpec } from "./kinds.ts";
 import { Mutex } from "./mutex.ts";
 import { type Row, toRow } from "./rows.ts";
-import { ITEM_COLUMNS, ITEM_FROM, marks, rowsPerStatement, schema, upsertSql } from "./sql.ts";
+import { DROP_ALL, ITEM_COLUMNS, ITEM_FROM, marks, SCHEMA_VERSION, schema } from "./sql.ts";
+import { type Existing, rowKey, tombstone, writeRows } from "./writeRows.ts";
 import { filterClauseOf, orderBy, paging, parseObject, scopeClause } from "./where.ts";
 
 export type SqlIndexOptions = {
@@ -30,8 +31,7 @@ export type SqlIndexOptions = {
   extraKinds?: readonly KindSpec[];
 };
 
-const keyOf = (k: { cluster: string; grp: string; resource: string; namespace: string; name: string; version: string }) =>
-  `${k.cluster}\u0000${k.grp}\u0000${k.resource}\u0000${k.namespace}\u0000${k.name}\u0000${k.version}`;
+const keyOf = rowKey;
 
 /** Live-object count changes of one write, per (kind, cluster, namespace). */
 class Deltas {
@@ -83,7 +83,13 @@ export class SqlIndex implements SearchIndex {
   }
 
   static async open(db: SqlDb, opts: SqlIndexOptions = {}): Promise<SqlIndex> {
-    await db.migrate(schema(db.dialect));
+    await db.migrate(["CREATE TABLE IF NOT EXISTS search_version (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)"]);
+    const [v] = await db.read((c) => c.all("SELECT v FROM search_version WHERE id = 1"));
+    if (Number(v?.v) !== SCHEMA_VERSION) await db.migrate(DROP_ALL);
+    await db.migrate([
+      ...schema(db.dialect),
+      `INSERT INTO search_version (id, v) VALUES (1, ${SCHEMA_VERSION}) ON CONFLICT (id) DO UPDATE SET v = excluded.v`,
+    ]);
     const index = new SqlIndex(db, opts);
     await db.listen?.((rev) => index.emit(rev));
     return index;
@@ -110,69 +116,6 @@ export class SqlIndex implements SearchIndex {
     });
   }
 
-  private async upsertRows(c: SqlConn, rows: readonly Row[], revision: number, counts: Deltas): Promise<void> {
-    const per = rowsPerStatement(this.db.dialect, 18, 200);
-    for (let i = 0; i < rows.length; i += per) {
-      const chunk = rows.slice(i, i + per);
-      const params: unknown[] = [];
-      for (const r of chunk) {
-        params.push(r.cluster, r.grp, r.version, r.resource, r.namespace, r.name, r.name_lc, r.rv, r.created);
-        params.push(r.status, r.s1, r.s2, r.n1, r.n2, r.labels_lc, revision, revision, 0);
-      }
-      const changed = await c.all(upsertSql(chunk.length), params);
-      if (changed.length === 0) continue;
-      const byKey = new Map(chunk.map((r) => [keyOf(r), r]));
-      const ids = changed.map((x) => Number(x.id));
-      await c.run(`DELETE FROM search_labels WHERE oid IN ${marks(ids.length)}`, ids);
-      await c.run(`DELETE FROM search_fields WHERE oid IN ${marks(ids.length)}`, ids);
-      if (this.db.dialect.fts) {
-        await c.run(`DELETE FROM search_fts WHERE rowid IN ${marks(ids.length)}`, ids);
-        const text = changed.flatMap((x) => {
-          const r = byKey.get(keyOf(x as never))!;
-          return [x.id, r.name_lc, r.labels_lc];
-        });
-        await c.run(`INSERT INTO search_fts (rowid, name, labels) VALUES ${new Array(changed.length).fill(marks(3)).join(", ")}`, text);
-      }
-      const labels: unknown[][] = [];
-      const fields: unknown[][] = [];
-      const bodies: unknown[] = [];
-      for (const x of changed) {
-        const r = byKey.get(keyOf(x as never))!;
-        // A row that became live in this write (new, or a tombstone revived) counts one more.
-        if (Number(x.created_revision) === revision) counts.add(x as never, 1);
-        bodies.push(x.id, r.object);
-        for (const [k, v] of r.labels) labels.push([x.id, k, v]);
-        for (const [f, v] of r.fields) fields.push([x.id, f, v]);
-      }
-      await c.run(
-        `INSERT INTO search_bodies AS b (id, object) VALUES ${new Array(changed.length).fill(marks(2)).join(", ")}
-         ON CONFLICT (id) DO UPDATE SET object = excluded.object`,
-        bodies,
-      );
-      await this.insertTriples(c, "search_labels (oid, key, value)", labels);
-      await this.insertTriples(c, "search_fields (oid, field, value)", fields);
-    }
-  }
-
-  private async insertTriples(c: SqlConn, into: string, rows: unknown[][]): Promise<void> {
-    const per = rowsPerStatement(this.db.dialect, 3, 1000);
-    for (let i = 0; i < rows.length; i += per) {
-      const chunk = rows.slice(i, i + per);
-      await c.run(`INSERT INTO ${into} VALUES ${new Array(chunk.length).fill(marks(3)).join(", ")}`, chunk.flat());
-    }
-  }
-
-  private async tombstone(c: SqlConn, ids: readonly number[], revision: number, counts: Deltas): Promise<void> {
-    for (let i = 0; i < ids.length; i += 1000) {
-      const chunk = ids.slice(i, i + 1000);
-      const gone = await c.all(
-        `UPDATE search_objects SET deleted = 1, revision = ? WHERE id IN ${marks(chunk.length)} AND deleted = 0 RETURNING grp, resource, cluster, namespace`,
-        [revision, ...chunk],
-      );
-      for (const g of gone) counts.add(g as never, -1);
-    }
-  }
-
   apply(changes: readonly Change[]): Promise<number> {
     // The last change of each key wins.
     const last = new Map<string, Change>();
@@ -186,41 +129,40 @@ export class SqlIndex implements SearchIndex {
       if (ch.type === "upsert") rows.push(toRow(ch.cluster, ch, ch.object, this.extra));
       else deletes.push(ch);
     }
+    const d = this.db.dialect;
     return this.write(async (c, revision, counts) => {
-      await this.upsertRows(c, rows, revision, counts);
-      for (const d of deletes) {
-        const gone = await c.all(
-          `UPDATE search_objects SET deleted = 1, revision = ?
-           WHERE grp = ? AND resource = ? AND cluster = ? AND namespace = ? AND name = ? AND version = ? AND deleted = 0 RETURNING id`,
-          [revision, d.group, d.resource, d.cluster, d.namespace, d.name, d.version],
+      await writeRows(c, d, rows, revision, counts);
+      const ids: number[] = [];
+      for (const k of deletes) {
+        const [row] = await c.all(
+          "SELECT id FROM search_objects WHERE grp = ? AND resource = ? AND cluster = ? AND namespace = ? AND name = ? AND version = ?",
+          [k.group, k.resource, k.cluster, k.namespace, k.name, k.version],
         );
-        if (gone.length) counts.add({ ...d, grp: d.group }, -1);
+        if (row) ids.push(Number(row.id));
       }
+      await tombstone(c, d, ids, revision, counts);
     });
   }
 
   replace(cluster: string, gvr: GVR, objects: readonly KObject[]): Promise<number> {
     const rows = objects.map((o) => toRow(cluster, gvr, o, this.extra));
+    const d = this.db.dialect;
     return this.write(async (c, revision, counts) => {
-      const existing = await c.all(
-        "SELECT id, namespace, name, version, rv FROM search_objects WHERE grp = ? AND resource = ? AND cluster = ? AND deleted = 0",
+      // Every stored row of the kind in the cluster, tombstones too (a relisted object may revive one).
+      const stored = await c.all(
+        "SELECT id, cluster, grp, resource, namespace, name, version, rv, deleted, sig FROM search_objects WHERE grp = ? AND resource = ? AND cluster = ?",
         [gvr.group, gvr.resource, cluster],
       );
-      const live = new Map(existing.map((e) => [`${e.namespace}\u0000${e.name}\u0000${e.version}`, e]));
-      const changed: Row[] = [];
-      for (const r of rows) {
-        const k = `${r.namespace}\u0000${r.name}\u0000${r.version}`;
-        const e = live.get(k);
-        live.delete(k);
-        if (!e || e.rv !== r.rv) changed.push(r);
+      const known = new Map<string, Existing>();
+      const live = new Map<string, number>();
+      for (const e of stored) {
+        const k = keyOf(e as never);
+        known.set(k, { id: Number(e.id), rv: e.rv, deleted: Number(e.deleted), sig: e.sig });
+        if (Number(e.deleted) === 0) live.set(k, Number(e.id));
       }
-      await this.upsertRows(c, changed, revision, counts);
-      await this.tombstone(
-        c,
-        [...live.values()].map((e) => Number(e.id)),
-        revision,
-        counts,
-      );
+      for (const r of rows) live.delete(keyOf(r));
+      await writeRows(c, d, rows, revision, counts, known);
+      await tombstone(c, d, [...live.values()], revision, counts);
     });
   }
 
@@ -268,7 +210,9 @@ export class SqlIndex implements SearchIndex {
 
   async changes(q: Query, since: number, limit = 1000): Promise<ChangesResult> {
     const scope = scopeClause({ ...q });
-    const base = scope.sql.replace("o.deleted = 0", "o.revision > ?");
+    // Log entries after `since` that are their object's latest change.
+    const base = scope.sql.replace("o.deleted = 0", "l.revision > ? AND o.revision = l.revision");
+    const from = "search_log l JOIN search_objects o ON o.id = l.oid";
     const params = [...scope.params.slice(0, 2), since, ...scope.params.slice(2)];
     const filter = filterClauseOf(q, this.db.dialect, this.extra);
     const matches = filter.sql ? `CASE WHEN ${filter.sql} THEN 1 ELSE 0 END` : "1";
@@ -276,12 +220,12 @@ export class SqlIndex implements SearchIndex {
       const [meta] = await c.all("SELECT revision, compact_revision FROM search_meta WHERE id = 1");
       if (since < Number(meta.compact_revision)) throw new CompactedError(since, Number(meta.compact_revision));
       // Stop before the revision of the (limit+1)th change, so no revision is cut in two (unless one alone is over the limit).
-      const [cut] = await c.all(`SELECT o.revision FROM search_objects o WHERE ${base} ORDER BY o.revision LIMIT 1 OFFSET ?`, [...params, limit]);
+      const [cut] = await c.all(`SELECT l.revision FROM ${from} WHERE ${base} ORDER BY l.revision LIMIT 1 OFFSET ?`, [...params, limit]);
       let upto = Number(meta.revision);
       if (cut) upto = Number(cut.revision) - 1 > since ? Number(cut.revision) - 1 : Number(cut.revision);
       const rows = await c.all(
-        `SELECT ${ITEM_COLUMNS}, o.deleted, o.created_revision, ${matches} AS matches FROM ${ITEM_FROM}
-         WHERE ${base} AND o.revision <= ? ORDER BY o.revision, o.id`,
+        `SELECT ${ITEM_COLUMNS}, o.deleted, o.created_revision, ${matches} AS matches FROM ${from} JOIN search_bodies b ON b.id = o.id
+         WHERE ${base} AND l.revision <= ? ORDER BY l.revision, o.id`,
         [...filter.params, ...params, upto],
       );
       const events = rows.map((r) => ({
@@ -314,6 +258,7 @@ export class SqlIndex implements SearchIndex {
         await c.run(`DELETE FROM search_fields WHERE oid IN (${dead})`, [upto]);
         await c.run(`DELETE FROM search_bodies WHERE id IN (${dead})`, [upto]);
         if (this.db.dialect.fts) await c.run(`DELETE FROM search_fts WHERE rowid IN (${dead})`, [upto]);
+        await c.run("DELETE FROM search_log WHERE revision <= ?", [upto]);
         await c.run("DELETE FROM search_objects WHERE deleted = 1 AND revision <= ?", [upto]);
         await c.run("UPDATE search_meta SET compact_revision = ? WHERE id = 1", [upto]);
       }),

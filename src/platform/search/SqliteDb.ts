@@ -1,8 +1,9 @@
 // The embedded index's connections: node:sqlite on a file in WAL mode, one
 // connection for the (serialized) writer and one for readers, so a read runs
 // in its own snapshot while a write transaction is open. The index is a cache
-// that a restart relists, so synchronous=NORMAL (a crash may lose the last
-// transactions, never corrupt the file). ":memory:" keeps it all in RAM on one
+// that a restart relists, so synchronous=OFF: no fsync on commit or
+// checkpoint (a process crash loses nothing; a machine crash may corrupt the
+// file, which openSearchIndex then deletes and rebuilds). ":memory:" keeps it all in RAM on one
 // connection (measured in bench/search.ts; a read during an open write may then
 // see the write's rows early).
 import { DatabaseSync, type StatementSync } from "node:sqlite";
@@ -69,7 +70,7 @@ export class SqliteDb implements SqlDb {
     this.cacheKiB = opts.cacheKiB ?? 16_384;
     const memory = opts.path === ":memory:";
     this.writer = new Conn(this.open(opts.path));
-    if (!memory) this.writer.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+    if (!memory) this.writer.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF;");
     this.reader = memory ? this.writer : new Conn(this.open(opts.path));
   }
 

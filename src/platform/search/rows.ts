@@ -1,5 +1,6 @@
 // What the index stores of an object: the object as kept (no managedFields;
 // a Secret's metadata and type only) and the columns extracted from it.
+import { createHash } from "node:crypto";
 import { selectableFields } from "../../apiserver/registry/strategy.ts";
 import type { GVR, KObject } from "./index.ts";
 import { fieldOf, kindSpec, type KindSpec } from "./kinds.ts";
@@ -21,6 +22,8 @@ export type Row = {
   n2: number;
   /** Lower-cased "key=value" lines, for fuzzySearch over labels. */
   labels_lc: string;
+  /** A digest of labels and fields: when it is unchanged, an update leaves their rows alone. */
+  sig: string;
   object: string;
   labels: [string, string][];
   /** Selectable fields not held in a column, non-empty values only ("" is the absent value). */
@@ -86,6 +89,7 @@ export function toRow(cluster: string, gvr: GVR, raw: KObject, extra: readonly K
     n1: x.n1 ?? 0,
     n2: x.n2 ?? 0,
     labels_lc: labels.map(([k, v]) => `${k}=${v}`.toLowerCase()).join("\n"),
+    sig: createHash("sha1").update(JSON.stringify([labels, fields])).digest("base64url").slice(0, 16),
     object: JSON.stringify(o),
     labels,
     fields,

@@ -9,6 +9,7 @@
 //                     the sort and filter columns of rows.ts.
 //   search_bodies     (id, object): the JSON, apart so object rows stay narrow.
 //   search_counts     live objects per (kind, cluster, namespace): totals.
+//   search_log        (revision, oid) per change: what changes() reads.
 //   search_labels     (oid, key, value) for label selectors.
 //   search_fields     (oid, field, value) for field selectors on fields not
 //                     held in a column; non-empty values only.
@@ -83,7 +84,23 @@ export const OBJECT_COLUMNS = [
   "n1",
   "n2",
   "labels_lc",
+  "sig",
 ] as const;
+
+/** Bumped when the tables change: an index of another version is dropped and rebuilt (it is a cache). */
+export const SCHEMA_VERSION = 2;
+
+export const DROP_ALL = [
+  "search_objects",
+  "search_bodies",
+  "search_labels",
+  "search_fields",
+  "search_counts",
+  "search_log",
+  "search_meta",
+  "search_freshness",
+  "search_fts",
+].map((t) => `DROP TABLE IF EXISTS ${t}`);
 
 export function schema(d: Dialect): string[] {
   const t = d.text;
@@ -96,13 +113,14 @@ export function schema(d: Dialect): string[] {
       cluster ${t} NOT NULL, grp ${t} NOT NULL, version ${t} NOT NULL, resource ${t} NOT NULL,
       namespace ${t} NOT NULL, name ${t} NOT NULL, name_lc ${t} NOT NULL, rv ${t} NOT NULL,
       created ${d.int} NOT NULL, status ${t} NOT NULL, s1 ${t} NOT NULL, s2 ${t} NOT NULL,
-      n1 ${d.int} NOT NULL, n2 ${d.int} NOT NULL, labels_lc ${t} NOT NULL,
+      n1 ${d.int} NOT NULL, n2 ${d.int} NOT NULL, labels_lc ${t} NOT NULL, sig ${t} NOT NULL,
       revision ${d.int} NOT NULL, created_revision ${d.int} NOT NULL, deleted SMALLINT NOT NULL)`,
     "CREATE UNIQUE INDEX IF NOT EXISTS search_objects_key ON search_objects (grp, resource, cluster, namespace, name, version)",
     "CREATE INDEX IF NOT EXISTS search_objects_by_name ON search_objects (grp, resource, deleted, name, namespace, cluster, version)",
     "CREATE INDEX IF NOT EXISTS search_objects_by_cluster ON search_objects (grp, resource, deleted, cluster, name, namespace, version)",
     "CREATE INDEX IF NOT EXISTS search_objects_by_created ON search_objects (grp, resource, deleted, created)",
-    "CREATE INDEX IF NOT EXISTS search_objects_by_revision ON search_objects (revision)",
+    "CREATE INDEX IF NOT EXISTS search_objects_tombstones ON search_objects (revision) WHERE deleted = 1",
+    `CREATE TABLE IF NOT EXISTS search_log (revision ${d.int} NOT NULL, oid ${d.int} NOT NULL, PRIMARY KEY (revision, oid))`,
     `CREATE TABLE IF NOT EXISTS search_bodies (id ${d.int} PRIMARY KEY, object TEXT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS search_labels (oid ${d.int} NOT NULL, key ${t} NOT NULL, value ${t} NOT NULL, PRIMARY KEY (oid, key))`,
     "CREATE INDEX IF NOT EXISTS search_labels_kv ON search_labels (key, value)",
@@ -124,18 +142,6 @@ export const marks = (n: number) => `(${new Array(n).fill("?").join(", ")})`;
 
 /** Rows of `width` values per statement that fit the dialect's placeholder limit (and at most `cap`). */
 export const rowsPerStatement = (d: Dialect, width: number, cap = 500) => Math.max(1, Math.min(cap, Math.floor(d.maxParams / width)));
-
-export function upsertSql(rows: number): string {
-  const cols = [...OBJECT_COLUMNS, "revision", "created_revision", "deleted"];
-  const values = new Array(rows).fill(marks(cols.length)).join(", ");
-  const set = [...OBJECT_COLUMNS.slice(6), "revision"].map((c) => `${c} = excluded.${c}`).join(", ");
-  return `INSERT INTO search_objects AS o (${cols.join(", ")}) VALUES ${values}
-    ON CONFLICT (grp, resource, cluster, namespace, name, version) DO UPDATE SET ${set},
-      created_revision = CASE WHEN o.deleted = 1 THEN excluded.created_revision ELSE o.created_revision END,
-      deleted = 0
-    WHERE o.rv <> excluded.rv OR o.deleted = 1
-    RETURNING id, cluster, grp, version, resource, namespace, name, created_revision`;
-}
 
 /** An FTS5 phrase: the term in double quotes (inner ones doubled); with the trigram tokenizer, a substring. */
 export const ftsPhrase = (term: string, labels: boolean) => `${labels ? "" : "name : "}"${term.replace(/"/g, '""')}"`;

@@ -20,6 +20,8 @@ const NONE = "1 = 0";
 function inList(col: string, values: readonly unknown[], params: unknown[]): string {
   if (values.length === 0) return NONE;
   params.push(...values);
+  // One value as `=`, so an index on (…, col, name) also gives the name order.
+  if (values.length === 1) return `${col} = ?`;
   return `${col} IN ${marks(values.length)}`;
 }
 
