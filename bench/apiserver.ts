@@ -4,6 +4,7 @@
 //   node bench/apiserver.ts                        our server (memory storage) in a child process
 //   node bench/apiserver.ts --storage sqlite       the same on durable SQLite storage
 //   node bench/apiserver.ts --kubeconfig FILE      any cluster, e.g. a real kube-apiserver
+//   node bench/apiserver.ts --fill 50000 ...       the same on a database already holding 50,000 objects
 //
 // It works in fresh namespaces named kpanda-bench-<random>-* and deletes them
 // at the end. Plain-text figures first, then one JSON line with all of them.
@@ -11,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { KubeClient } from "./client.ts";
-import { createConfigMaps, createPods, getConfigMaps, listPods, sleep, watchDelivery } from "./phases.ts";
+import { createConfigMaps, createPods, fillConfigMaps, getConfigMaps, listPods, sleep, watchDelivery } from "./phases.ts";
 import { ms, round } from "./stats.ts";
 import { openTarget, type Target } from "./target.ts";
 
@@ -24,6 +25,8 @@ benchmarks it over HTTPS.
 Flags:
   --kubeconfig FILE      benchmark the cluster of FILE's current context instead
   --context NAME         kubeconfig context to use
+  --server-pid PID       with --kubeconfig: count this process's CPU as the server's (repeat it,
+                         e.g. for kube-apiserver and etcd), for CPU per operation as for our child
   --storage KIND         our server's storage: memory (default) or sqlite (durable, in a temp dir)
   --in-process           run our server inside this process instead of a child
   --server-cpu-prof DIR  run the server child with --cpu-prof, writing to DIR
@@ -37,6 +40,11 @@ Flags:
   --watchers N           concurrent watches (default 100)
   --watch-events N       writes seen by each watcher (default 1000: half creates, half updates)
   --watch-rate N         writes per second (default 100)
+  --fill N               first bring namespace --fill-namespace to N ConfigMaps (default 0: none),
+                         so the figures are taken on a database that holds N more objects; a
+                         cluster's fill is kept for the next run unless --drop-fill
+  --fill-namespace NAME  where the fill lives (default kpanda-bench-fill)
+  --drop-fill            delete the fill namespace at the end
   --timeout SECONDS      hard limit for the whole run (default 900)
   -h, --help             show this help
 `;
@@ -51,6 +59,7 @@ function options(argv: string[]) {
     options: {
       kubeconfig: { type: "string" },
       context: { type: "string" },
+      "server-pid": { type: "string", multiple: true },
       storage: { type: "string", default: "memory" },
       "in-process": { type: "boolean", default: false },
       "server-cpu-prof": { type: "string" },
@@ -65,14 +74,17 @@ function options(argv: string[]) {
       watchers: { type: "string", default: "100" },
       "watch-events": { type: "string", default: "1000" },
       "watch-rate": { type: "string", default: "100" },
+      fill: { type: "string", default: "0" },
+      "fill-namespace": { type: "string", default: "kpanda-bench-fill" },
+      "drop-fill": { type: "boolean", default: false },
       timeout: { type: "string", default: "900" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
   });
-  const num = (k: keyof typeof values) => {
+  const num = (k: keyof typeof values, min = 1) => {
     const v = Number(values[k]);
-    if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer`);
+    if (!Number.isInteger(v) || v < min) throw new Error(`--${k} must be an integer of at least ${min}`);
     return v;
   };
   if (values.storage !== "memory" && values.storage !== "sqlite") throw new Error("--storage must be memory or sqlite");
@@ -81,6 +93,10 @@ function options(argv: string[]) {
     storage: values.storage as "memory" | "sqlite",
     kubeconfig: values.kubeconfig,
     context: values.context,
+    serverPids: (values["server-pid"] ?? []).map((p) => {
+      if (!/^\d+$/.test(p)) throw new Error("--server-pid must be a process id");
+      return Number(p);
+    }),
     inProcess: values["in-process"] === true,
     serverCpuProf: values["server-cpu-prof"],
     kpanda: values.kpanda,
@@ -94,6 +110,9 @@ function options(argv: string[]) {
     watchers: num("watchers"),
     watchEvents: num("watch-events"),
     watchRate: num("watch-rate"),
+    fill: num("fill", 0),
+    fillNamespace: values["fill-namespace"] as string,
+    dropFill: values["drop-fill"] === true,
     timeout: num("timeout"),
   };
 }
@@ -147,8 +166,13 @@ async function run(o: Options, target: Target, c: KubeClient): Promise<void> {
       created.push(name);
     }
     await waitForServiceAccount(c, ns.pods);
+    if (o.fill > 0) await fill(o, c);
     figures = await measure(o, c, ns, () => target.cpuSeconds());
   } finally {
+    if (o.dropFill) {
+      const status = await c.status("DELETE", `/api/v1/namespaces/${o.fillNamespace}`).catch(() => 0);
+      print(`cleanup: DELETE namespace ${o.fillNamespace} answered ${status}`);
+    }
     for (const name of created) {
       const status = await c.status("DELETE", `/api/v1/namespaces/${name}`).catch(() => 0);
       if (status !== 200 && status !== 202) process.stderr.write(`cleanup: DELETE namespace ${name} answered ${status}\n`);
@@ -159,6 +183,17 @@ async function run(o: Options, target: Target, c: KubeClient): Promise<void> {
 }
 
 type Namespaces = { cm: string; pods: string; watch: string };
+
+/** Brings the fill namespace to o.fill ConfigMaps; what a cluster has already is kept. */
+async function fill(o: Options, c: KubeClient): Promise<void> {
+  const path = `/api/v1/namespaces/${o.fillNamespace}`;
+  if ((await c.status("GET", path)) === 404) {
+    await c.json("POST", "/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: o.fillNamespace } });
+  }
+  const r = await fillConfigMaps(c, o.fillNamespace, o.fill, 64);
+  const how = r.created ? `created ${r.created} in ${r.seconds.toFixed(1)} s` : "already there";
+  print(`fill: ${r.have} ConfigMaps in namespace ${o.fillNamespace} (${how})`);
+}
 
 async function measure(o: Options, c: KubeClient, ns: Namespaces, cpuSeconds: () => number | undefined) {
   // Server CPU per operation (when the server is our child) stays meaningful
@@ -175,7 +210,8 @@ async function measure(o: Options, c: KubeClient, ns: Namespaces, cpuSeconds: ()
   print(`load average at start: ${loadavg()[0].toFixed(2)} on ${cpus().length} CPUs`);
 
   const creates = await timed("create", o.configmaps, () => createConfigMaps(c, ns.cm, o.configmaps, o.concurrency));
-  print(`configmap creates/s: ${Math.round(creates.perSecond)} (${o.configmaps} in ${creates.seconds.toFixed(2)} s at concurrency ${o.concurrency}; request p50 ${ms(creates.latency.p50)}, p99 ${ms(creates.latency.p99)}${cpuNote("create", "create")})`);
+  print(`configmap creates/s: ${Math.round(creates.perSecond)} (${o.configmaps} in ${creates.seconds.toFixed(2)} s at concurrency ${o.concurrency}${cpuNote("create", "create")})`);
+  print(`configmap create p99: ${ms(creates.latency.p99)} (p50 ${ms(creates.latency.p50)}, max ${ms(creates.latency.max)})`);
 
   const gets = await timed("get", o.gets, () => getConfigMaps(c, ns.cm, o.gets, o.getConcurrency, o.configmaps));
   const getHow = `${o.gets} GETs of random configmaps among ${o.configmaps}, concurrency ${o.getConcurrency}, ${Math.round(gets.perSecond)}/s${cpuNote("get", "GET")}`;
@@ -227,6 +263,7 @@ async function measure(o: Options, c: KubeClient, ns: Namespaces, cpuSeconds: ()
       watchers: o.watchers,
       watchEvents: o.watchEvents,
       watchRate: o.watchRate,
+      fill: o.fill,
     },
   };
 }

@@ -29,6 +29,23 @@ function pod(name: string): string {
   });
 }
 
+/**
+ * Brings namespace ns to at least n ConfigMaps (fill-00000...), creating
+ * only what is missing, so a database of n objects is built once and reused
+ * across runs against the same cluster.
+ */
+export async function fillConfigMaps(c: KubeClient, ns: string, n: number, concurrency: number) {
+  const page = await c.json("GET", `${cmPath(ns)}?limit=1`);
+  const have = page.items.length + (page.metadata.remainingItemCount ?? 0);
+  if (have >= n) return { created: 0, have, seconds: 0 };
+  const run = await runConcurrent(n, concurrency, async (i) => {
+    const name = `fill-${String(i).padStart(6, "0")}`;
+    if (have > 0 && (await c.status("GET", `${cmPath(ns)}/${name}`)) === 200) return;
+    await c.request("POST", cmPath(ns), configMap(name));
+  });
+  return { created: n - have, have: n, seconds: run.seconds };
+}
+
 export async function createConfigMaps(c: KubeClient, ns: string, n: number, concurrency: number) {
   const run = await runConcurrent(n, concurrency, (i) => c.request("POST", cmPath(ns), configMap(`cm-${pad(i)}`)));
   return { perSecond: n / run.seconds, seconds: run.seconds, latency: run.latency.summary() };

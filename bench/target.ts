@@ -31,6 +31,8 @@ export type TargetOptions = {
   serverCpuProf?: string;
   /** The bin/kpanda to run as the child (another checkout, to compare commits). */
   kpanda?: string;
+  /** With kubeconfig: processes whose CPU time counts as the server's (e.g. kube-apiserver and etcd). */
+  serverPids?: number[];
 };
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -38,8 +40,20 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export async function openTarget(opts: TargetOptions): Promise<Target> {
   if (opts.kubeconfig) {
     const access = loadKubeconfig(opts.kubeconfig, opts.context);
-    const setup = `cluster from ${opts.kubeconfig} (context "${access.context}", ${access.server})`;
-    return { access, setup, cpuSeconds: () => undefined, stop: async () => {} };
+    const pids = opts.serverPids ?? [];
+    const counted = pids.length ? `; server CPU counted over pids ${pids.join(", ")}` : "";
+    const setup = `cluster from ${opts.kubeconfig} (context "${access.context}", ${access.server})${counted}`;
+    const cpuSeconds = () => {
+      if (pids.length === 0) return undefined;
+      let sum = 0;
+      for (const pid of pids) {
+        const s = procCpuSeconds(pid);
+        if (s === undefined) return undefined;
+        sum += s;
+      }
+      return sum;
+    };
+    return { access, setup, cpuSeconds, stop: async () => {} };
   }
   if (opts.inProcess) return inProcess(opts.storage);
   return child(opts.kpanda ?? join(ROOT, "bin/kpanda"), opts.storage, opts.serverCpuProf);
