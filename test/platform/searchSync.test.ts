@@ -11,7 +11,7 @@ import pino from "pino";
 import { R } from "../../src/apiserver/client.ts";
 import { parseKubeconfig } from "../../src/platform/clusters/kubeconfig.ts";
 import { Member } from "../../src/platform/clusters/members.ts";
-import type { Query, SearchIndex } from "../../src/platform/search/index.ts";
+import { CompactedError, type Query, type SearchIndex } from "../../src/platform/search/index.ts";
 import { type ClusterSource, SearchSync } from "../../src/platform/search/SearchSync.ts";
 import { SqliteDb } from "../../src/platform/search/SqliteDb.ts";
 import { SqlIndex } from "../../src/platform/search/SqlIndex.ts";
@@ -156,5 +156,25 @@ describe("search sync", () => {
     setPhase("gamma");
     await until(async () => (await index.query({ group: "", resource: "nodes", clusters: ["gamma"] })).total === 0, 5000, "gamma gone");
     assert.deepEqual(await index.freshness(undefined, ["gamma"]), []);
+  });
+});
+
+describe("search sync compaction", () => {
+  it("drops change history beyond the kept window, so older cursors answer CompactedError", async () => {
+    const d = mkdtempSync(join(tmpdir(), "kpanda-search-compact-"));
+    const idx = await SqlIndex.open(new SqliteDb({ path: join(d, "index.db") }));
+    const s = new SearchSync({ index: idx, clusters: { list: () => [], onChange: () => {} }, member: async () => undefined, log: pino({ level: "silent" }), historyRevisions: 2 });
+    try {
+      const gvr = { group: "", version: "v1", resource: "configmaps" };
+      const revs: number[] = [];
+      for (let i = 0; i < 5; i++) revs.push(await idx.apply([{ type: "upsert", cluster: "c", ...gvr, object: { metadata: { name: `cm-${i}`, namespace: "ns", resourceVersion: "1" } } }]));
+      await s.compact();
+      assert.equal(await idx.compactRevision(), revs[4] - 2);
+      await assert.rejects(idx.changes({ group: "", resource: "configmaps" }, revs[0]), CompactedError);
+      assert.equal((await idx.changes({ group: "", resource: "configmaps" }, revs[2])).events.length, 2);
+    } finally {
+      await idx.close();
+      rmSync(d, { recursive: true, force: true });
+    }
   });
 });

@@ -31,6 +31,10 @@ export type SearchSyncOptions = BatchWriterOptions & {
   extraKinds?: readonly KindSpec[];
   backoff?: ClusterSyncOptions["backoff"];
   watchTimeoutSeconds?: number;
+  /** Keep this many recent revisions of change history for changes() (default 10,000); older tombstones go. */
+  historyRevisions?: number;
+  /** How often to compact (default 60 s). */
+  compactEveryMs?: number;
 };
 
 export class SearchSync {
@@ -40,6 +44,7 @@ export class SearchSync {
   private writer?: BatchWriter;
   private active = false;
   private reconciling: Promise<void> = Promise.resolve();
+  private compactTimer?: NodeJS.Timeout;
 
   constructor(opts: SearchSyncOptions) {
     this.opts = opts;
@@ -56,11 +61,26 @@ export class SearchSync {
     this.writer = new BatchWriter(this.opts.index, this.log, this.opts);
     signal?.addEventListener("abort", () => void this.stop(), { once: true });
     this.reconcile();
+    // The writer compacts: history older than historyRevisions answers changes() with CompactedError (410).
+    this.compactTimer = setInterval(() => void this.compact(), this.opts.compactEveryMs ?? 60_000);
+    this.compactTimer.unref();
+  }
+
+  /** Drops change history (and tombstones) older than the kept window. */
+  async compact(): Promise<void> {
+    try {
+      const rev = await this.opts.index.revision();
+      const upto = rev - (this.opts.historyRevisions ?? 10_000);
+      if (upto > (await this.opts.index.compactRevision())) await this.opts.index.compact(upto);
+    } catch (err) {
+      this.log.error({ err }, "search index compaction failed");
+    }
   }
 
   async stop(): Promise<void> {
     if (!this.active) return;
     this.active = false;
+    clearInterval(this.compactTimer);
     await this.reconciling;
     await Promise.all([...this.syncs.values()].map((s) => s.stop()));
     this.syncs.clear();
