@@ -14,22 +14,28 @@ import { SqliteDb } from "../../src/platform/search/SqliteDb.ts";
 import { SqlIndex } from "../../src/platform/search/SqlIndex.ts";
 import { postgresSkipReason, startPostgres, type TestPostgres } from "../postgres.ts";
 
-searchIndexConformance("sqlite", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "kpanda-search-"));
-  const path = join(dir, "index.db");
-  const index = await SqlIndex.open(new SqliteDb({ path }));
-  return {
-    index,
-    async rawContains(needle) {
-      const files = [path, `${path}-wal`].filter(existsSync);
-      return files.some((f) => readFileSync(f).includes(Buffer.from(needle)));
-    },
-    async close() {
-      await index.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+function sqliteBackend(opts: { textDrivenMax?: number } = {}) {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kpanda-search-"));
+    const path = join(dir, "index.db");
+    const index = await SqlIndex.open(new SqliteDb({ path }), opts);
+    return {
+      index,
+      async rawContains(needle: string) {
+        const files = [path, `${path}-wal`].filter(existsSync);
+        return files.some((f) => readFileSync(f).includes(Buffer.from(needle)));
+      },
+      async close() {
+        await index.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   };
-});
+}
+
+searchIndexConformance("sqlite", sqliteBackend());
+// The same, with every fuzzySearch page walked in sort order (what many matches of a term get).
+searchIndexConformance("sqlite, fuzzySearch pages by scan", sqliteBackend({ textDrivenMax: 0 }));
 
 it("a damaged embedded index file is replaced by an empty index (the sync relists into it)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "kpanda-search-"));

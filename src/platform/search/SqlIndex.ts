@@ -24,11 +24,15 @@ import { Mutex } from "./mutex.ts";
 import { type Row, toRow } from "./rows.ts";
 import { DROP_ALL, ITEM_COLUMNS, ITEM_FROM, marks, SCHEMA_VERSION, schema } from "./sql.ts";
 import { type Existing, rowKey, tombstone, writeRows } from "./writeRows.ts";
-import { filterClauseOf, orderBy, paging, parseObject, scopeClause } from "./where.ts";
+import { filterClauseOf, orderBy, paging, parseObject, scopeClause, usesTextIndex } from "./where.ts";
+
+
 
 export type SqlIndexOptions = {
   /** Kinds beyond kinds.ts (custom resources), for their columns. */
   extraKinds?: readonly KindSpec[];
+  /** Up to this many fuzzySearch matches, a page is gathered through the trigram index and sorted (default 5000). */
+  textDrivenMax?: number;
 };
 
 const keyOf = rowKey;
@@ -74,12 +78,14 @@ function toItem(r: Record<string, any>): IndexedItem {
 export class SqlIndex implements SearchIndex {
   private readonly db: SqlDb;
   private readonly extra: readonly KindSpec[];
+  private readonly textDrivenMax: number;
   private readonly writes = new Mutex();
   private readonly listeners = new Set<(revision: number) => void>();
 
   private constructor(db: SqlDb, opts: SqlIndexOptions) {
     this.db = db;
     this.extra = opts.extraKinds ?? [];
+    this.textDrivenMax = opts.textDrivenMax ?? 5000;
   }
 
   static async open(db: SqlDb, opts: SqlIndexOptions = {}): Promise<SqlIndex> {
@@ -185,26 +191,42 @@ export class SqlIndex implements SearchIndex {
     return rows[0] ? toItem(rows[0]) : undefined;
   }
 
+  /** WHERE and parameters of a query, its fuzzySearch through the trigram index or not. */
+  private where(q: Query, viaText: boolean): { sql: string; params: unknown[]; filtered: boolean; scope: { sql: string; params: unknown[] } } {
+    const d = this.db.dialect;
+    const filter = filterClauseOf(q, d, this.extra, viaText);
+    // On SQLite the FTS match drives the query only if the kind's indexes are kept out of it.
+    const scope = scopeClause(q, filter.byText && d.fts);
+    return {
+      sql: filter.sql ? `${scope.sql} AND ${filter.sql}` : scope.sql,
+      params: [...scope.params, ...filter.params],
+      filtered: !!filter.sql,
+      scope,
+    };
+  }
+
   async query(q: Query): Promise<QueryResult> {
-    const filter = filterClauseOf(q, this.db.dialect, this.extra);
-    const scope = scopeClause(q, filter.byText);
-    const where = filter.sql ? `${scope.sql} AND ${filter.sql}` : scope.sql;
-    const params = [...scope.params, ...filter.params];
     const order = orderBy(q, this.extra);
     const { limit, offset } = paging(q);
+    const text = usesTextIndex(q);
+    const counting = this.where(q, text);
     return await this.db.read(async (c) => {
       const [meta] = await c.all("SELECT revision FROM search_meta WHERE id = 1");
-      const rows = await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
-        ...params,
+      // Without filters the total is a sum of kept counts (a Namespace's scope is on its name: count those rows).
+      const sc = counting.scope;
+      const [count] =
+        !counting.filtered && !(q.group === "" && q.resource === "namespaces")
+          ? await c.all(`SELECT COALESCE(SUM(o.n), 0) AS n FROM search_counts o WHERE ${sc.sql.replace(" AND o.deleted = 0", "")}`, sc.params)
+          : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${counting.sql}`, counting.params);
+      const total = Number(count.n);
+      // Few matches of a term: gather them through the trigram index and sort them. Many: walk the sort order, matching row by row.
+      const page = text && total > this.textDrivenMax ? this.where(q, false) : counting;
+      const rows = await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE ${page.sql} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+        ...page.params,
         limit,
         offset,
       ]);
-      // Without filters the total is a sum of kept counts (a Namespace's scope is on its name: count those rows).
-      const counted = !filter.sql && !(q.group === "" && q.resource === "namespaces");
-      const [count] = counted
-        ? await c.all(`SELECT COALESCE(SUM(o.n), 0) AS n FROM search_counts o WHERE ${scope.sql.replace(" AND o.deleted = 0", "")}`, scope.params)
-        : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${where}`, params);
-      return { items: rows.map(toItem), total: Number(count.n), revision: Number(meta.revision) };
+      return { items: rows.map(toItem), total, revision: Number(meta.revision) };
     });
   }
 

@@ -104,18 +104,41 @@ function filterClause(spec: KindSpec, filters: Record<string, readonly string[]>
   });
 }
 
-/** fuzzySearch, selectors and per-kind filters, ANDed; "" when there are none. */
-export function filterClauseOf(q: Query, dialect: Dialect, extra?: readonly KindSpec[]): FilterClause {
+/** Whether fuzzySearch can use the trigram index (a trigram needs three characters). */
+export const usesTextIndex = (q: Query) => !!q.fuzzySearch && [...q.fuzzySearch].length >= 3;
+
+/**
+ * The trigram index's matches, as a set of object ids: FTS5 on SQLite; on
+ * PostgreSQL a subquery that the OFFSET 0 keeps apart, so its LIKE is
+ * answered from the pg_trgm GIN index rather than checked row by row.
+ */
+function textMatch(q: Query, dialect: Dialect, params: unknown[]): string {
+  if (dialect.fts) {
+    params.push(ftsPhrase(q.fuzzySearch!, !!q.fuzzyLabels));
+    return "o.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)";
+  }
+  const p = likeContains(q.fuzzySearch!);
+  params.push(p);
+  if (!q.fuzzyLabels) return "o.id IN (SELECT s.id FROM search_objects s WHERE s.name_lc LIKE ? ESCAPE '\\' OFFSET 0)";
+  params.push(p);
+  return "o.id IN (SELECT s.id FROM search_objects s WHERE s.name_lc LIKE ? ESCAPE '\\' OR s.labels_lc LIKE ? ESCAPE '\\' OFFSET 0)";
+}
+
+/**
+ * fuzzySearch, selectors and per-kind filters, ANDed; "" when there are none.
+ * `viaText`: match fuzzySearch through the trigram index (few matches: cheap
+ * to gather, then sort) rather than row by row in the sort order (many
+ * matches: the first page comes early). `byText` says the former was used.
+ */
+export function filterClauseOf(q: Query, dialect: Dialect, extra?: readonly KindSpec[], viaText = false): FilterClause {
   const spec = kindSpec(q, extra);
   const params: unknown[] = [];
   const parts: string[] = [];
   let byText = false;
   try {
-    // A trigram needs three characters; shorter terms are matched with LIKE.
-    if (q.fuzzySearch && dialect.fts && [...q.fuzzySearch].length >= 3) {
+    if (viaText && usesTextIndex(q)) {
       byText = true;
-      params.push(ftsPhrase(q.fuzzySearch, !!q.fuzzyLabels));
-      parts.push("o.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)");
+      parts.push(textMatch(q, dialect, params));
     } else if (q.fuzzySearch) {
       const p = likeContains(q.fuzzySearch);
       params.push(p);
