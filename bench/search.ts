@@ -6,10 +6,13 @@
 //   one cluster's list and across all clusters (/asl/), with and without
 //   fuzzySearch; write batches at --write-rate writes/s and queries meanwhile;
 //   this process's RSS (after GC) per object and per pod, and the database size.
-// The sync phase (member API servers in another process, first full sync and
-// write-to-hit lag through the watches) is the next step: see README.
-// Usage: node --expose-gc bench/search.ts [--backends sqlite,memory,postgres]
+//   sync phase (searchSyncPhase.ts): --sync-objects objects over
+//   --sync-clusters member API servers, each a process of its own, filled by
+//   creates; the first full sync through kpanda's SearchSync; the lag from a
+//   member write to the index at --write-rate writes/s; RSS; database size.
+// Usage: node --expose-gc bench/search.ts [--backends sqlite,memory,postgres] [--phases index,sync]
 //          [--objects 1000000] [--clusters 100] [--queries 200] [--postgres-url URL]
+//          [--sync-objects 100000] [--sync-clusters 10] [--write-rate 1000]
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,8 +22,9 @@ import type { Query, SearchIndex } from "../src/platform/search/index.ts";
 import { PostgresDb } from "../src/platform/search/PostgresDb.ts";
 import { SqliteDb } from "../src/platform/search/SqliteDb.ts";
 import { SqlIndex } from "../src/platform/search/SqlIndex.ts";
-import { startPostgres } from "../test/postgres.ts";
+import { startPostgres, type TestPostgres } from "../test/postgres.ts";
 import { MIX, makeObject, nameOf } from "./searchData.ts";
+import { syncPhase } from "./searchSyncPhase.ts";
 import { Samples } from "./stats.ts";
 
 const { values } = parseArgs({
@@ -32,6 +36,10 @@ const { values } = parseArgs({
     "write-rate": { type: "string", default: "1000" },
     "write-seconds": { type: "string", default: "10" },
     "postgres-url": { type: "string" },
+    phases: { type: "string", default: "index,sync" },
+    // Member API servers are processes of their own: 1M objects over 100 of them needs more memory than a 24 GiB machine shares.
+    "sync-clusters": { type: "string", default: "10" },
+    "sync-objects": { type: "string", default: "100000" },
   },
 });
 const OBJECTS = Number(values.objects);
@@ -142,47 +150,67 @@ async function bench(name: string, open: () => Promise<{ index: SearchIndex; siz
   await b.close();
 }
 
-for (const backend of String(values.backends).split(",")) {
+type Opened = { index: SearchIndex; size(): Promise<number>; close(): Promise<void> };
+
+let server: TestPostgres | undefined;
+let databases = 0;
+
+/** A fresh, empty index of the backend; undefined when PostgreSQL is not available. */
+async function openBackend(backend: string): Promise<Opened | undefined> {
   if (backend === "sqlite" || backend === "memory") {
-    await bench(backend === "sqlite" ? "embedded SQLite (file, WAL)" : "embedded SQLite (in memory)", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "kpanda-search-bench-"));
-      const path = backend === "sqlite" ? join(dir, "index.db") : ":memory:";
-      const index = await SqlIndex.open(new SqliteDb({ path }));
-      return {
-        index,
-        async size() {
-          if (backend === "memory") return 0;
-          return statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
-        },
-        async close() {
-          await index.close();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    });
-  } else if (backend === "postgres") {
-    const server = values["postgres-url"] ? undefined : await startPostgres();
-    const url = values["postgres-url"] ?? (await server?.createDatabase("bench"));
-    if (!url) {
-      console.log("\n== PostgreSQL: not available, skipped");
-      continue;
-    }
-    await bench("PostgreSQL", async () => {
-      const index = await SqlIndex.open(new PostgresDb(url));
-      return {
-        index,
-        async size() {
-          const c = new pg.Client({ connectionString: url });
-          await c.connect();
-          const r = await c.query("SELECT pg_database_size(current_database()) AS n");
-          await c.end();
-          return Number(r.rows[0].n);
-        },
-        async close() {
-          await index.close();
-          await server?.stop();
-        },
-      };
-    });
+    const dir = mkdtempSync(join(tmpdir(), "kpanda-search-bench-"));
+    const path = backend === "sqlite" ? join(dir, "index.db") : ":memory:";
+    const index = await SqlIndex.open(new SqliteDb({ path }));
+    return {
+      index,
+      async size() {
+        if (backend === "memory") return 0;
+        return statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+      },
+      async close() {
+        await index.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
+  if (!values["postgres-url"]) server ??= await startPostgres();
+  const url = values["postgres-url"] ?? (await server?.createDatabase(`bench${++databases}`));
+  if (!url) return undefined;
+  const index = await SqlIndex.open(new PostgresDb(url));
+  return {
+    index,
+    async size() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const r = await c.query("SELECT pg_database_size(current_database()) AS n");
+      await c.end();
+      return Number(r.rows[0].n);
+    },
+    close: () => index.close(),
+  };
+}
+
+const LABELS: Record<string, string> = { sqlite: "embedded SQLite (file, WAL)", memory: "embedded SQLite (in memory)", postgres: "PostgreSQL" };
+const phases = new Set(String(values.phases).split(","));
+try {
+  for (const backend of String(values.backends).split(",")) {
+    const label = LABELS[backend] ?? backend;
+    if (phases.has("index")) {
+      const b = await openBackend(backend);
+      if (b) await bench(label, async () => b);
+      else console.log(`\n== ${label}: not available, skipped`);
+    }
+    if (phases.has("sync")) {
+      const b = await openBackend(backend);
+      if (!b) continue;
+      try {
+        const o = { clusters: Number(values["sync-clusters"]), objects: Number(values["sync-objects"]), writeRate: Number(values["write-rate"]), writeSeconds: Number(values["write-seconds"]) };
+        await syncPhase(b.index, label, o, () => b.size());
+      } finally {
+        await b.close();
+      }
+    }
+  }
+} finally {
+  await server?.stop();
 }
