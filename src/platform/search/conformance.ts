@@ -4,8 +4,7 @@
 // Kubernetes' (k8s.io/apimachinery/pkg/labels and fields).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CompactedError, type IndexedItem, type KObject, type Query, type SearchIndex } from "./index.ts";
-import { QueryError } from "./where.ts";
+import { CompactedError, type IndexedItem, type KObject, type Query, QueryError, type SearchIndex } from "./index.ts";
 
 export type Backend = {
   index: SearchIndex;

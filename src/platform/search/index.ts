@@ -88,13 +88,13 @@ export type Query = KindRef & {
   /** Case-insensitive substring of the name (and of label keys and values with fuzzyLabels). */
   fuzzySearch?: string;
   fuzzyLabels?: boolean;
-  /** Kubernetes label selector syntax (=, ==, !=, in, notin, exists, !exists). Throws SelectorError. */
+  /** Kubernetes label selector syntax (=, ==, !=, in, notin, exists, !exists). Throws QueryError. */
   labelSelector?: string;
-  /** Kubernetes field selector syntax, with the fields the kind supports in Kubernetes. Throws SelectorError. */
+  /** Kubernetes field selector syntax, with the fields the kind supports in Kubernetes. Throws QueryError. */
   fieldSelector?: string;
   /** Per-kind filters: a column (kinds.ts, e.g. status, phase, node, ready) → the values admitted. */
   filters?: Record<string, readonly string[]>;
-  /** name (default), namespace, cluster, created, status, or a column of the kind (kinds.ts). Throws SelectorError. */
+  /** name (default), namespace, cluster, created, status, or a column of the kind (kinds.ts). Throws QueryError. */
   sortBy?: string;
   sortDir?: SortDir;
   /** 1-based; default 1. */
@@ -177,4 +177,5 @@ export class CompactedError extends Error {
   }
 }
 
-export { SelectorError } from "../../apiserver/registry/selectors.ts";
+/** A query the index cannot answer as asked (unknown sort key or filter, malformed selector): the API answers 400. */
+export class QueryError extends Error {}

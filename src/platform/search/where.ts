@@ -3,12 +3,10 @@
 // all, and the filters (fuzzySearch, selectors, per-kind filters), which
 // changes() reports per event instead of applying.
 import { parseFieldSelector, parseLabelSelector, SelectorError } from "../../apiserver/registry/selectors.ts";
-import { type KObject, MAX_PAGE_SIZE, type Query } from "./index.ts";
+import { type KObject, MAX_PAGE_SIZE, type Query, QueryError } from "./index.ts";
 import { BASE_COLUMNS, columnOf, kindSpec, type KindSpec, supportsFieldOf } from "./kinds.ts";
 import { type Dialect, ftsPhrase, likeContains, marks } from "./sql.ts";
 
-/** A bad query (unknown sort key or filter, malformed selector): the API answers 400. */
-export class QueryError extends Error {}
 
 export type Clause = { sql: string; params: unknown[] };
 /** A filter clause; `byText` when it holds a full-text match that should drive the query. */
