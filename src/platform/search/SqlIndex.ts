@@ -33,6 +33,8 @@ export type SqlIndexOptions = {
   extraKinds?: readonly KindSpec[];
   /** Up to this many fuzzySearch matches, a page is gathered through the trigram index and sorted (default 5000). */
   textDrivenMax?: number;
+  /** Up to this many objects in a query's scope, fuzzySearch checks them row by row instead of using the trigram index (default 10,000). */
+  scanMax?: number;
 };
 
 const keyOf = rowKey;
@@ -79,6 +81,7 @@ export class SqlIndex implements SearchIndex {
   private readonly db: SqlDb;
   private readonly extra: readonly KindSpec[];
   private readonly textDrivenMax: number;
+  private readonly scanMax: number;
   private readonly writes = new Mutex();
   private readonly listeners = new Set<(revision: number) => void>();
 
@@ -86,6 +89,7 @@ export class SqlIndex implements SearchIndex {
     this.db = db;
     this.extra = opts.extraKinds ?? [];
     this.textDrivenMax = opts.textDrivenMax ?? 5000;
+    this.scanMax = opts.scanMax ?? 10_000;
   }
 
   static async open(db: SqlDb, opts: SqlIndexOptions = {}): Promise<SqlIndex> {
@@ -208,15 +212,21 @@ export class SqlIndex implements SearchIndex {
   async query(q: Query): Promise<QueryResult> {
     const order = orderBy(q, this.extra);
     const { limit, offset } = paging(q);
-    const text = usesTextIndex(q);
-    const counting = this.where(q, text);
+    const namespaces = q.group === "" && q.resource === "namespaces";
     return await this.db.read(async (c) => {
       const [meta] = await c.all("SELECT revision FROM search_meta WHERE id = 1");
-      // Without filters the total is a sum of kept counts (a Namespace's scope is on its name: count those rows).
-      const sc = counting.scope;
+      // The objects in the query's scope, from the kept counts (a Namespace's scope is on its name: not kept).
+      const inScope = async () => {
+        const sc = scopeClause(q);
+        const [n] = await c.all(`SELECT COALESCE(SUM(o.n), 0) AS n FROM search_counts o WHERE ${sc.sql.replace(" AND o.deleted = 0", "")}`, sc.params);
+        return Number(n.n);
+      };
+      // A term over a small scope is checked row by row; over a large one, through the trigram index.
+      const text = usesTextIndex(q) && (namespaces || (await inScope()) > this.scanMax);
+      const counting = this.where(q, text);
       const [count] =
-        !counting.filtered && !(q.group === "" && q.resource === "namespaces")
-          ? await c.all(`SELECT COALESCE(SUM(o.n), 0) AS n FROM search_counts o WHERE ${sc.sql.replace(" AND o.deleted = 0", "")}`, sc.params)
+        !counting.filtered && !namespaces
+          ? [{ n: await inScope() }]
           : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${counting.sql}`, counting.params);
       const total = Number(count.n);
       // Few matches of a term: gather them through the trigram index and sort them. Many: walk the sort order, matching row by row.
