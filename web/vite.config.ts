@@ -19,6 +19,7 @@ export default defineConfig({
   base: "/",
   plugins: [react()],
   build: {
+    minify: process.env.KPANDA_WEB_MINIFY !== "0",
     outDir: "dist",
     emptyOutDir: true,
     sourcemap: false,

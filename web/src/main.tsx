@@ -1,6 +1,8 @@
 // The console's entry: styles, translations, the query client (retries only
 // what may succeed on retry), the router, and toasts.
 import "@patternfly/react-core/dist/styles/base.css";
+import "@patternfly/react-styles/css/utilities/Spacing/spacing.css";
+import "@patternfly/react-styles/css/utilities/Text/text.css";
 import "./i18n/index.ts";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";

@@ -3,8 +3,27 @@
 // paging happen on the server, row actions offered only where GET /me allows
 // them, and loading, empty, error and stale states. The list follows the
 // server live (useList).
-import { Alert, Button, Pagination, PaginationVariant, Skeleton, Toolbar, ToolbarContent, ToolbarItem } from "@patternfly/react-core";
-import { ActionsColumn, type IAction, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+import {
+  Alert,
+  Button,
+  Pagination,
+  PaginationVariant,
+  Skeleton,
+  Toolbar,
+  ToolbarContent,
+  ToolbarItem,
+} from "@patternfly/react-core";
+import {
+  ActionsColumn,
+  type IAction,
+  InnerScrollContainer,
+  Table,
+  Tbody,
+  Td,
+  Th,
+  Thead,
+  Tr,
+} from "@patternfly/react-table";
 import { useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -37,7 +56,10 @@ export function ResourceList<T>({ kind, params = {}, toolbar, fixed }: Props<T>)
   const navigate = useNavigate();
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(kind.pageSize ?? 20);
-  const [sort, setSort] = useState<{ by?: string; dir: SortDir }>({ by: kind.defaultSort?.by, dir: kind.defaultSort?.dir ?? "asc" });
+  const [sort, setSort] = useState<{ by?: string; dir: SortDir }>({
+    by: kind.defaultSort?.by,
+    dir: kind.defaultSort?.dir ?? "asc",
+  });
   const [filters, setFilters] = useState<FilterState>({ search: "", labelSelector: "", values: {} });
   const [open, setOpen] = useState<Open<T>>();
   // A new filter starts again at the first page.
@@ -108,7 +130,11 @@ export function ResourceList<T>({ kind, params = {}, toolbar, fixed }: Props<T>)
   );
 
   return (
-    <div data-testid={`list-${kind.kind}`} data-live={list.mode} data-loading={list.isFetching ? "true" : "false"}>
+    <div
+      data-testid={`list-${kind.kind}`}
+      data-live={list.mode}
+      data-loading={list.isFetching ? "true" : "false"}
+    >
       <Toolbar>
         <ToolbarContent>
           <ListFilters kind={kind} value={filters} onChange={setFilters} />
@@ -126,46 +152,70 @@ export function ResourceList<T>({ kind, params = {}, toolbar, fixed }: Props<T>)
         </ToolbarContent>
       </Toolbar>
       {data?.stale.map((s) => (
-        <Alert key={s.cluster} variant="warning" isInline isPlain title={t("stale.list", { cluster: s.cluster, time: dateTime(s.since) })} />
+        <Alert
+          key={s.cluster}
+          variant="warning"
+          isInline
+          isPlain
+          title={t("stale.list", { cluster: s.cluster, time: dateTime(s.since) })}
+        />
       ))}
       {list.error && <ErrorAlert error={list.error} />}
-      <Table aria-label={t(kind.title)} variant="compact">
-        <Thead>
-          <Tr>
-            {kind.columns.map((c, i) => (
-              <Th key={c.id} sort={sortOf(i, c.sortKey)} width={c.width}>
-                {t(c.title)}
-              </Th>
-            ))}
-            {hasActions && <Th screenReaderText={t("list.actions")} />}
-          </Tr>
-        </Thead>
-        <Tbody>
-          {!data && list.isLoading && <LoadingRows cols={kind.columns.length + (hasActions ? 1 : 0)} />}
-          {withKeys(data?.items ?? [], kind.key).map(([item, key]) => {
-            const actions = rowActions(item);
-            return (
-              <Tr key={key} data-row={kind.key(item)}>
-                {kind.columns.map((c, i) => (
-                  <Td key={c.id} dataLabel={t(c.title)}>
-                    {i === 0 && kind.link?.(item, params) ? <Link to={kind.link(item, params)!}>{c.render(item, params)}</Link> : c.render(item, params)}
-                  </Td>
-                ))}
-                {hasActions && <Td isActionCell>{actions.length > 0 && <ActionsColumn items={actions} popperProps={{ position: "right" }} />}</Td>}
-              </Tr>
-            );
-          })}
-          {data && data.items.length === 0 && (
+      <InnerScrollContainer>
+        <Table aria-label={t(kind.title)} variant="compact">
+          <Thead>
             <Tr>
-              <Td colSpan={kind.columns.length + (hasActions ? 1 : 0)}>
-                <EmptyList what={t(kind.title)} filtered={filtered} onClear={() => setFilters({ search: "", labelSelector: "", values: {} })} />
-              </Td>
+              {kind.columns.map((c, i) => (
+                <Th key={c.id} sort={sortOf(i, c.sortKey)} width={c.width} modifier="wrap">
+                  {t(c.title)}
+                </Th>
+              ))}
+              {hasActions && <Th screenReaderText={t("list.actions")} />}
             </Tr>
-          )}
-        </Tbody>
-      </Table>
+          </Thead>
+          <Tbody>
+            {!data && list.isLoading && <LoadingRows cols={kind.columns.length + (hasActions ? 1 : 0)} />}
+            {withKeys(data?.items ?? [], kind.key).map(([item, key]) => {
+              const actions = rowActions(item);
+              return (
+                <Tr key={key} data-row={kind.key(item)}>
+                  {kind.columns.map((c, i) => (
+                    <Td key={c.id} dataLabel={t(c.title)}>
+                      {i === 0 && kind.link?.(item, params) ? (
+                        <Link to={kind.link(item, params)!}>{c.render(item, params)}</Link>
+                      ) : (
+                        c.render(item, params)
+                      )}
+                    </Td>
+                  ))}
+                  {hasActions && (
+                    <Td isActionCell>
+                      {actions.length > 0 && (
+                        <ActionsColumn items={actions} popperProps={{ position: "right" }} />
+                      )}
+                    </Td>
+                  )}
+                </Tr>
+              );
+            })}
+            {data && data.items.length === 0 && (
+              <Tr>
+                <Td colSpan={kind.columns.length + (hasActions ? 1 : 0)}>
+                  <EmptyList
+                    what={t(kind.title)}
+                    filtered={filtered}
+                    onClear={() => setFilters({ search: "", labelSelector: "", values: {} })}
+                  />
+                </Td>
+              </Tr>
+            )}
+          </Tbody>
+        </Table>
+      </InnerScrollContainer>
       {pagination("bottom")}
-      {open && "item" in open && "dialog" in open.action && <open.action.dialog item={open.item} params={params} onClose={close} />}
+      {open && "item" in open && "dialog" in open.action && (
+        <open.action.dialog item={open.item} params={params} onClose={close} />
+      )}
       {open && !("item" in open) && <open.action.dialog params={params} onClose={close} />}
     </div>
   );

@@ -67,7 +67,7 @@ export const en = {
     failed: "Login failed: {{message}}",
   },
   user: {
-    menu: "User menu",
+    menuOf: "User menu of {{name}}",
     language: "Language",
     kubeconfig: "Download kubeconfig",
     logout: "Log out",
@@ -92,7 +92,7 @@ export const en = {
     searchName: "Search by name",
     labelSelector: "Label selector",
     labelSelectorPlaceholder: "Label selector, e.g. env=prod",
-    any: "Any {{what}}",
+    any: "{{what}}: any",
     actions: "Actions",
     pagination: "{{what}} pagination",
     empty: "No {{what}}",

@@ -65,7 +65,7 @@ export const zh = {
     failed: "登录失败：{{message}}",
   },
   user: {
-    menu: "用户菜单",
+    menuOf: "用户菜单（{{name}}）",
     language: "语言",
     kubeconfig: "下载 kubeconfig",
     logout: "退出登录",
@@ -89,7 +89,7 @@ export const zh = {
     searchName: "按名称搜索",
     labelSelector: "标签选择器",
     labelSelectorPlaceholder: "标签选择器，例如 env=prod",
-    any: "全部{{what}}",
+    any: "{{what}}：全部",
     actions: "操作",
     pagination: "{{what}}分页",
     empty: "暂无{{what}}",

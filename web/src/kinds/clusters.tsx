@@ -38,7 +38,6 @@ export const clusterKind = kind<ClusterSummary>({
       id: "name",
       title: "common.name",
       sortKey: "name",
-      width: 20,
       render: (c) => (
         <>
           {c.cluster}
@@ -52,7 +51,7 @@ export const clusterKind = kind<ClusterSummary>({
       sortKey: "status",
       render: (c) => (
         <>
-          <StatusLabel status={c.phase} /> {c.stale && <StaleMarker since={c.lastSeen} />}
+          <StatusLabel status={c.phase} /> {(c.stale || c.phase === "Unknown") && <StaleMarker since={c.lastSeen} />}
         </>
       ),
     },

@@ -18,6 +18,7 @@ export function UserMenu() {
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const [kubeconfig, setKubeconfig] = useState(false);
+  const name = me?.name ?? session.get()?.user ?? "";
   const logout = () => {
     session.clear();
     client.clear();
@@ -30,8 +31,8 @@ export function UserMenu() {
         onOpenChange={setOpen}
         popperProps={{ position: "right" }}
         toggle={(ref) => (
-          <MenuToggle ref={ref} onClick={() => setOpen(!open)} isExpanded={open} variant="plainText" icon={<UserIcon />} aria-label={t("user.menu")}>
-            {me?.name ?? session.get()?.user ?? ""}
+          <MenuToggle ref={ref} onClick={() => setOpen(!open)} isExpanded={open} variant="plainText" icon={<UserIcon />} aria-label={t("user.menuOf", { name })}>
+            {name}
           </MenuToggle>
         )}
       >

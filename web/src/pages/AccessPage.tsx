@@ -1,20 +1,20 @@
 // Access: users, role bindings and API tokens, one tab (and route) each.
-import { PageSection, Tab, Tabs, TabsComponent, TabTitleText, Title } from "@patternfly/react-core";
+import { PageSection, Title } from "@patternfly/react-core";
 import { useTranslation } from "react-i18next";
-import { Navigate, useNavigate, useParams } from "react-router";
+import { Navigate, useParams } from "react-router";
 import { useCan } from "../api/me.ts";
 import { ResourceList } from "../components/ResourceList.tsx";
+import { RouteTabs } from "../components/RouteTabs.tsx";
 import { roleBindingKind, tokenKind, userKind } from "../kinds/access.tsx";
 
 export default function AccessPage() {
   const { t } = useTranslation();
   const can = useCan();
-  const navigate = useNavigate();
   const tab = useParams().tab ?? "rolebindings";
   const tabs = [
-    ...(can("users.manage") ? [{ key: "users", title: t("nav.users") }] : []),
-    { key: "rolebindings", title: t("nav.roleBindings") },
-    { key: "tokens", title: t("nav.tokens") },
+    ...(can("users.manage") ? [{ key: "users", title: t("nav.users"), to: "/access/users" }] : []),
+    { key: "rolebindings", title: t("nav.roleBindings"), to: "/access/rolebindings" },
+    { key: "tokens", title: t("nav.tokens"), to: "/access/tokens" },
   ];
   if (!["users", "rolebindings", "tokens"].includes(tab)) return <Navigate to="/access/rolebindings" replace />;
   return (
@@ -22,25 +22,12 @@ export default function AccessPage() {
       <PageSection>
         <Title headingLevel="h1">{t("nav.access")}</Title>
       </PageSection>
-      <PageSection type="tabs">
-        <Tabs
-          activeKey={tab}
-          component={TabsComponent.nav}
-          aria-label={t("nav.access")}
-          onSelect={(e, key) => {
-            e.preventDefault();
-            navigate(`/access/${key}`);
-          }}
-        >
-          {tabs.map((x) => (
-            <Tab key={x.key} eventKey={x.key} href={`/access/${x.key}`} title={<TabTitleText>{x.title}</TabTitleText>} />
-          ))}
-        </Tabs>
-      </PageSection>
       <PageSection>
-        {tab === "users" && <ResourceList kind={userKind} />}
-        {tab === "rolebindings" && <ResourceList kind={roleBindingKind} />}
-        {tab === "tokens" && <ResourceList kind={tokenKind} />}
+        <RouteTabs tabs={tabs} active={tab} label={t("nav.access")}>
+          {tab === "users" && <ResourceList kind={userKind} />}
+          {tab === "rolebindings" && <ResourceList kind={roleBindingKind} />}
+          {tab === "tokens" && <ResourceList kind={tokenKind} />}
+        </RouteTabs>
       </PageSection>
     </>
   );

@@ -36,7 +36,7 @@ function Donut({ id, title, part, whole, format }: { id: string; title: string; 
   const text = part === null || part === undefined ? t("overview.noMetrics") : `${format(part)} / ${format(whole ?? 0)}`;
   return (
     <Card isCompact data-testid={`chart-${id}`}>
-      <CardTitle>{title}</CardTitle>
+      <CardTitle component="h2">{title}</CardTitle>
       <CardBody>
         <div style={{ height: 180, width: 180 }}>
           <ChartDonutUtilization
@@ -90,7 +90,7 @@ export default function ClusterOverview() {
       <Grid hasGutter>
         <GridItem lg={5}>
           <Card>
-            <CardTitle>{t("overview.details")}</CardTitle>
+            <CardTitle component="h2">{t("overview.details")}</CardTitle>
             <CardBody>
               <DescriptionList isHorizontal isCompact>
                 {row(t("cluster.version"), s?.version ?? object?.status.kubernetesVersion)}
@@ -113,7 +113,7 @@ export default function ClusterOverview() {
         </GridItem>
         <GridItem lg={7}>
           <Card>
-            <CardTitle>{t("overview.warnings")}</CardTitle>
+            <CardTitle component="h2">{t("overview.warnings")}</CardTitle>
             <CardBody>
               <Table aria-label={t("overview.warnings")} variant="compact">
                 <Thead>

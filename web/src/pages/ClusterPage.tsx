@@ -1,7 +1,7 @@
 // A cluster's page: its name, alias and status (stale with the last-seen
 // time when Unknown), the actions the user may take on it, and tabs for the
 // overview, nodes and namespaces (each its own route).
-import { Content, Dropdown, DropdownItem, DropdownList, Flex, FlexItem, MenuToggle, PageSection, Tab, Tabs, TabsComponent, TabTitleText, Title } from "@patternfly/react-core";
+import { Content, Dropdown, DropdownItem, DropdownList, Flex, FlexItem, MenuToggle, PageSection, Title } from "@patternfly/react-core";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -15,6 +15,7 @@ import { POLL_MS } from "../api/useList.ts";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { useNotify } from "../components/Notifications.tsx";
 import { StaleMarker } from "../components/StaleMarker.tsx";
+import { RouteTabs } from "../components/RouteTabs.tsx";
 import { StatusLabel } from "../components/StatusLabel.tsx";
 import { downloadKubeconfig, EditClusterAlias, EditClusterLabels, RemoveCluster } from "../kinds/clusterDialogs.tsx";
 
@@ -106,7 +107,6 @@ function ClusterActions({ c }: { c: Cluster }) {
 export default function ClusterPage() {
   const { t } = useTranslation();
   const can = useCan();
-  const navigate = useNavigate();
   const { pathname } = useLocation();
   const name = useParams().cluster!;
   const { data: c, error } = useCluster(name);
@@ -135,24 +135,10 @@ export default function ClusterPage() {
         </Flex>
         {error && <ErrorAlert error={error} />}
       </PageSection>
-      <PageSection type="tabs">
-        <Tabs
-          activeKey={tab}
-          component={TabsComponent.nav}
-          aria-label={t("nav.clusterSection", { name })}
-          onSelect={(e, key) => {
-            e.preventDefault();
-            const to = tabs.find((x) => x.key === key)?.to;
-            if (to) navigate(to);
-          }}
-        >
-          {tabs.map((x) => (
-            <Tab key={x.key} eventKey={x.key} href={x.to} title={<TabTitleText>{x.title}</TabTitleText>} />
-          ))}
-        </Tabs>
-      </PageSection>
       <PageSection>
-        <Outlet context={{ cluster: name, object: c } satisfies ClusterOutlet} />
+        <RouteTabs tabs={tabs} active={tab} label={t("nav.clusterSection", { name })}>
+          <Outlet context={{ cluster: name, object: c } satisfies ClusterOutlet} />
+        </RouteTabs>
       </PageSection>
     </>
   );

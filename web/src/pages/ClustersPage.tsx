@@ -28,33 +28,29 @@ function Totals() {
   return (
     <Gallery hasGutter minWidths={{ default: "14rem" }} className="pf-v6-u-mb-md" data-testid="cluster-totals">
       <Card isCompact>
-        <CardTitle>{t("overview.clusters")}</CardTitle>
+        <CardTitle component="h2">{t("overview.clusters")}</CardTitle>
         <CardBody>
-          <Title headingLevel="h2" size="2xl">
-            {totals?.clusters ?? "–"}
-          </Title>
+          <div className="pf-v6-c-title pf-m-2xl">{totals?.clusters ?? "–"}</div>
           <Content component="small">
             {t("overview.phaseCounts", { running: phase("Running"), unknown: phase("Unknown"), integrating: phase("Integrating") })}
           </Content>
         </CardBody>
       </Card>
       <Card isCompact>
-        <CardTitle>{t("overview.nodes")}</CardTitle>
+        <CardTitle component="h2">{t("overview.nodes")}</CardTitle>
         <CardBody>
-          <Title headingLevel="h2" size="2xl">
-            {totals ? `${totals.nodes.ready} / ${totals.nodes.total}` : "–"}
-          </Title>
+          <div className="pf-v6-c-title pf-m-2xl">{totals ? `${totals.nodes.ready} / ${totals.nodes.total}` : "–"}</div>
           <Content component="small">{t("overview.nodesReady")}</Content>
         </CardBody>
       </Card>
       <Card isCompact>
-        <CardTitle>{t("overview.cpu")}</CardTitle>
+        <CardTitle component="h2">{t("overview.cpu")}</CardTitle>
         <CardBody>
           <UsageBar label={t("overview.cpu")} part={totals?.cpu.requested} whole={totals?.cpu.allocatable} format={cores} />
         </CardBody>
       </Card>
       <Card isCompact>
-        <CardTitle>{t("overview.memory")}</CardTitle>
+        <CardTitle component="h2">{t("overview.memory")}</CardTitle>
         <CardBody>
           <UsageBar label={t("overview.memory")} part={totals?.memory.requested} whole={totals?.memory.allocatable} format={bytes} />
         </CardBody>

@@ -216,7 +216,9 @@ function VerifyStep({ verifying, report, error, onVerify }: { verifying: boolean
   const { t } = useTranslation();
   // Verification starts as the step opens (the wizard mounts a step when it is shown).
   // biome-ignore lint/correctness/useExhaustiveDependencies: once per opening of the step
-  useEffect(() => onVerify(), []);
+  useEffect(() => {
+    onVerify();
+  }, []);
   return (
     <div aria-live="polite">
       {verifying && (

@@ -142,9 +142,9 @@ export default function NodePage() {
         {!n && !error && <PageLoading />}
         {n && (
           <Grid hasGutter>
-            <GridItem lg={6}>
+            <GridItem lg={5}>
               <Card>
-                <CardTitle>{t("overview.details")}</CardTitle>
+                <CardTitle component="h2">{t("overview.details")}</CardTitle>
                 <CardBody>
                   <DescriptionList isHorizontal isCompact>
                     {row(t("node.roles"), n.roles.join(", ") || "–")}
@@ -165,21 +165,9 @@ export default function NodePage() {
                 </CardBody>
               </Card>
             </GridItem>
-            <GridItem lg={6}>
+            <GridItem lg={7}>
               <Card>
-                <CardTitle>{t("node.conditions")}</CardTitle>
-                <CardBody>
-                  <SimpleTable
-                    label={t("node.conditions")}
-                    heads={[t("node.condition"), t("common.status"), t("node.reason"), t("overview.message"), t("node.changed")]}
-                    rows={n.conditions.map((c) => [c.type, c.status, c.reason ?? "", c.message ?? "", relativeTime(c.lastTransitionTime)])}
-                  />
-                </CardBody>
-              </Card>
-            </GridItem>
-            <GridItem lg={6}>
-              <Card>
-                <CardTitle>{t("node.podsOnNode", { count: n.podList.length })}</CardTitle>
+                <CardTitle component="h2">{t("node.podsOnNode", { count: n.podList.length })}</CardTitle>
                 <CardBody>
                   <SimpleTable
                     label={t("node.podsOnNode", { count: n.podList.length })}
@@ -189,9 +177,21 @@ export default function NodePage() {
                 </CardBody>
               </Card>
             </GridItem>
-            <GridItem lg={6}>
+            <GridItem lg={12}>
               <Card>
-                <CardTitle>{t("node.events")}</CardTitle>
+                <CardTitle component="h2">{t("node.conditions")}</CardTitle>
+                <CardBody>
+                  <SimpleTable
+                    label={t("node.conditions")}
+                    heads={[t("node.condition"), t("common.status"), t("node.reason"), t("overview.message"), t("node.changed")]}
+                    rows={n.conditions.map((c) => [c.type, c.status, c.reason ?? "", c.message ?? "", relativeTime(c.lastTransitionTime)])}
+                  />
+                </CardBody>
+              </Card>
+            </GridItem>
+            <GridItem lg={12}>
+              <Card>
+                <CardTitle component="h2">{t("node.events")}</CardTitle>
                 <CardBody>
                   <SimpleTable
                     label={t("node.events")}

@@ -61,7 +61,7 @@ function Group({ q, resource, api }: { q: string; resource: string; api: string 
   return (
     <StackItem>
       <Card data-testid={`search-${resource}`}>
-        <CardTitle>{t("search.group", { kind: title, count: list.data.total })}</CardTitle>
+        <CardTitle component="h2">{t("search.group", { kind: title, count: list.data.total })}</CardTitle>
         <CardBody>
           <Table aria-label={title} variant="compact">
             <Thead>

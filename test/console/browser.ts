@@ -1,0 +1,108 @@
+// Browser tests of the console: Debian's chromium driven by playwright-core,
+// against a real platform. Every page records console errors, page errors
+// and failed requests; a test fails on any it did not expect. Screenshots go
+// to test-artifacts/console/ (KPANDA_ARTIFACTS overrides), and axe-core
+// checks pages for accessibility violations.
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const CHROMIUM = process.env.KPANDA_CHROMIUM ?? "/usr/bin/chromium";
+export const ARTIFACTS = process.env.KPANDA_ARTIFACTS ?? join(import.meta.dirname, "..", "..", "test-artifacts", "console");
+
+/** Without the background-networking flags Chromium dials out, and this closed network refuses it. */
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export function chromiumMissing(): string | undefined {
+  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
+}
+
+/** A new browser; playwright gives it a new, empty user data directory. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+export type Problem = { kind: "console" | "pageerror" | "requestfailed" | "response"; text: string };
+
+/** A page that remembers what went wrong in it; `allow` names failures a test provokes on purpose. */
+export type WatchedPage = {
+  page: Page;
+  context: BrowserContext;
+  problems: Problem[];
+  allow(match: RegExp): void;
+  /** Throws when anything unexpected went wrong since the last check. */
+  assertClean(where: string): void;
+  screenshot(name: string): Promise<string>;
+  /** axe-core's serious and critical violations on the page as it is. */
+  axe(): Promise<AxeViolation[]>;
+  close(): Promise<void>;
+};
+
+export type AxeViolation = { id: string; impact: string; help: string; nodes: string[] };
+
+export async function openPage(browser: Browser, baseURL: string, opts: { locale?: string } = {}): Promise<WatchedPage> {
+  const context = await browser.newContext({ baseURL, ignoreHTTPSErrors: true, locale: opts.locale ?? "en-US", viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  // Everything is slower on a loaded test machine than in a user's browser.
+  context.setDefaultTimeout(60_000);
+  const page = await context.newPage();
+  const problems: Problem[] = [];
+  const allowed: RegExp[] = [];
+  const ok = (text: string) => allowed.some((r) => r.test(text));
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push({ kind: "console", text: `${m.text()} ${m.location().url}` });
+  });
+  page.on("pageerror", (e) => problems.push({ kind: "pageerror", text: e.stack ?? e.message }));
+  page.on("requestfailed", (r) => {
+    // Queries that a navigation or a newer fetch cancels are aborted on purpose (TanStack Query's signal).
+    if (r.failure()?.errorText === "net::ERR_ABORTED") return;
+    problems.push({ kind: "requestfailed", text: `${r.method()} ${r.url()} ${r.failure()?.errorText}` });
+  });
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push({ kind: "response", text: `${r.status()} ${r.request().method()} ${r.url()}` });
+  });
+  let checked = 0;
+  return {
+    page,
+    context,
+    problems,
+    allow: (m) => allowed.push(m),
+    assertClean(where) {
+      const fresh = problems.slice(checked).filter((p) => !ok(p.text));
+      checked = problems.length;
+      if (fresh.length) throw new Error(`${where}: unexpected problems in the browser:\n${fresh.map((p) => `  ${p.kind}: ${p.text}`).join("\n")}`);
+    },
+    async screenshot(name) {
+      await mkdir(ARTIFACTS, { recursive: true });
+      const path = join(ARTIFACTS, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+    axe: () => runAxe(page),
+    close: () => context.close(),
+  };
+}
+
+let axeSource: string | undefined;
+
+async function runAxe(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  // Evaluated through the DevTools protocol, so the console's Content-Security-Policy does not stop it.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async () => {
+    const axe = (globalThis as any).axe;
+    const r = await axe.run((globalThis as any).document, { resultTypes: ["violations"] });
+    return r.violations.map((v: any) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n: any) => n.target.join(" ")) }));
+  });
+  return (result as AxeViolation[]).filter((v) => v.impact === "serious" || v.impact === "critical");
+}
