@@ -80,9 +80,9 @@ function list(call: Call, namespace: string): void {
     });
     return;
   }
-  const text = listJson(apiVersionOf(call.info), call.info.listKind, result.items, meta, Boolean(call.info.crd));
-  if (rendering.format === "yaml") sendObject(call.res, 200, rendering, text);
-  else sendRaw(call.res, 200, text, "application/json");
+  const parts = listJson(apiVersionOf(call.info), call.info.listKind, result.items, meta, Boolean(call.info.crd));
+  if (rendering.format === "yaml") sendObject(call.res, 200, rendering, parts.join(""));
+  else sendRaw(call.res, 200, parts, "application/json");
 }
 
 function create(call: Call, namespace: string): void {
