@@ -15,10 +15,10 @@ export function UsageBar({ label, part, whole, format }: Props) {
       label={text}
       valueText={`${p}%, ${text}`}
       aria-label={label}
-      measureLocation={ProgressMeasureLocation.outside}
+      measureLocation={ProgressMeasureLocation.top}
       size={ProgressSize.sm}
       variant={variant}
-      style={{ minWidth: "10rem" }}
+      style={{ minWidth: "7rem" }}
     />
   );
 }

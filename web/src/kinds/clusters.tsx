@@ -72,7 +72,7 @@ export const clusterKind = kind<ClusterSummary>({
       width: 15,
       render: (c) => <UsageBar label={i18n.t("cluster.memoryOf", { name: c.cluster })} part={c.memory?.requested} whole={c.memory?.allocatable} format={bytes} />,
     },
-    { id: "labels", title: "common.labels", render: (c) => <LabelList labels={c.labels} max={2} /> },
+    { id: "labels", title: "common.labels", render: (c) => <LabelList labels={c.labels} max={1} /> },
   ],
   toolbarActions: [{ id: "integrate", label: "cluster.integrate", action: "clusters.create", to: "/clusters/integrate" }],
   rowActions: [

@@ -118,19 +118,19 @@ export default function ClusterOverview() {
               <Table aria-label={t("overview.warnings")} variant="compact">
                 <Thead>
                   <Tr>
-                    <Th>{t("overview.object")}</Th>
-                    <Th>{t("node.reason")}</Th>
-                    <Th>{t("overview.message")}</Th>
-                    <Th>{t("overview.when")}</Th>
+                    <Th width={25}>{t("overview.object")}</Th>
+                    <Th width={15}>{t("node.reason")}</Th>
+                    <Th width={45}>{t("overview.message")}</Th>
+                    <Th width={15}>{t("overview.when")}</Th>
                   </Tr>
                 </Thead>
                 <Tbody>
                   {(s?.warningEvents ?? []).map((w, i) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: events carry no identity in the summary
                     <Tr key={i}>
-                      <Td dataLabel={t("overview.object")}>{[w.namespace, `${w.kind ?? ""}/${w.name ?? ""}`].filter(Boolean).join(" ")}</Td>
+                      <Td dataLabel={t("overview.object")} modifier="breakWord">{[w.namespace, `${w.kind ?? ""}/${w.name ?? ""}`].filter(Boolean).join(" ")}</Td>
                       <Td dataLabel={t("node.reason")}>{w.reason}</Td>
-                      <Td dataLabel={t("overview.message")}>{w.message}</Td>
+                      <Td dataLabel={t("overview.message")} modifier="breakWord">{w.message}</Td>
                       <Td dataLabel={t("overview.when")}>
                         {relativeTime(w.lastTimestamp)}
                         {w.count && w.count > 1 ? ` (×${w.count})` : ""}
