@@ -30,6 +30,7 @@
 //
 // One process owns the file: the cache does not see rows others write, and
 // a batch that collides with them fails.
+import type { DatabaseSync } from "node:sqlite";
 import { setImmediate } from "node:timers";
 import { StorageError } from "./errors.ts";
 import type { Build, ListOptions, ListResult, Storage, StorageEvent, StoredValue, Watcher } from "./interface.ts";
@@ -79,7 +80,7 @@ export class SqliteStorage implements Storage {
     try {
       const revision = Number(db.prepare(SQL.lastId).get()?.seq ?? 0);
       const compacted = Number(db.prepare(SQL.compactRev).get()?.value ?? 0);
-      this.cache.restore(logRows(db.prepare(SQL.all).iterate()), compacted, revision);
+      this.cache.restore(logRows(db), compacted, revision);
       this.durable = revision;
     } finally {
       db.close();
@@ -256,17 +257,20 @@ export class SqliteStorage implements Storage {
   }
 }
 
-function* logRows(rows: Iterable<unknown>): Iterable<LogRow> {
-  for (const r of rows as Iterable<{ id: number; name: string; created: number; deleted: number; create_revision: number; value: string }>) {
-    yield {
-      rev: r.id,
-      key: r.name,
-      created: r.created === 1,
-      deleted: r.deleted === 1,
-      createRev: r.create_revision,
-      prevRev: 0, // only written, never read back
-      value: r.value,
-    };
+const LOAD_CHUNK = 5000;
+
+/** The whole log, oldest first, read in chunks of rows as arrays (a third of the time of a row iterator). */
+function* logRows(db: DatabaseSync): Iterable<LogRow> {
+  const stmt = db.prepare(SQL.rowsAfter);
+  stmt.setReturnArrays(true);
+  for (let after = 0; ; ) {
+    const rows = stmt.all(after, LOAD_CHUNK) as unknown as [number, string, number, number, number, string][];
+    for (const [id, name, created, deleted, createRev, value] of rows) {
+      // prevRev is only ever written, never read back.
+      yield { rev: id, key: name, created: created === 1, deleted: deleted === 1, createRev, prevRev: 0, value };
+    }
+    if (rows.length < LOAD_CHUNK) return;
+    after = rows[rows.length - 1][0];
   }
 }
 

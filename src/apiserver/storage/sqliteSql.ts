@@ -36,8 +36,8 @@ export const SQL = {
   compactRev: "SELECT value FROM kine_meta WHERE key = 'compact_rev'",
   setCompactRev: "INSERT OR REPLACE INTO kine_meta (key, value) VALUES ('compact_rev', ?)",
 
-  /** The whole log, oldest first: what the cache is filled from at start. */
-  all: "SELECT id, name, created, deleted, create_revision, value FROM kine ORDER BY id",
+  /** The log after an id, oldest first, a chunk at a time: what the cache is filled from at start. */
+  rowsAfter: "SELECT id, name, created, deleted, create_revision, value FROM kine WHERE id > ? ORDER BY id LIMIT ?",
 
   insert: `INSERT INTO kine (id, name, created, deleted, create_revision, prev_revision, value)
     VALUES (?, ?, ?, ?, ?, ?, ?)`,
