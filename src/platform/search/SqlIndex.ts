@@ -22,7 +22,7 @@ import {
 import type { KindSpec } from "./kinds.ts";
 import { Mutex } from "./mutex.ts";
 import { type Row, toRow } from "./rows.ts";
-import { DROP_ALL, ITEM_COLUMNS, ITEM_FROM, marks, SCHEMA_VERSION, schema } from "./sql.ts";
+import { DROP_ALL, ftsKind, ftsPhrase, ITEM_COLUMNS, ITEM_FROM, marks, SCHEMA_VERSION, schema } from "./sql.ts";
 import { type Existing, rowKey, tombstone, writeRows } from "./writeRows.ts";
 import { filterClauseOf, orderBy, paging, parseObject, scopeClause, usesTextIndex } from "./where.ts";
 
@@ -62,6 +62,9 @@ class Deltas {
     }
   }
 }
+
+/** A query of a kind everywhere by a term alone: the text index (live objects only) counts it by itself. */
+const onlyTerm = (q: Query) => !q.scope && !q.clusters && !q.namespaces && !q.labelSelector && !q.fieldSelector && !q.filters;
 
 function toItem(r: Record<string, any>): IndexedItem {
   return {
@@ -177,8 +180,15 @@ export class SqlIndex implements SearchIndex {
   }
 
   removeCluster(cluster: string): Promise<number> {
-    return this.write(async (c, revision) => {
-      await c.run("UPDATE search_objects SET deleted = 1, revision = ? WHERE cluster = ? AND deleted = 0", [revision, cluster]);
+    return this.write(async (c, revision, counts) => {
+      const live = await c.all("SELECT id FROM search_objects WHERE cluster = ? AND deleted = 0", [cluster]);
+      await tombstone(
+        c,
+        this.db.dialect,
+        live.map((r) => Number(r.id)),
+        revision,
+        counts,
+      );
       await c.run("DELETE FROM search_freshness WHERE cluster = ?", [cluster]);
       await c.run("DELETE FROM search_counts WHERE cluster = ?", [cluster]);
     });
@@ -227,7 +237,9 @@ export class SqlIndex implements SearchIndex {
       const [count] =
         !counting.filtered && !namespaces
           ? [{ n: await inScope() }]
-          : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${counting.sql}`, counting.params);
+          : text && this.db.dialect.fts && onlyTerm(q)
+            ? await c.all("SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH ?", [`${ftsPhrase(q.fuzzySearch!, !!q.fuzzyLabels)} AND kind : "${ftsKind(q.group, q.resource)}"`])
+            : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${counting.sql}`, counting.params);
       const total = Number(count.n);
       // Few matches of a term: gather them through the trigram index and sort them. Many: walk the sort order, matching row by row.
       const page = text && total > this.textDrivenMax ? this.where(q, false) : counting;

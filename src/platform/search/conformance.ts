@@ -350,6 +350,13 @@ export function searchIndexConformance(name: string, make: () => Promise<Backend
           { type: "delete", cluster: "c1", ...PODS, namespace: "ns", name: "b" },
         ]);
         assert.equal((await index.query({ group: "", resource: "pods" })).total, 1);
+        // A deleted object is out of fuzzySearch, and back when it is created again.
+        const term = { group: "", resource: "pods", fuzzySearch: "gone-pod" };
+        await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "gone-pod") }]);
+        await index.apply([{ type: "delete", cluster: "c1", ...PODS, namespace: "ns", name: "gone-pod" }]);
+        assert.deepEqual([(await index.query(term)).total, (await index.query(term)).items.length], [0, 0]);
+        await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "gone-pod", { rv: "7" }) }]);
+        assert.deepEqual([(await index.query(term)).total, (await index.query(term)).items.length], [1, 1]);
       }),
     );
 
@@ -453,8 +460,10 @@ export function searchIndexConformance(name: string, make: () => Promise<Backend
           { cluster: "c2", group: "", resource: "pods", state: "stale", since: "2024-01-01T00:00:00.000Z" },
         ]);
         await index.replace("c1", PODS, [pod("ns", "a")]);
-        await index.replace("c2", PODS, [pod("ns", "a")]);
+        const r = await index.replace("c2", PODS, [pod("ns", "a")]);
         await index.removeCluster("c1");
+        const gone = await index.changes({ group: "", resource: "pods" }, r);
+        assert.deepEqual(gone.events.map((e) => [e.type, ident(e.item)]), [["DELETED", "c1/ns/a"]]);
         assert.deepEqual((await index.query({ group: "", resource: "pods" })).items.map(ident), ["c2/ns/a"]);
         assert.deepEqual((await index.freshness()).map((f) => f.cluster), ["c2"]);
       }),

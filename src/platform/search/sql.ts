@@ -36,6 +36,13 @@ export type Dialect = {
    * kept by the writer, that answers fuzzySearch terms of 3+ characters.
    */
   fts: boolean;
+  /**
+   * The column fuzzySearch matches names on, row by row. SQLite's LIKE folds
+   * ASCII case itself, so it reads `name`, which the name-order index holds
+   * (no row lookups while walking it); Kubernetes names are lower-case ASCII
+   * but for a few kinds. PostgreSQL's LIKE is case-sensitive: `name_lc`.
+   */
+  likeName: string;
 };
 
 export const SQLITE: Dialect = {
@@ -45,8 +52,10 @@ export const SQLITE: Dialect = {
   int: "INTEGER",
   maxParams: 32_000,
   // contentless_delete (SQLite 3.43+) lets rows of a contentless table be deleted by rowid.
-  extraSchema: ["CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(name, labels, content='', contentless_delete=1, tokenize='trigram')"],
+  // It holds live objects only, with their kind as a marked string, so an unscoped term is counted in the text index alone.
+  extraSchema: ["CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(name, labels, kind, content='', contentless_delete=1, tokenize='trigram')"],
   fts: true,
+  likeName: "o.name",
 };
 
 export const POSTGRES: Dialect = {
@@ -62,6 +71,7 @@ export const POSTGRES: Dialect = {
     "CREATE INDEX IF NOT EXISTS search_objects_labels_trgm ON search_objects USING gin (labels_lc gin_trgm_ops)",
   ],
   fts: false,
+  likeName: "o.name_lc",
   notify: "SELECT pg_notify('kpanda_search', CAST(? AS text))",
 };
 
@@ -88,7 +98,7 @@ export const OBJECT_COLUMNS = [
 ] as const;
 
 /** Bumped when the tables change: an index of another version is dropped and rebuilt (it is a cache). */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const DROP_ALL = [
   "search_objects",
@@ -144,7 +154,9 @@ export const marks = (n: number) => `(${new Array(n).fill("?").join(", ")})`;
 export const rowsPerStatement = (d: Dialect, width: number, cap = 500) => Math.max(1, Math.min(cap, Math.floor(d.maxParams / width)));
 
 /** An FTS5 phrase: the term in double quotes (inner ones doubled); with the trigram tokenizer, a substring. */
-export const ftsPhrase = (term: string, labels: boolean) => `${labels ? "" : "name : "}"${term.replace(/"/g, '""')}"`;
+export const ftsPhrase = (term: string, labels: boolean) => `${labels ? "{name labels} : " : "name : "}"${term.replace(/"/g, '""')}"`;
+/** The kind column's text: one marked string, which a phrase of it matches only there. */
+export const ftsKind = (group: string, resource: string) => `~${group}/${resource}~`;
 
 /** Escapes a LIKE pattern's wildcards (used with ESCAPE '\'). */
 export function likeContains(term: string): string {

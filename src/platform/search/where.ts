@@ -142,8 +142,8 @@ export function filterClauseOf(q: Query, dialect: Dialect, extra?: readonly Kind
       params.push(p);
       if (q.fuzzyLabels) {
         params.push(p);
-        parts.push("(o.name_lc LIKE ? ESCAPE '\\' OR o.labels_lc LIKE ? ESCAPE '\\')");
-      } else parts.push("o.name_lc LIKE ? ESCAPE '\\'");
+        parts.push(`(${dialect.likeName} LIKE ? ESCAPE '\\' OR o.labels_lc LIKE ? ESCAPE '\\')`);
+      } else parts.push(`${dialect.likeName} LIKE ? ESCAPE '\\'`);
     }
     if (q.labelSelector) parts.push(...labelClause(q.labelSelector, params));
     if (q.fieldSelector) parts.push(...fieldClause(spec, q.fieldSelector, params));

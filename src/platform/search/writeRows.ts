@@ -11,7 +11,7 @@
 //     grows at its end, so a write touches its last page only).
 import type { SqlConn } from "./db.ts";
 import type { Row } from "./rows.ts";
-import { type Dialect, marks, OBJECT_COLUMNS, rowsPerStatement } from "./sql.ts";
+import { type Dialect, ftsKind, marks, OBJECT_COLUMNS, rowsPerStatement } from "./sql.ts";
 
 export type Existing = { id: number; rv: string; deleted: number; sig: string };
 
@@ -81,7 +81,8 @@ export async function writeRows(c: SqlConn, d: Dialect, rows: readonly Row[], re
       const id = Number(x.id);
       if (!e || e.deleted === 1) counts.add(r, 1);
       if (e?.deleted === 1) revived.push(id);
-      if (!e || e.sig !== r.sig) relabel.push({ id, r, fresh: !e });
+      // A revived tombstone is out of the text index: put it back.
+      if (!e || e.deleted === 1 || e.sig !== r.sig) relabel.push({ id, r, fresh: !e });
       bodies.push(id, r.object);
     }
     if (revived.length) {
@@ -104,7 +105,7 @@ async function relabelRows(c: SqlConn, d: Dialect, rows: { id: number; r: Row; f
   }
   await insertRows(c, d, "search_labels (oid, key, value)", 3, rows.flatMap(({ id, r }) => r.labels.map(([k, v]) => [id, k, v])));
   await insertRows(c, d, "search_fields (oid, field, value)", 3, rows.flatMap(({ id, r }) => r.fields.map(([f, v]) => [id, f, v])));
-  if (d.fts) await insertRows(c, d, "search_fts (rowid, name, labels)", 3, rows.map(({ id, r }) => [id, r.name_lc, r.labels_lc]));
+  if (d.fts) await insertRows(c, d, "search_fts (rowid, name, labels, kind)", 4, rows.map(({ id, r }) => [id, r.name_lc, r.labels_lc, ftsKind(r.grp, r.resource)]));
 }
 
 /** Tombstones these object ids at `revision` (those still live), logging each. */
@@ -116,6 +117,8 @@ export async function tombstone(c: SqlConn, d: Dialect, ids: readonly number[], 
       [revision, ...chunk],
     );
     for (const g of gone) counts.add(g as never, -1);
+    const goneIds = gone.map((g) => Number(g.id));
+    if (d.fts && goneIds.length) await c.run(`DELETE FROM search_fts WHERE rowid IN ${marks(goneIds.length)}`, goneIds);
     await insertRows(c, d, "search_log (revision, oid)", 2, gone.map((g) => [revision, Number(g.id)]));
   }
 }
