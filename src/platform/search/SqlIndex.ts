@@ -180,14 +180,16 @@ export class SqlIndex implements SearchIndex {
   }
 
   removeCluster(cluster: string): Promise<number> {
-    return this.write(async (c, revision, counts) => {
+    return this.write(async (c, revision) => {
       const live = await c.all("SELECT id FROM search_objects WHERE cluster = ? AND deleted = 0", [cluster]);
+      // The cluster's counts go whole (below), so its tombstones count nothing.
+      const none = { add() {} };
       await tombstone(
         c,
         this.db.dialect,
         live.map((r) => Number(r.id)),
         revision,
-        counts,
+        none,
       );
       await c.run("DELETE FROM search_freshness WHERE cluster = ?", [cluster]);
       await c.run("DELETE FROM search_counts WHERE cluster = ?", [cluster]);

@@ -464,7 +464,9 @@ export function searchIndexConformance(name: string, make: () => Promise<Backend
         await index.removeCluster("c1");
         const gone = await index.changes({ group: "", resource: "pods" }, r);
         assert.deepEqual(gone.events.map((e) => [e.type, ident(e.item)]), [["DELETED", "c1/ns/a"]]);
-        assert.deepEqual((await index.query({ group: "", resource: "pods" })).items.map(ident), ["c2/ns/a"]);
+        const left = await index.query({ group: "", resource: "pods" });
+        assert.deepEqual([left.items.map(ident), left.total], [["c2/ns/a"], 1]);
+        assert.equal((await index.query({ group: "", resource: "pods", clusters: ["c1"] })).total, 0);
         assert.deepEqual((await index.freshness()).map((f) => f.cluster), ["c2"]);
       }),
     );
