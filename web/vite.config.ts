@@ -19,6 +19,7 @@ export default defineConfig({
   base: "/",
   plugins: [react()],
   build: {
+    // KPANDA_WEB_MINIFY=0 keeps names readable when chasing an error seen in a browser test.
     minify: process.env.KPANDA_WEB_MINIFY !== "0",
     outDir: "dist",
     emptyOutDir: true,

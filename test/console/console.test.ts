@@ -183,6 +183,36 @@ describe("console in a browser", { skip, timeout: 900_000 }, () => {
     admin.assertClean("audit");
   });
 
+  test("an API token is shown once at creation, and a kubeconfig downloads from the user menu", async () => {
+    const { page } = admin;
+    await page.goto("/access/tokens");
+    await page.getByRole("button", { name: "Create API token" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("textbox", { name: /^Name/ }).fill("ci");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await dialog.getByText("Copy the token now: it is shown only once.").waitFor();
+    const token = await dialog.getByRole("textbox", { name: "API token" }).inputValue();
+    assert.match(token, /^kpt_/);
+    await admin.screenshot("token-created");
+    await dialog.locator("footer").getByRole("button", { name: "Close" }).click();
+    const row = page.getByTestId("list-APIToken").locator('tr[data-row="ci"]');
+    await row.getByText("Active").waitFor();
+    assert.equal(await page.getByText(token).count(), 0, "the token is not shown again");
+    // The token works: the API answers it.
+    const me = await t.call("GET", "/me", undefined, token);
+    assert.equal(me.body.name, "admin");
+
+    await page.getByRole("button", { name: /User menu/ }).click();
+    await page.getByRole("menuitem", { name: "Download kubeconfig" }).click();
+    const kc = page.getByRole("dialog");
+    await kc.getByRole("combobox", { name: /^Cluster/ }).selectOption("prod");
+    const [download] = await Promise.all([page.waitForEvent("download"), kc.getByRole("button", { name: "Download" }).click()]);
+    assert.equal(download.suggestedFilename(), "prod.kubeconfig");
+    const text = await readFile((await download.path())!, "utf8");
+    assert.match(text, /server: https:\/\/127\.0\.0\.1:\d+\/k8s\/clusters\/prod/);
+    admin.assertClean("tokens and kubeconfig");
+  });
+
   test("switching to Chinese translates the page, and the choice is remembered", async () => {
     const { page } = admin;
     await page.goto("/clusters");

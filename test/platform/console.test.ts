@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { brotliCompressSync, brotliDecompressSync } from "node:zlib";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -19,6 +20,8 @@ before(async () => {
   await writeFile(join(dir, "index.html"), "<!doctype html><title>kpanda</title>");
   await writeFile(join(dir, "assets", "index-abc123.js"), "console.log(1)");
   await writeFile(join(dir, "logo.svg"), "<svg/>");
+  await writeFile(join(dir, "assets", "index-abc123.css"), "body{}".repeat(500));
+  await writeFile(join(dir, "assets", "index-abc123.css.br"), brotliCompressSync("body{}".repeat(500)));
   app = Fastify();
   await registerConsole(app, dir);
   base = await app.listen({ host: "127.0.0.1", port: 0 });
@@ -48,6 +51,16 @@ test("built assets are served as files, hashed ones cached for good", async () =
   const svg = await fetch(`${base}/logo.svg`);
   assert.equal(svg.status, 200);
   assert.doesNotMatch(svg.headers.get("cache-control") ?? "", /immutable/);
+});
+
+test("a browser that accepts brotli gets the precompressed copy; others the file itself", async () => {
+  const br = await app.inject({ method: "GET", url: "/assets/index-abc123.css", headers: { "accept-encoding": "gzip, br" } });
+  assert.equal(br.statusCode, 200);
+  assert.equal(br.headers["content-encoding"], "br");
+  assert.equal(brotliDecompressSync(br.rawPayload).toString(), "body{}".repeat(500));
+  const plain = await app.inject({ method: "GET", url: "/assets/index-abc123.css", headers: { "accept-encoding": "identity" } });
+  assert.equal(plain.headers["content-encoding"], undefined);
+  assert.equal(plain.body, "body{}".repeat(500));
 });
 
 test("a missing asset, an API path or a path outside the build is a 404, not the page", async () => {

@@ -38,7 +38,8 @@ function isFile(path: string): boolean {
 export async function registerConsole(app: FastifyInstance, dir: string = CONSOLE_DIR): Promise<void> {
   const root = resolve(dir);
   // Only reply.sendFile: the route below decides what is a file and what is a console route.
-  await app.register(fastifyStatic, { root, serve: false });
+  // The build's scripts and styles also come as .br and .gz (web/build.ts): sent to browsers that accept them.
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
   const serve = async (req: FastifyRequest, reply: FastifyReply) => {
     let path: string;
     try {

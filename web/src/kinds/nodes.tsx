@@ -37,11 +37,16 @@ export const nodeKind = kind<NodeItem>({
   search: true,
   labelSelector: true,
   filters: [
+    // The cache's node column `ready`: the Ready condition's status.
     {
-      id: "status",
+      id: "ready",
       title: "common.status",
       type: "select",
-      options: ["Ready", "NotReady", "Unknown"].map((s) => ({ value: s, label: `status.${s}` })),
+      options: [
+        { value: "True", label: "status.Ready" },
+        { value: "False", label: "status.NotReady" },
+        { value: "Unknown", label: "status.Unknown" },
+      ],
     },
   ],
   columns: [
@@ -49,7 +54,7 @@ export const nodeKind = kind<NodeItem>({
     { id: "status", title: "common.status", sortKey: "status", render: (n) => <NodeStatus node={n} /> },
     { id: "roles", title: "node.roles", render: (n) => n.roles.join(", ") || "–" },
     { id: "version", title: "node.version", sortKey: "version", render: (n) => n.version ?? "–" },
-    { id: "pods", title: "node.pods", sortKey: "pods", render: (n) => (n.allocatable ? `${n.pods} / ${n.allocatable.pods}` : n.pods) },
+    { id: "pods", title: "node.pods", render: (n) => (n.allocatable ? `${n.pods} / ${n.allocatable.pods}` : n.pods) },
     {
       id: "cpu",
       title: "node.cpuUsage",
