@@ -100,14 +100,19 @@ export class ObjectStore {
     let startKey: string | undefined;
     if (opts.continue) {
       ({ revision, startKey } = decodeContinue(prefix, opts.continue));
-    } else if (opts.resourceVersion && opts.resourceVersion !== "0") {
+    }
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    if (!opts.continue && opts.resourceVersion && opts.resourceVersion !== "0") {
       const rv = parseRevision(opts.resourceVersion);
-      if (opts.resourceVersionMatch === "Exact") revision = rv;
+      // api-concepts "Semantics for get and list": Exact reads that revision,
+      // and so does a limit without resourceVersionMatch (the cacher's "legacy
+      // exact match"); otherwise it is a lower bound, met by the newest.
+      const exact = opts.resourceVersionMatch === "Exact" || (limit > 0 && !opts.resourceVersionMatch);
+      if (exact) revision = rv;
       else if (rv > this.storage.currentRevision()) throw tooLargeResourceVersion(rv, this.storage.currentRevision());
     }
     const storeInfo = this.storageInfo(info);
     const filter = makeFilter(storeInfo, opts);
-    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     try {
       if (!filter) {
         const res = this.storage.list(prefix, { revision, startKey, limit });
