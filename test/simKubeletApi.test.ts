@@ -141,12 +141,14 @@ describe("simulated kubelet API", () => {
   });
   it("port-forward over WebSocket accepts KEP-4006's SPDY/3.1+portforward.k8s.io subprotocol, which is not an RFC 7230 token", async () => {
     // kubectl 1.31+ offers exactly this name (client-go's portforward/tunneling_connection.go).
+    await c.client.create(R.pods, NS, { metadata: { name: "pf" }, spec: { containers: [{ name: "app", image: "nginx", ports: [{ containerPort: 80 }] }] } });
+    const pf = await running("pf");
     const head = await new Promise<{ status?: number; protocol?: string }>((resolve, reject) => {
       const req = request({
-        host: String(web.spec?.nodeName),
+        host: String(pf.spec?.nodeName),
         port: 10250,
-        path: "/portForward/default/web",
-        createConnection: () => dialKubelet(web.spec?.nodeName),
+        path: "/portForward/default/pf",
+        createConnection: () => dialKubelet(pf.spec?.nodeName),
         headers: {
           Connection: "Upgrade",
           Upgrade: "websocket",
