@@ -62,17 +62,3 @@ export const get = <T>(path: string, query?: Query, signal?: AbortSignal) => api
 export const post = <T>(path: string, body?: unknown) => api<T>("POST", path, { body });
 export const put = <T>(path: string, body?: unknown) => api<T>("PUT", path, { body });
 export const del = <T>(path: string, query?: Query) => api<T>("DELETE", path, { query });
-
-/** Saves a response body as a file (a kubeconfig), named by its Content-Disposition or `fallback`. */
-export async function download(path: string, query: Query, fallback: string): Promise<void> {
-  const res = await apiFetch("GET", path, { query, headers: { accept: "*/*" } });
-  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallback;
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
