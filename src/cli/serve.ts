@@ -23,6 +23,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const logger = pino({ level: opts.logLevel });
   const platform = await startPlatform({ ...opts, logger });
   process.stdout.write(`kpanda is serving on ${platform.url}\n`);
+  process.stdout.write(`  the console: ${platform.url}/\n`);
   process.stdout.write(`  REST API and its interactive docs: ${platform.url}/docs\n`);
   const passwordFile = join(opts.dataDir, ADMIN_PASSWORD_FILE);
   if (existsSync(passwordFile)) process.stdout.write(`  log in as admin; the initial password is in ${passwordFile}\n`);
