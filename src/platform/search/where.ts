@@ -116,10 +116,11 @@ function textMatch(q: Query, dialect: Dialect, params: unknown[]): string {
     return "o.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)";
   }
   const p = likeContains(q.fuzzySearch!);
+  params.push(q.group, q.resource, p);
+  const live = "SELECT s.id FROM search_objects s WHERE s.grp = ? AND s.resource = ? AND s.deleted = 0";
+  if (!q.fuzzyLabels) return `o.id IN (${live} AND s.name_lc LIKE ? ESCAPE '\\' OFFSET 0)`;
   params.push(p);
-  if (!q.fuzzyLabels) return "o.id IN (SELECT s.id FROM search_objects s WHERE s.name_lc LIKE ? ESCAPE '\\' OFFSET 0)";
-  params.push(p);
-  return "o.id IN (SELECT s.id FROM search_objects s WHERE s.name_lc LIKE ? ESCAPE '\\' OR s.labels_lc LIKE ? ESCAPE '\\' OFFSET 0)";
+  return `o.id IN (${live} AND (s.name_lc LIKE ? ESCAPE '\\' OR s.labels_lc LIKE ? ESCAPE '\\') OFFSET 0)`;
 }
 
 /**
