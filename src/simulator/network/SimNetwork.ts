@@ -42,10 +42,11 @@ export class SimNetwork {
       const accept = r(h, port);
       if (!accept) continue;
       const [client, server] = duplexPair();
-      // One end closing closes the other, as a TCP reset would: a server
-      // streaming to a client that went away (logs -f) must learn of it.
+      // A client that goes away resets the server's end, so a server
+      // streaming to it (logs -f) learns of it. Not the other way round: the
+      // client end must still read what the server wrote before it closed
+      // (an exec's output and status), and duplexPair ends it after that.
       client.once("close", () => server.destroy());
-      server.once("close", () => client.destroy());
       accept(server);
       return client;
     }
