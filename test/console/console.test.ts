@@ -57,13 +57,22 @@ describe("console in a browser", { skip, timeout: 900_000 }, () => {
     return runKubectl(["--kubeconfig", sim.cluster(cluster).kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args]);
   }
 
-  async function login(p: WatchedPage, user: string, password: string) {
+  async function login(p: WatchedPage, user: string, password: string, opts: { keyboard?: boolean } = {}) {
     const { page } = p;
     await page.goto("/");
     await page.waitForURL(/\/login/);
-    await page.getByLabel(/^Username/).fill(user);
-    await page.getByLabel(/^Password/).fill(password);
-    await page.getByRole("button", { name: "Log in" }).click();
+    if (opts.keyboard) {
+      // From the keyboard alone: the username field has focus, Tab moves on, Enter submits.
+      await page.getByLabel(/^Username/).focus();
+      await page.keyboard.type(user);
+      await page.keyboard.press("Tab");
+      await page.keyboard.type(password);
+      await page.keyboard.press("Enter");
+    } else {
+      await page.getByLabel(/^Username/).fill(user);
+      await page.getByLabel(/^Password/).fill(password);
+      await page.getByRole("button", { name: "Log in" }).click();
+    }
     await page.waitForURL(/\/clusters$/);
   }
 
@@ -155,7 +164,7 @@ describe("console in a browser", { skip, timeout: 900_000 }, () => {
     await page.goto("/clusters/dev/namespaces");
     await page.getByRole("button", { name: "Create namespace" }).click();
     const dialog = page.getByRole("dialog");
-    await dialog.getByLabel("Name").fill("team-a");
+    await dialog.getByRole("textbox", { name: /^Name/ }).fill("team-a");
     await dialog.getByRole("button", { name: "Add label" }).click();
     await dialog.getByLabel("Key 1").fill("team");
     await dialog.getByLabel("Value 1").fill("a");
@@ -165,6 +174,21 @@ describe("console in a browser", { skip, timeout: 900_000 }, () => {
     await row.getByText("team=a").waitFor();
     await admin.screenshot("namespaces");
     await checkAxe(admin, "namespaces");
+
+    // Deleting asks for the name first.
+    await page.getByRole("button", { name: "Create namespace" }).click();
+    await dialog.getByRole("textbox", { name: /^Name/ }).fill("scratch");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const scratch = page.getByTestId("list-Namespace").locator('tr[data-row="scratch"]');
+    await scratch.getByRole("button", { name: "Kebab toggle" }).click();
+    await page.getByRole("menuitem", { name: "Delete" }).click();
+    const confirm = page.getByRole("dialog");
+    assert.equal(await confirm.getByRole("button", { name: "Delete" }).isDisabled(), true);
+    await confirm.getByRole("textbox").fill("scratch");
+    await confirm.getByRole("button", { name: "Delete" }).click();
+    await confirm.waitFor({ state: "detached" });
+    await until("scratch Terminating or gone", async () => (await scratch.count()) === 0 || (await scratch.getByText("Terminating").count()) > 0);
     admin.assertClean("namespaces");
   });
 
@@ -238,7 +262,7 @@ describe("console in a browser", { skip, timeout: 900_000 }, () => {
     await addUser(t, "vera", [{ role: "NSViewer", cluster: "dev", namespace: "team-a" }]);
     const vera = await openPage(browser, t.platform.url);
     try {
-      await login(vera, "vera", "vera-password-1");
+      await login(vera, "vera", "vera-password-1", { keyboard: true });
       const { page } = vera;
       const list = page.getByTestId("list-Cluster");
       // The row's menu shows once GET /me has answered; what is not allowed is absent by then.
@@ -295,6 +319,47 @@ describe("console in a browser", { skip, timeout: 900_000 }, () => {
     await page.getByRole("heading", { name: /staging/ }).getByText("(Staging)").waitFor();
     await page.locator('[data-status="Running"]').first().waitFor({ timeout: 120_000 });
     admin.assertClean("wizard");
+  });
+
+  test("a cluster's alias and labels are edited, deletion protection blocks removal, and it is removed by typing its name", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/staging");
+    const actions = page.getByRole("button", { name: "Actions" });
+    await actions.click();
+    await page.getByRole("menuitem", { name: "Edit alias" }).click();
+    let dialog = page.getByRole("dialog");
+    await dialog.getByRole("textbox", { name: "Alias" }).fill("Pre-production");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByRole("heading", { level: 1 }).getByText("(Pre-production)").waitFor();
+
+    await actions.click();
+    await page.getByRole("menuitem", { name: "Edit labels" }).click();
+    dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Value 1").fill("preprod");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByText("env=preprod").waitFor();
+
+    await actions.click();
+    await page.getByRole("menuitem", { name: "Turn deletion protection on" }).click();
+    await page.getByText("Deletion protection of staging is on").waitFor();
+    await actions.click();
+    assert.equal(await page.getByRole("menuitem", { name: "Remove cluster" }).getAttribute("aria-disabled"), "true");
+    await page.getByRole("menuitem", { name: "Turn deletion protection off" }).click();
+    await page.getByText("Deletion protection of staging is off").waitFor();
+
+    await actions.click();
+    await page.getByRole("menuitem", { name: "Remove cluster" }).click();
+    dialog = page.getByRole("dialog");
+    await dialog.getByRole("textbox").fill("stagin");
+    assert.equal(await dialog.getByRole("button", { name: "Remove cluster" }).isDisabled(), true);
+    await dialog.getByRole("textbox").fill("staging");
+    await dialog.getByRole("button", { name: "Remove cluster" }).click();
+    await page.waitForURL(/\/clusters$/, { timeout: 120_000 });
+    await page.getByTestId("list-Cluster").locator('tr[data-row="prod"]').waitFor();
+    await until("staging gone from the overview", async () => (await page.getByTestId("list-Cluster").locator('tr[data-row="staging"]').count()) === 0, 60_000);
+    admin.assertClean("cluster edits");
   });
 
   test("an unreachable cluster is marked Unknown and stale on the overview without a reload", async () => {
