@@ -178,3 +178,32 @@ describe("search sync compaction", () => {
     }
   });
 });
+
+describe("search sync discovery", () => {
+  it("syncs a kind only at a version that serves it, not merely one its group serves", async () => {
+    // As a 1.20 member serves batch/v1 (Jobs) without CronJobs, which are in batch/v1beta1 there.
+    const d = mkdtempSync(join(tmpdir(), "kpanda-search-disc-"));
+    const idx = await SqlIndex.open(new SqliteDb({ path: join(d, "index.db") }));
+    const c = sim.cluster("beta");
+    const m = new Member(c.name, parseKubeconfig(c.kubeconfig()));
+    const s = new SearchSync({
+      index: idx,
+      clusters: { list: () => [{ name: "beta", phase: "Running" }], onChange: () => {} },
+      member: async () => m,
+      log: pino({ level: "silent" }),
+      kinds: [
+        { group: "", resource: "jobs", versions: ["v1"], namespaced: true },
+        { group: "batch", resource: "jobs", versions: ["v1"], namespaced: true },
+      ],
+    });
+    try {
+      s.start();
+      await until(async () => (await idx.freshness()).some((f) => f.state === "synced"), 10_000, "jobs synced");
+      assert.deepEqual((await idx.freshness()).map((f) => `${f.group}/${f.resource}`), ["batch/jobs"]);
+    } finally {
+      await s.stop();
+      await idx.close();
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});

@@ -14,7 +14,7 @@ import type { BatchWriter } from "./BatchWriter.ts";
 import { type Freshness, staleSince, SYNCED } from "./freshness.ts";
 import type { GVR, SearchIndex } from "./index.ts";
 import type { KindSpec } from "./kinds.ts";
-import { GoneError, listAll, servedVersions, watch } from "./memberWatch.ts";
+import { GoneError, listAll, servedResources, servedVersions, watch } from "./memberWatch.ts";
 
 export type ClusterSyncOptions = {
   name: string;
@@ -79,8 +79,18 @@ export class ClusterSync {
       try {
         const m = await this.member();
         const served = await servedVersions(m, this.abort.signal);
+        const resources = new Map<string, Set<string>>();
         for (const spec of this.opts.kinds) {
-          const version = spec.versions.find((v) => served.get(spec.group)?.has(v));
+          let version: string | undefined;
+          for (const v of spec.versions) {
+            if (!served.get(spec.group)?.has(v)) continue;
+            const gv = `${spec.group}/${v}`;
+            if (!resources.has(gv)) resources.set(gv, await servedResources(m, spec.group, v, this.abort.signal));
+            if (resources.get(gv)?.has(spec.resource)) {
+              version = v;
+              break;
+            }
+          }
           if (!version) continue;
           const state: KindState = { gvr: { group: spec.group, version, resource: spec.resource }, freshness: staleSince(), watching: false };
           this.kinds.set(`${spec.group}/${spec.resource}`, state);

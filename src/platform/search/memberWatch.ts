@@ -50,6 +50,22 @@ export async function servedVersions(m: Member, signal: AbortSignal): Promise<Ma
   return out;
 }
 
+/**
+ * The resources a group version serves (its APIResourceList; subresources
+ * left out). A group can serve a version without every kind: a 1.20 member
+ * serves batch/v1 for Jobs, but CronJobs only in batch/v1beta1.
+ */
+export async function servedResources(m: Member, group: string, version: string, signal: AbortSignal): Promise<Set<string>> {
+  const path = group === "" ? `/api/${version}` : `/apis/${group}/${version}`;
+  try {
+    const list = await m.run((s) => memberGet(m, path, AbortSignal.any([s, signal])));
+    return new Set((list?.resources ?? []).map((r: any) => String(r.name)).filter((n: string) => !n.includes("/")));
+  } catch (e) {
+    if (e instanceof MemberHttpError && e.code === 404) return new Set();
+    throw e;
+  }
+}
+
 const watchAgents = new WeakMap<Member, Agent>();
 
 function agentFor(m: Member): Agent {
