@@ -156,6 +156,27 @@ describe("console in a browser", { skip, timeout: 900_000 }, () => {
     await page.getByRole("grid", { name: "Conditions" }).getByText("Ready").first().waitFor();
     await admin.screenshot("node-detail");
     await checkAxe(admin, "node");
+
+    await page.getByRole("button", { name: "Edit taints" }).click();
+    let dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Add taint" }).click();
+    await dialog.getByLabel("Key 1").fill("dedicated");
+    await dialog.getByLabel("Value 1").fill("gpu");
+    await dialog.getByRole("combobox", { name: "Effect 1" }).selectOption("PreferNoSchedule");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByText("dedicated=gpu:PreferNoSchedule").waitFor();
+
+    await page.getByRole("button", { name: "Edit labels" }).click();
+    dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Add label" }).click();
+    const n = await dialog.getByRole("textbox", { name: /^Key \d+/ }).count();
+    await dialog.getByLabel(`Key ${n}`).fill("tier");
+    await dialog.getByLabel(`Value ${n}`).fill("gold");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: /more/ }).first().click().catch(() => {});
+    await page.getByText("tier=gold").waitFor();
     admin.assertClean("node");
   });
 

@@ -125,7 +125,19 @@ export function ResourceList<T>({ kind, params = {}, toolbar, fixed }: Props<T>)
       }}
       variant={variant === "top" ? PaginationVariant.top : PaginationVariant.bottom}
       isCompact={variant === "top"}
-      titles={{ paginationAriaLabel: t("list.pagination", { what: t(kind.title) }) }}
+      titles={{
+        paginationAriaLabel: t("list.pagination", { what: t(kind.title) }),
+        ofWord: t("pagination.of"),
+        perPageSuffix: t("pagination.perPage"),
+        itemsPerPage: t("pagination.itemsPerPage"),
+        page: t("pagination.page"),
+        pages: t("pagination.pages"),
+        currPageAriaLabel: t("pagination.current"),
+        toFirstPageAriaLabel: t("pagination.first"),
+        toLastPageAriaLabel: t("pagination.last"),
+        toNextPageAriaLabel: t("pagination.next"),
+        toPreviousPageAriaLabel: t("pagination.previous"),
+      }}
     />
   );
 

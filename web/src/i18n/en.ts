@@ -101,6 +101,18 @@ export const en = {
     noMatchBody: "Nothing matches the filters. Clear them to see everything.",
     clearFilters: "Clear all filters",
   },
+  pagination: {
+    of: "of",
+    perPage: "per page",
+    itemsPerPage: "Items per page",
+    page: "page",
+    pages: "pages",
+    current: "Current page",
+    first: "Go to first page",
+    last: "Go to last page",
+    next: "Go to next page",
+    previous: "Go to previous page",
+  },
   stale: {
     label: "Stale, last seen {{when}}",
     never: "never",

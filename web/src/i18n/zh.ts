@@ -98,6 +98,18 @@ export const zh = {
     noMatchBody: "没有符合筛选条件的项。清除筛选条件即可查看全部。",
     clearFilters: "清除所有筛选条件",
   },
+  pagination: {
+    of: "共",
+    perPage: "条/页",
+    itemsPerPage: "每页条数",
+    page: "页",
+    pages: "页",
+    current: "当前页",
+    first: "第一页",
+    last: "最后一页",
+    next: "下一页",
+    previous: "上一页",
+  },
   stale: {
     label: "数据陈旧，最后可见于{{when}}",
     never: "从未",
