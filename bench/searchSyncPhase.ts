@@ -133,12 +133,16 @@ async function lag(index: SearchIndex, members: MemberProc[], opts: SyncPhaseOpt
   const samples = new Samples();
   let since = await index.revision();
   let reading = false;
+  let dirty = false;
   const unsubscribe = index.subscribe(() => {
+    dirty = true;
     if (reading) return;
     reading = true;
     void (async () => {
       try {
-        for (;;) {
+        // Read again while revisions arrived during a read (notifications while reading are not dropped).
+        while (dirty) {
+          dirty = false;
           const ch = await index.changes({ group: "", resource: "configmaps" }, since, 5000);
           since = ch.revision;
           for (const e of ch.events) {
@@ -149,7 +153,7 @@ async function lag(index: SearchIndex, members: MemberProc[], opts: SyncPhaseOpt
               pending.delete(k);
             } else early.add(k);
           }
-          if (ch.events.length < 5000) break;
+          if (ch.events.length === 5000) dirty = true;
         }
       } finally {
         reading = false;
