@@ -1,8 +1,8 @@
 // The namespaces REST API against a simulated member: each role sees the
 // namespaces it may (a namespace-scoped user gets its own, never a 403),
-// ClusterAdmins create, delete and relabel them (not an NSAdmin, as
-// Kubernetes' admin role may not update its namespace). Checks read the
-// member directly with kubectl.
+// ClusterAdmins create and delete them, and labels are replaced by a
+// ClusterAdmin or the namespace's NSAdmin (Pod Security labels by a
+// ClusterAdmin only, as in Kpanda). Checks read the member directly with kubectl.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startWithMembers, until, type WithMembers } from "./members.ts";
@@ -99,18 +99,32 @@ describe("changing namespaces", () => {
     );
   });
 
-  test("a ClusterAdmin replaces a namespace's labels, Pod Security ones included; its NSAdmin may not", async () => {
+  test("the namespace's NSAdmin replaces its labels but not the Pod Security ones, which a ClusterAdmin changes; GET /me says the same", async () => {
     const labels = { ...(await labelsOf("team-a")), owner: "team-a-lead" };
-    // Namespace labels are policy (Pod Security, NetworkPolicy namespaceSelectors): kube's admin role,
-    // kpanda-ns-admin's model, has no update on namespaces (bootstrappolicy: namespaces get/list/watch only).
+    // As in Kpanda: an NSAdmin edits its namespace's labels, not another's; a viewer none.
     const r = await t.call("PUT", `/clusters/${C}/namespaces/team-a/labels`, { labels }, nsAdmin);
-    assert.equal(r.status, 403);
-    assert.match(r.body.message, /may not do namespace\.edit in namespace "team-a" of cluster "sim-1" \(it needs ClusterAdmin or higher there\)/);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal((await labelsOf("team-a")).owner, "team-a-lead");
+    assert.equal((await t.call("PUT", `/clusters/${C}/namespaces/team-b/labels`, { labels: {} }, nsAdmin)).status, 403);
     assert.equal((await t.call("PUT", `/clusters/${C}/namespaces/team-a/labels`, { labels }, viewer)).status, 403);
+    // The Pod Security Admission labels (pod-security.kubernetes.io/*) set every pod's allowed level: ClusterAdmin only.
     const psa = { ...labels, "pod-security.kubernetes.io/enforce": "privileged" };
+    const lifted = await t.call("PUT", `/clusters/${C}/namespaces/team-a/labels`, { labels: psa }, nsAdmin);
+    assert.equal(lifted.status, 403);
+    assert.match(lifted.body.message, /pod-security\.kubernetes\.io\/\* labels of namespace "team-a": that is namespace\.podSecurity, which needs ClusterAdmin/);
     const byOps = await t.call("PUT", `/clusters/${C}/namespaces/team-a/labels`, { labels: psa }, ops);
     assert.equal(byOps.status, 200, JSON.stringify(byOps.body));
-    assert.equal((await labelsOf("team-a")).owner, "team-a-lead");
     assert.equal((await labelsOf("team-a"))["pod-security.kubernetes.io/enforce"], "privileged");
+    // Removing one is a change too; keeping it while editing another label is not.
+    assert.equal((await t.call("PUT", `/clusters/${C}/namespaces/team-a/labels`, { labels }, nsAdmin)).status, 403);
+    const kept = await t.call("PUT", `/clusters/${C}/namespaces/team-a/labels`, { labels: { ...psa, owner: "someone" } }, nsAdmin);
+    assert.equal(kept.status, 200, JSON.stringify(kept.body));
+    // GET /me offers exactly that: namespace.edit in team-a, namespace.podSecurity nowhere for the NSAdmin.
+    const me = (await t.call("GET", "/me", undefined, nsAdmin)).body;
+    const teamA = me.namespaces.find((n: any) => n.cluster === C && n.namespace === "team-a");
+    assert.ok(teamA.actions.includes("namespace.edit"), JSON.stringify(teamA));
+    assert.ok(!teamA.actions.includes("namespace.podSecurity"), JSON.stringify(teamA));
+    const opsMe = (await t.call("GET", "/me", undefined, ops)).body;
+    assert.ok(opsMe.clusters.find((c: any) => c.name === C).actions.includes("namespace.podSecurity"));
   });
 });

@@ -40,7 +40,11 @@ describe("roles", () => {
     assert.ok(a.can("nina", "workloads.view", "prod", "shop"));
     assert.ok(a.can("nina", "cluster.view", "prod"));
     assert.ok(!a.can("nina", "nodes.view", "dev"));
-    assert.ok(!a.can("nina", "namespace.edit", "dev", "shop"));
+    // An NSAdmin edits its namespace's labels, but not its Pod Security ones (ClusterAdmin), as in Kpanda.
+    assert.ok(a.can("nina", "namespace.edit", "dev", "shop"));
+    assert.ok(!a.can("nina", "namespace.edit", "prod", "shop"));
+    assert.ok(!a.can("nina", "namespace.podSecurity", "dev", "shop"));
+    assert.ok(a.can("carl", "namespace.podSecurity", "dev", "shop"));
     // Without a namespace, a namespace action is refused rather than read as "any namespace".
     assert.ok(!a.can("nina", "workloads.view", "dev"));
   });

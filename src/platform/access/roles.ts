@@ -48,7 +48,11 @@ export const ACTIONS = {
   "secrets.view": { scope: "namespace", need: "NSEditor" },
   exec: { scope: "namespace", need: "NSEditor" },
   "rbac.edit": { scope: "namespace", need: "NSAdmin" },
-  "namespace.edit": { scope: "namespace", need: "ClusterAdmin" },
+  // A namespace's labels: its NSAdmin may edit them (as in Kpanda), except the
+  // Pod Security Admission ones (pod-security.kubernetes.io/*), which set the
+  // security level of every pod in it: those need ClusterAdmin.
+  "namespace.edit": { scope: "namespace", need: "NSAdmin" },
+  "namespace.podSecurity": { scope: "namespace", need: "ClusterAdmin" },
   "namespace.delete": { scope: "namespace", need: "ClusterAdmin" },
 } as const satisfies Record<string, { scope: "platform" | "cluster" | "namespace"; need: Role }>;
 export type Action = keyof typeof ACTIONS;

@@ -19,6 +19,7 @@ const NAMESPACED: ReadonlySet<Action> = new Set([
   "exec",
   "rbac.edit",
   "namespace.edit",
+  "namespace.podSecurity",
   "namespace.delete",
 ]);
 

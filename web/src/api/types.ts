@@ -137,6 +137,7 @@ export type Action =
   | "exec"
   | "rbac.edit"
   | "namespace.edit"
+  | "namespace.podSecurity"
   | "namespace.delete";
 
 export type Me = {

@@ -1,17 +1,19 @@
 // Namespaces of a member cluster. The list shows only what the caller may
 // see: every namespace to an Owner or ClusterAdmin, and to the namespace
 // roles their own namespaces, so a namespace-scoped user gets a working
-// list rather than a 403. Creating, deleting and relabelling need
-// ClusterAdmin: a namespace's labels are policy over it (Pod Security levels,
-// and the namespaceSelectors of NetworkPolicies and cluster policies), which
-// is why Kubernetes' `admin` role, kpanda-ns-admin's model, may not update
-// its namespace either.
+// list rather than a 403. Creating and deleting need ClusterAdmin. Labels
+// are replaced by a ClusterAdmin or, as in Kpanda, the namespace's NSAdmin
+// (roles.ts: namespace.edit), except the Pod Security Admission labels
+// (pod-security.kubernetes.io/*), which set how far every pod in the
+// namespace may go and so need ClusterAdmin (namespace.podSecurity). The
+// REST call uses kpanda's credential: through the proxy, an NSAdmin still
+// may not update its namespace, as Kubernetes' `admin` role may not.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { requireAction, requireClusterAdmin, requireClusterVisible } from "../../access/roles.ts";
 import { memberOf } from "../../clusters/memberApi.ts";
 import { createNamespace, deleteNamespace, listNamespaces, readNamespace, replaceNamespaceLabels } from "../../clusters/namespaces.ts";
 import type { PlatformContext } from "../context.ts";
-import { errorSchema } from "../errors.ts";
+import { errorSchema, forbidden } from "../errors.ts";
 import { type PageQuery, page, paged, pageQuery } from "../pagination.ts";
 
 const str = { type: "string" } as const;
@@ -24,6 +26,15 @@ const namespaceSchema = {
 const clusterParams = { type: "object", required: ["cluster"], properties: { cluster: str } } as const;
 const nsParams = { type: "object", required: ["cluster", "name"], properties: { cluster: str, name: str } } as const;
 const errors = { 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, 503: errorSchema } as const;
+
+/** Labels of Pod Security Admission (pod-security.kubernetes.io/enforce, audit, warn and their -version). */
+const POD_SECURITY = "pod-security.kubernetes.io/";
+
+/** True when `want` adds, changes or removes a Pod Security label of `old`. */
+export function podSecurityChanged(old: Record<string, string>, want: Record<string, string>): boolean {
+  const keys = new Set([...Object.keys(old), ...Object.keys(want)].filter((k) => k.startsWith(POD_SECURITY)));
+  return [...keys].some((k) => old[k] !== want[k]);
+}
 
 type ClusterP = { cluster: string };
 type NsP = { cluster: string; name: string };
@@ -99,15 +110,23 @@ export function namespaceRoutes(app: FastifyInstance, ctx: PlatformContext): voi
       config: { audit: { resource: "namespaces/labels", verb: "update" } },
       schema: {
         tags,
-        summary: "Replace a namespace's labels (ClusterAdmin)",
+        summary: "Replace a namespace's labels (ClusterAdmin, or NSAdmin of it; pod-security.kubernetes.io/* labels need ClusterAdmin)",
         params: nsParams,
         body: { type: "object", required: ["labels"], properties: { labels: stringMap } },
         response: { 200: namespaceSchema, ...errors },
       },
     },
     async (req) => {
-      const m = await memberOf(ctx, req.params.cluster);
-      return replaceNamespaceLabels(m, await readNamespace(m, req.params.name), req.body.labels);
+      const { cluster, name } = req.params;
+      const m = await memberOf(ctx, cluster);
+      const ns = await readNamespace(m, name);
+      if (podSecurityChanged(ns.metadata?.labels ?? {}, req.body.labels) && !authz.can(who(req), "namespace.podSecurity", cluster, name)) {
+        throw forbidden(
+          `user "${who(req)}" may not change the ${POD_SECURITY}* labels of namespace "${name}": that is namespace.podSecurity, which needs ClusterAdmin`,
+          cluster,
+        );
+      }
+      return replaceNamespaceLabels(m, ns, req.body.labels);
     },
   );
 }
