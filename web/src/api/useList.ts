@@ -6,8 +6,10 @@
 // cache of issue 11), the hook opens the same query with watch=true and
 // revision=N as server-sent events and refetches the page on each change
 // (at most once a second), so a page stays right however the changes fall.
-// A list without a revision, or whose watch is refused, is polled instead.
-// Callers see the same interface either way.
+// Freshness has no events of its own (the contract's stream carries objects),
+// so a watched list is also read again every FRESHNESS_MS to learn of a
+// cluster turning stale. A list without a revision, or whose watch is
+// refused, is polled instead. Callers see the same interface either way.
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { ApiError } from "./ApiError.ts";
@@ -48,6 +50,8 @@ export type LiveMode = "watch" | "poll" | "off";
 export type ListOptions = { enabled?: boolean; live?: boolean; pollMs?: number; extraQuery?: Query };
 
 export const POLL_MS = 5_000;
+/** How often a watched list is read again for its clusters' freshness alone. */
+export const FRESHNESS_MS = 15_000;
 const REFETCH_THROTTLE_MS = 1_000;
 
 export function listQuery(p: ListParams, extra: Query = {}): Query {
@@ -98,16 +102,24 @@ export function useList<T>(path: string | undefined, params: ListParams, opts: L
     queryFn: ({ signal }) => fetchList<T>(path!, q, signal),
     enabled: !!path && opts.enabled !== false,
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (live && (watchFailed || query.state.data?.revision === undefined) ? (opts.pollMs ?? POLL_MS) : false),
+    refetchInterval: (query) => {
+      if (!live) return false;
+      return watchFailed || query.state.data?.revision === undefined ? (opts.pollMs ?? POLL_MS) : FRESHNESS_MS;
+    },
   });
   const revision = result.data?.revision;
   const mode: LiveMode = !live ? "off" : revision !== undefined && !watchFailed ? "watch" : "poll";
-  useWatch(mode === "watch" ? path : undefined, q, revision, queryKey, () => setWatchFailed(true));
-  return { ...result, mode };
+  const events = useWatch(mode === "watch" ? path : undefined, q, revision, queryKey, () => setWatchFailed(true));
+  return { ...result, mode, events };
 }
 
-/** Follows a list's changes from `revision`; each change refetches the page (throttled). */
-function useWatch(path: string | undefined, q: Query, revision: string | undefined, queryKey: unknown[], onRefused: () => void) {
+/**
+ * Follows a list's changes from `revision`; each change refetches the page
+ * (throttled). Returns how many events have arrived, updated with each
+ * refetch (what the browser tests read to tell a watched list from a polled one).
+ */
+function useWatch(path: string | undefined, q: Query, revision: string | undefined, queryKey: unknown[], onRefused: () => void): number {
+  const [events, setEvents] = useState(0);
   const client = useQueryClient();
   const rev = useRef(revision);
   rev.current = revision;
@@ -117,25 +129,35 @@ function useWatch(path: string | undefined, q: Query, revision: string | undefin
     if (!path || rev.current === undefined) return;
     const ctl = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let seen = 0;
     const refetch = () => {
       timer ??= setTimeout(() => {
         timer = undefined;
+        setEvents(seen);
         void client.invalidateQueries({ queryKey: JSON.parse(key), exact: true });
       }, REFETCH_THROTTLE_MS);
     };
+    // Resume from the newest revision read: a refetch may have moved past the one rendered.
+    const since = () => client.getQueryData<ListResult<unknown>>(JSON.parse(key))?.revision ?? rev.current;
     void (async () => {
       for (let attempt = 0; !ctl.signal.aborted; attempt++) {
         try {
-          const res = await apiFetch("GET", path, { query: { ...q, watch: true, revision: rev.current }, signal: ctl.signal, headers: { accept: "text/event-stream" } });
+          const res = await apiFetch("GET", path, { query: { ...q, watch: true, revision: since() }, signal: ctl.signal, headers: { accept: "text/event-stream" } });
           if (!res.body || !res.headers.get("content-type")?.includes("text/event-stream")) return onRefused();
           attempt = 0;
-          for await (const ev of readEvents(res.body)) if (ev.event !== "BOOKMARK" && !ev.data.includes('"BOOKMARK"')) refetch();
+          for await (const ev of readEvents(res.body)) {
+            if (ev.event === "BOOKMARK") continue;
+            seen++;
+            refetch();
+          }
         } catch (e) {
           if (ctl.signal.aborted) return;
           const code = (e as ApiError).code;
           if (code === 400 || code === 404 || code === 405) return onRefused();
-          // 410 Gone and dropped streams: list again, then resume from the new revision.
-          refetch();
+          // Expired: list again now, then watch from the new list's revision. A dropped
+          // stream: changes may have been missed, so the page is read again too.
+          if (code === 410) await client.refetchQueries({ queryKey: JSON.parse(key), exact: true }).catch(() => {});
+          else refetch();
         }
         await new Promise((r) => setTimeout(r, Math.min(30_000, 1000 * 2 ** attempt)));
       }
@@ -145,4 +167,5 @@ function useWatch(path: string | undefined, q: Query, revision: string | undefin
       if (timer) clearTimeout(timer);
     };
   }, [path, key, client]);
+  return events;
 }

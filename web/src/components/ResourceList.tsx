@@ -3,16 +3,7 @@
 // paging happen on the server, row actions offered only where GET /me allows
 // them, and loading, empty, error and stale states. The list follows the
 // server live (useList).
-import {
-  Alert,
-  Button,
-  Pagination,
-  PaginationVariant,
-  Skeleton,
-  Toolbar,
-  ToolbarContent,
-  ToolbarItem,
-} from "@patternfly/react-core";
+import { Alert, Button, Skeleton, Toolbar, ToolbarContent, ToolbarItem } from "@patternfly/react-core";
 import {
   ActionsColumn,
   type IAction,
@@ -35,6 +26,7 @@ import { dateTime } from "../lib/format.ts";
 import { EmptyList } from "./EmptyList.tsx";
 import { ErrorAlert } from "./ErrorAlert.tsx";
 import { ListFilters, type FilterState } from "./ListFilters.tsx";
+import { ListPagination } from "./ListPagination.tsx";
 import { useNotify } from "./Notifications.tsx";
 
 type Props<T> = {
@@ -114,30 +106,17 @@ export function ResourceList<T>({ kind, params = {}, toolbar, fixed }: Props<T>)
       : undefined;
 
   const pagination = (variant: "top" | "bottom") => (
-    <Pagination
-      itemCount={data?.total ?? 0}
+    <ListPagination
+      what={t(kind.title)}
+      total={data?.total ?? 0}
       page={page}
-      perPage={pageSize}
-      onSetPage={(_e, p) => setPage(p)}
-      onPerPageSelect={(_e, s) => {
+      pageSize={pageSize}
+      onPage={setPage}
+      onPageSize={(s) => {
         setPageSize(s);
         setPage(1);
       }}
-      variant={variant === "top" ? PaginationVariant.top : PaginationVariant.bottom}
-      isCompact={variant === "top"}
-      titles={{
-        paginationAriaLabel: t("list.pagination", { what: t(kind.title) }),
-        ofWord: t("pagination.of"),
-        perPageSuffix: t("pagination.perPage"),
-        itemsPerPage: t("pagination.itemsPerPage"),
-        page: t("pagination.page"),
-        pages: t("pagination.pages"),
-        currPageAriaLabel: t("pagination.current"),
-        toFirstPageAriaLabel: t("pagination.first"),
-        toLastPageAriaLabel: t("pagination.last"),
-        toNextPageAriaLabel: t("pagination.next"),
-        toPreviousPageAriaLabel: t("pagination.previous"),
-      }}
+      variant={variant}
     />
   );
 
@@ -145,6 +124,7 @@ export function ResourceList<T>({ kind, params = {}, toolbar, fixed }: Props<T>)
     <div
       data-testid={`list-${kind.kind}`}
       data-live={list.mode}
+      data-events={list.events}
       data-loading={list.isFetching ? "true" : "false"}
     >
       <Toolbar>

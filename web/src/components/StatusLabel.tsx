@@ -25,6 +25,13 @@ const TONE: Record<string, Tone> = {
   Pending: "busy",
   Succeeded: "ok",
   Expired: "bad",
+  Waiting: "busy",
+  Stopped: "unknown",
+  Completed: "ok",
+  Suspended: "warn",
+  CrashLoopBackOff: "bad",
+  ImagePullBackOff: "bad",
+  ErrImagePull: "bad",
 };
 
 const LOOK: Record<Tone, { color: "green" | "blue" | "orange" | "red" | "grey"; icon: React.ReactNode }> = {

@@ -12,7 +12,7 @@ import { KeyValueEditor, toMap, toRows } from "../components/KeyValueEditor.tsx"
 import { LabelList } from "../components/LabelList.tsx";
 import { StatusLabel } from "../components/StatusLabel.tsx";
 import { age } from "../lib/format.ts";
-import { kind, type RowDialogProps, type ToolbarDialogProps } from "./types.ts";
+import { CREATED, kind, type RowDialogProps, type ToolbarDialogProps } from "./types.ts";
 
 /** A DNS label (RFC 1123), as Kubernetes requires of a namespace name. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -83,11 +83,23 @@ export const namespaceKind = kind<NamespaceItem>({
   defaultSort: { by: "name", dir: "asc" },
   search: true,
   labelSelector: true,
+  // The cache's namespace status column: status.phase.
+  filters: [
+    {
+      id: "status",
+      title: "common.status",
+      type: "select",
+      options: [
+        { value: "Active", label: "status.Active" },
+        { value: "Terminating", label: "status.Terminating" },
+      ],
+    },
+  ],
   columns: [
     { id: "name", title: "common.name", sortKey: "name", width: 25, render: (n) => n.name },
     { id: "status", title: "common.status", sortKey: "status", render: (n) => <StatusLabel status={n.status} /> },
     { id: "labels", title: "common.labels", width: 40, render: (n) => <LabelList labels={n.labels} /> },
-    { id: "age", title: "common.age", sortKey: "created", render: (n) => age(n.creationTimestamp) },
+    { id: "age", title: "common.age", sortKey: CREATED, render: (n) => age(n.creationTimestamp) },
   ],
   toolbarActions: [{ id: "create", label: "namespace.create", action: "namespaces.create", dialog: CreateNamespace }],
   rowActions: [

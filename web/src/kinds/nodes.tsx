@@ -8,7 +8,7 @@ import { UsageBar } from "../components/UsageBar.tsx";
 import i18n from "../i18n/index.ts";
 import { age, bytes, cores } from "../lib/format.ts";
 import { DrainDialog, NodeLabelsDialog, NodeTaintsDialog } from "./nodeDialogs.tsx";
-import { kind, type RowDialogProps } from "./types.ts";
+import { CREATED, kind, type RowDialogProps } from "./types.ts";
 
 const Drain = ({ item, params, onClose }: RowDialogProps<NodeItem>) => <DrainDialog cluster={params.cluster!} node={item.name} onClose={onClose} />;
 const Labels = ({ item, params, onClose }: RowDialogProps<NodeItem>) => (
@@ -69,7 +69,7 @@ export const nodeKind = kind<NodeItem>({
       render: (n) =>
         n.usage ? <UsageBar label={i18n.t("node.memoryOf", { name: n.name })} part={n.usage.memory} whole={n.allocatable?.memory} format={bytes} /> : "–",
     },
-    { id: "age", title: "common.age", sortKey: "created", render: (n) => age(n.creationTimestamp) },
+    { id: "age", title: "common.age", sortKey: CREATED, render: (n) => age(n.creationTimestamp) },
   ],
   rowActions: [
     {

@@ -69,6 +69,9 @@ export type KindDescription<T> = {
   pageSize?: number;
 };
 
+/** The sort key of the creation time in the cache's lists (the list contract's name for it). */
+export const CREATED = "creationTimestamp";
+
 /** Declares a kind with its item type checked. */
 export function kind<T>(d: KindDescription<T>): KindDescription<T> {
   return d;

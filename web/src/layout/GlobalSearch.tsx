@@ -15,8 +15,13 @@ export function GlobalSearch() {
   useEffect(() => {
     if (pathname === "/search") setValue(params.get("q") ?? "");
   }, [pathname, params]);
+  // From the search page, the kind and filters chosen there stay.
   const go = (q: string) => {
-    if (q.trim()) navigate(`/search?q=${encodeURIComponent(q.trim())}`);
+    if (!q.trim()) return;
+    const next = pathname === "/search" ? new URLSearchParams(params) : new URLSearchParams();
+    next.set("q", q.trim());
+    next.delete("page");
+    navigate(`/search?${next}`);
   };
   return (
     <SearchInput

@@ -1,118 +1,128 @@
-// Global search: objects whose name contains the query, across every cluster
-// the user may see, grouped by kind, from the cache's cross-cluster lists
-// (/asl/<resource>, issue 11). A result opens the object's page, or its YAML
-// where no page exists yet.
-import { Alert, Card, CardBody, CardTitle, Content, PageSection, Stack, StackItem, Title } from "@patternfly/react-core";
-import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
+// Global search: objects of every cluster the user may see, from the
+// multi-cluster cache's lists (issue 11). Without a kind, the matches of each
+// kind are grouped; with one, they are a table sorted, filtered and paged on
+// the server and followed live. The whole state is in the address.
+import {
+  Checkbox,
+  Content,
+  FormSelect,
+  FormSelectOption,
+  PageSection,
+  SearchInput,
+  TextInput,
+  Title,
+  Toolbar,
+  ToolbarContent,
+  ToolbarGroup,
+  ToolbarItem,
+} from "@patternfly/react-core";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router";
-import { paths } from "../api/paths.ts";
-import { useList } from "../api/useList.ts";
-import { ErrorAlert } from "../components/ErrorAlert.tsx";
-import { PageLoading } from "../components/PageLoading.tsx";
-import { age } from "../lib/format.ts";
+import { useSearchParams } from "react-router";
+import { useMe } from "../api/me.ts";
+import { ClusterFilter } from "../components/ClusterFilter.tsx";
+import { SearchGroups } from "../components/SearchGroups.tsx";
+import { SearchTable } from "../components/SearchTable.tsx";
+import { SEARCH_KINDS, type SearchKind, searchKind } from "../kinds/searchKinds.tsx";
+import { changeSearch, readSearch, type SearchState, writeSearch } from "../lib/searchState.ts";
 
-/** The kinds searched, in the order their groups are shown: [resource, group/version path part]. */
-export const SEARCHED: { resource: string; api: string }[] = [
-  { resource: "pods", api: "api/v1" },
-  { resource: "deployments", api: "apis/apps/v1" },
-  { resource: "statefulsets", api: "apis/apps/v1" },
-  { resource: "daemonsets", api: "apis/apps/v1" },
-  { resource: "jobs", api: "apis/batch/v1" },
-  { resource: "cronjobs", api: "apis/batch/v1" },
-  { resource: "services", api: "api/v1" },
-  { resource: "ingresses", api: "apis/networking.k8s.io/v1" },
-  { resource: "configmaps", api: "api/v1" },
-  { resource: "secrets", api: "api/v1" },
-  { resource: "persistentvolumeclaims", api: "api/v1" },
-  { resource: "namespaces", api: "api/v1" },
-  { resource: "nodes", api: "api/v1" },
-];
+const DEBOUNCE_MS = 250;
 
-type Found = { cluster: string; namespace?: string; name: string; created?: string };
-
-/** An /asl item, as an object with the kpanda.io/cluster annotation or wrapped with its cluster. */
-function found(item: any): Found {
-  const o = item?.object ?? item;
-  const md = o?.metadata ?? {};
-  return {
-    cluster: item?.cluster ?? md.annotations?.["kpanda.io/cluster"] ?? "",
-    namespace: item?.namespace || md.namespace || undefined,
-    name: item?.name ?? md.name ?? "",
-    created: md.creationTimestamp,
-  };
+/** A text input that reports its value once typing pauses, and follows the value when it changes elsewhere. */
+function useSettled(value: string, onSettle: (v: string) => void): [string, (v: string) => void] {
+  const [text, setText] = useState(value);
+  const last = useRef(value);
+  useEffect(() => {
+    if (value !== last.current) setText(value);
+    last.current = value;
+  }, [value]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: settles on the text only
+  useEffect(() => {
+    if (text === last.current) return;
+    const timer = setTimeout(() => {
+      last.current = text;
+      onSettle(text);
+    }, DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return [text, setText];
 }
 
-/** Where a result opens: the object's page where there is one, else its YAML. */
-export function resultLink(resource: string, api: string, f: Found): string {
-  const c = encodeURIComponent(f.cluster);
-  if (resource === "nodes") return `/clusters/${c}/nodes/${encodeURIComponent(f.name)}`;
-  if (resource === "namespaces") return `/clusters/${c}/namespaces`;
-  const path = `/${api}/${f.namespace ? `namespaces/${f.namespace}/` : ""}${resource}/${f.name}`;
-  return `/clusters/${c}/yaml?path=${encodeURIComponent(path)}`;
-}
-
-function Group({ q, resource, api }: { q: string; resource: string; api: string }) {
+function KindFilters({ kind, state, change }: { kind: SearchKind; state: SearchState; change: (p: Partial<SearchState>) => void }) {
   const { t } = useTranslation();
-  const list = useList<unknown>(paths.asl(resource), { page: 1, pageSize: 10, fuzzySearch: q }, { live: false });
-  if (list.error?.code === 404 || !list.data?.items.length) return null;
-  const items = list.data.items.map(found);
-  const title = t(`kinds.${resource}`, { defaultValue: resource });
+  return kind.filters?.map((f) =>
+    f.type === "select" ? (
+      <ToolbarItem key={f.id}>
+        <FormSelect aria-label={t(f.title)} value={state.filters[f.id] ?? ""} onChange={(_e, v) => change({ filters: { ...state.filters, [f.id]: v } })}>
+          <FormSelectOption value="" label={t("list.any", { what: t(f.title) })} />
+          {f.options.map((o) => (
+            <FormSelectOption key={o.value} value={o.value} label={t(o.label)} />
+          ))}
+        </FormSelect>
+      </ToolbarItem>
+    ) : null,
+  );
+}
+
+function SearchToolbar({ state, change }: { state: SearchState; change: (p: Partial<SearchState>) => void }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const [q, setQ] = useSettled(state.q, (v) => change({ q: v.trim() }));
+  const [selector, setSelector] = useSettled(state.labelSelector, (v) => change({ labelSelector: v.trim() }));
+  const kind = searchKind(state.kind);
   return (
-    <StackItem>
-      <Card data-testid={`search-${resource}`}>
-        <CardTitle component="h2">{t("search.group", { kind: title, count: list.data.total })}</CardTitle>
-        <CardBody>
-          <Table aria-label={title} variant="compact">
-            <Thead>
-              <Tr>
-                <Th>{t("common.name")}</Th>
-                <Th>{t("common.cluster")}</Th>
-                <Th>{t("common.namespace")}</Th>
-                <Th>{t("common.age")}</Th>
-              </Tr>
-            </Thead>
-            <Tbody>
-              {items.map((f) => (
-                <Tr key={`${f.cluster}/${f.namespace}/${f.name}`}>
-                  <Td dataLabel={t("common.name")}>
-                    <Link to={resultLink(resource, api, f)}>{f.name}</Link>
-                  </Td>
-                  <Td dataLabel={t("common.cluster")}>{f.cluster}</Td>
-                  <Td dataLabel={t("common.namespace")}>{f.namespace ?? "–"}</Td>
-                  <Td dataLabel={t("common.age")}>{age(f.created)}</Td>
-                </Tr>
+    <Toolbar>
+      <ToolbarContent>
+        <ToolbarGroup variant="filter-group">
+          <ToolbarItem>
+            <FormSelect aria-label={t("search.kind")} value={state.kind ?? ""} onChange={(_e, v) => change({ kind: v || undefined })}>
+              <FormSelectOption value="" label={t("search.allKinds")} />
+              {SEARCH_KINDS.map((k) => (
+                <FormSelectOption key={k.resource} value={k.resource} label={t(`kinds.${k.resource}`)} />
               ))}
-            </Tbody>
-          </Table>
-        </CardBody>
-      </Card>
-    </StackItem>
+            </FormSelect>
+          </ToolbarItem>
+          <ToolbarItem>
+            <SearchInput aria-label={t("search.nameContains")} placeholder={t("search.nameContains")} value={q} onChange={(_e, v) => setQ(v)} onClear={() => setQ("")} />
+          </ToolbarItem>
+          <ToolbarItem>
+            <ClusterFilter clusters={(me.data?.clusters ?? []).map((c) => c.name)} value={state.clusters} onChange={(clusters) => change({ clusters })} />
+          </ToolbarItem>
+          <ToolbarItem>
+            <TextInput aria-label={t("list.labelSelector")} placeholder={t("list.labelSelectorPlaceholder")} value={selector} onChange={(_e, v) => setSelector(v)} />
+          </ToolbarItem>
+          {kind && <KindFilters kind={kind} state={state} change={change} />}
+          <ToolbarItem alignSelf="center">
+            <Checkbox id="search-fuzzy-labels" label={t("search.fuzzyLabels")} isChecked={state.fuzzyLabels} onChange={(_e, v) => change({ fuzzyLabels: v })} />
+          </ToolbarItem>
+        </ToolbarGroup>
+      </ToolbarContent>
+    </Toolbar>
   );
 }
 
 export default function SearchPage() {
   const { t } = useTranslation();
-  const q = useSearchParams()[0].get("q")?.trim() ?? "";
-  // The first kind tells whether the cache's lists are served at all.
-  const probe = useList<unknown>(q ? paths.asl("pods") : undefined, { page: 1, pageSize: 1, fuzzySearch: q }, { live: false });
-  const unavailable = probe.error?.code === 404;
+  const [params, setParams] = useSearchParams();
+  const state = readSearch(params);
+  // Typing replaces the address; a new kind, filter, sort or page is a step that Back returns from.
+  const change = (patch: Partial<SearchState>) =>
+    setParams(writeSearch(changeSearch(state, patch)), { replace: "q" in patch || "labelSelector" in patch });
+  const kind = searchKind(state.kind);
+  const browsing = !!kind || !!state.labelSelector || state.clusters.length > 0;
   return (
     <>
       <PageSection>
-        <Title headingLevel="h1">{q ? t("search.resultsFor", { q }) : t("search.title")}</Title>
+        <Title headingLevel="h1">{state.q ? t("search.resultsFor", { q: state.q }) : t("search.title")}</Title>
       </PageSection>
       <PageSection>
-        {!q && <Content component="p">{t("search.hint")}</Content>}
-        {q && probe.isLoading && <PageLoading />}
-        {unavailable && <Alert isInline variant="info" title={t("search.unavailable")} />}
-        {probe.error && !unavailable && <ErrorAlert error={probe.error} />}
-        {q && probe.data && (
-          <Stack hasGutter>
-            {SEARCHED.map((k) => (
-              <Group key={k.resource} q={q} resource={k.resource} api={k.api} />
-            ))}
-          </Stack>
+        <SearchToolbar state={state} change={change} />
+        {kind ? (
+          <SearchTable kind={kind} state={state} change={change} />
+        ) : state.q || browsing ? (
+          <SearchGroups state={state} change={change} />
+        ) : (
+          <Content component="p">{t("search.hint")}</Content>
         )}
       </PageSection>
     </>
