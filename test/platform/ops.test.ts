@@ -97,7 +97,8 @@ describe("platform operations endpoints", () => {
       [
         ["delete", "users", "audit-bob", 204],
         ["update", "clusters", "audit-a", 200],
-        ["create", "users", null, 201],
+        // A create names the object it made (its body's name).
+        ["create", "users", "audit-bob", 201],
       ],
     );
     const onCluster = await t.call("GET", `/audit?cluster=audit-a`, undefined, admin);

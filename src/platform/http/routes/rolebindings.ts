@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { BindingInput } from "../../access/bindings.ts";
 import { type Binding, ROLES } from "../../access/roles.ts";
+import { auditTarget } from "../audit.ts";
 import type { PlatformContext } from "../context.ts";
 import { errorSchema, forbidden, notFound } from "../errors.ts";
 import { type PageQuery, page, paged, pageQuery } from "../pagination.ts";
@@ -29,6 +30,8 @@ export function roleBindingRoutes(app: FastifyInstance, ctx: PlatformContext): v
 
   /** preHandler of POST: the caller may manage the binding it asks for. */
   const mayGrant = async (req: FastifyRequest) => {
+    const { cluster, namespace } = req.body as BindingInput;
+    auditTarget(req, { cluster, namespace });
     const why = ctx.bindings.refusal(caller(req), req.body as BindingInput);
     if (why) throw forbidden(why, (req.body as BindingInput).cluster);
   };
@@ -37,6 +40,7 @@ export function roleBindingRoutes(app: FastifyInstance, ctx: PlatformContext): v
     const { name } = req.params as { name: string };
     const b = ctx.bindings.get(name);
     if (!b) throw notFound("role binding", name);
+    auditTarget(req, { cluster: b.cluster, namespace: b.namespace });
     const why = ctx.bindings.refusal(caller(req), b);
     if (why) throw forbidden(why, b.cluster);
   };
@@ -61,7 +65,12 @@ export function roleBindingRoutes(app: FastifyInstance, ctx: PlatformContext): v
         response: { 201: bindingSchema, 400: errorSchema, 403: errorSchema, 409: errorSchema },
       },
     },
-    async (req, reply) => reply.code(201).send(await ctx.bindings.create(req.body)),
+    async (req, reply) => {
+      const created = await ctx.bindings.create(req.body);
+      // The binding's name is made by the server: the audit names it.
+      auditTarget(req, { name: created.name });
+      return reply.code(201).send(created);
+    },
   );
 
   app.get<{ Querystring: ListQuery }>(
