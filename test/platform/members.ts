@@ -10,6 +10,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { patchClusterStatus } from "../../src/platform/clusters/clusterObjects.ts";
 import { parseKubeconfig } from "../../src/platform/clusters/kubeconfig.ts";
 import { credentialSecretName } from "../../src/platform/clusters/members.ts";
 import { GROUP, VERSION } from "../../src/platform/host/crds.ts";
@@ -89,7 +90,11 @@ export async function startWithMembers(opts: SimulatorOptions = {}): Promise<Wit
   };
 }
 
-/** Makes `c` a member: its Cluster object and credential Secret in the host, then waits for the cache. */
+/**
+ * Makes `c` a member: its Cluster object and credential Secret in the host,
+ * then Running (as integration ends after its checks), and waits until the
+ * search cache has listed and watches every kind of it (the lists read it).
+ */
 export async function integrate(t: TestPlatform, c: SimulatedCluster): Promise<void> {
   const { host, members } = t.platform.ctx;
   const obj = (await host.custom.createClusterCustomObject({
@@ -104,7 +109,12 @@ export async function integrate(t: TestPlatform, c: SimulatedCluster): Promise<v
     },
   })) as { metadata: { uid: string } };
   await members.saveCredential(c.name, parseKubeconfig(await readFile(c.kubeconfigPath!, "utf8")), { uid: obj.metadata.uid });
-  await until(`cluster ${c.name} in the cache`, () => members.cluster(c.name));
+  await patchClusterStatus(host, c.name, { phase: "Running" });
+  await until(`cluster ${c.name} Running in the cache`, () => members.cluster(c.name)?.status?.phase === "Running");
+  await until(`cluster ${c.name} synced in the search cache`, async () => {
+    const rows = await t.platform.ctx.search.index.freshness(undefined, [c.name]);
+    return rows.length > 0 && rows.every((r) => r.state === "synced");
+  }, 60_000);
 }
 
 /**

@@ -15,6 +15,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import type { PlatformContext } from "./context.ts";
 import { PlatformError } from "./errors.ts";
 import { clusterRoutes } from "./routes/clusters.ts";
+import { listRoutes } from "./routes/lists.ts";
 import { loginRoutes } from "./routes/login.ts";
 import { meRoutes } from "./routes/me.ts";
 import { namespaceRoutes } from "./routes/namespaces.ts";
@@ -28,7 +29,7 @@ export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
 /** A module of routes under the API prefix. */
 export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes];
+export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes];
 
 /** How the app listens: with `https`, over TLS with this certificate and key (PEM); else plain HTTP. */
 export type AppOptions = { https?: { cert: string; key: string } };

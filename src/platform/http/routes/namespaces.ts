@@ -1,4 +1,5 @@
-// Namespaces of a member cluster. The list shows only what the caller may
+// Namespaces of a member cluster. The list (from the search cache, with the
+// list contract's sort, filters and watch) shows only what the caller may
 // see: every namespace to an Owner or ClusterAdmin, and to the namespace
 // roles their own namespaces, so a namespace-scoped user gets a working
 // list rather than a 403. Creating and deleting need ClusterAdmin. Labels
@@ -11,10 +12,13 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { requireAction, requireClusterAdmin, requireClusterVisible } from "../../access/roles.ts";
 import { memberOf } from "../../clusters/memberApi.ts";
-import { createNamespace, deleteNamespace, listNamespaces, readNamespace, replaceNamespaceLabels } from "../../clusters/namespaces.ts";
+import { createNamespace, deleteNamespace, namespaceView, readNamespace, replaceNamespaceLabels } from "../../clusters/namespaces.ts";
+import { kindSpec } from "../../search/kinds.ts";
+import { scopeOf } from "../../search/scope.ts";
 import type { PlatformContext } from "../context.ts";
 import { errorSchema, forbidden } from "../errors.ts";
-import { type PageQuery, page, paged, pageQuery } from "../pagination.ts";
+import { type ListQs, listErrors, listQuerySchema, listResponse, queryOf, serveList } from "../cacheList.ts";
+import { endStreamsOnClose } from "../listWatch.ts";
 
 const str = { type: "string" } as const;
 const stringMap = { type: "object", additionalProperties: str } as const;
@@ -41,28 +45,33 @@ type NsP = { cluster: string; name: string };
 
 const who = (req: FastifyRequest) => req.principal?.name ?? "";
 
+const NAMESPACES = kindSpec({ group: "", resource: "namespaces" });
+
 export function namespaceRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   const { authz } = ctx;
   const tags = ["namespaces"];
+  endStreamsOnClose(app, ctx);
 
-  app.get<{ Params: ClusterP; Querystring: PageQuery & { fuzzySearch?: string } }>(
+  app.get<{ Params: ClusterP; Querystring: ListQs }>(
     "/clusters/:cluster/namespaces",
     {
       preHandler: requireClusterVisible(authz),
       schema: {
         tags,
-        summary: "List the namespaces of a cluster that the caller may see, sorted by name",
+        summary: "List the namespaces of a cluster that the caller may see, from the cache, sorted by name unless asked",
+        description:
+          "The list contract of the cached lists (revision, freshness, watch=true): sortBy name, status or creationTimestamp; filter status (Active, Terminating).",
         params: clusterParams,
-        querystring: { ...pageQuery, properties: { ...pageQuery.properties, fuzzySearch: { type: "string", description: "a substring of the name" } } },
-        response: { 200: paged(namespaceSchema), ...errors },
+        querystring: listQuerySchema(NAMESPACES),
+        response: { 200: listResponse(namespaceSchema), ...errors, ...listErrors },
       },
     },
-    async (req) => {
-      const all = await listNamespaces(await memberOf(ctx, req.params.cluster));
-      const mine = authz.namespacesOf(who(req), req.params.cluster);
-      const q = req.query.fuzzySearch?.toLowerCase();
-      const seen = all.filter((n) => (mine === "all" || mine.has(n.name)) && (!q || n.name.toLowerCase().includes(q)));
-      return page(seen, req.query);
+    async (req, reply) => {
+      const { cluster } = req.params;
+      if (!ctx.members.cluster(cluster)) throw notFound("cluster", cluster);
+      const query = queryOf(NAMESPACES, req.query, scopeOf(authz, who(req), NAMESPACES));
+      query.clusters = [cluster];
+      return serveList(ctx, req, reply, { query, clusters: [cluster], render: (items) => items.map((i) => namespaceView(i.object)) });
     },
   );
 

@@ -1,4 +1,5 @@
-// Nodes of a member cluster: list (paged, sorted by name), detail, cordon,
+// Nodes of a member cluster: list (from the search cache: paged, sorted,
+// filtered, followed live; nodeList.ts), detail, cordon,
 // uncordon, drain (PDB-aware, through the Eviction API, with a report), and
 // label, annotation and taint edits. Nodes are cluster-wide: reading and
 // changing them needs ClusterAdmin (or Owner); the namespace roles do not
@@ -8,7 +9,6 @@ import { requireClusterAdmin } from "../../access/roles.ts";
 import { DEFAULT_DRAIN_SECONDS, type DrainOptions, drainNode } from "../../clusters/drain.ts";
 import { memberOf } from "../../clusters/memberApi.ts";
 import {
-  listNodes,
   nodeDetail,
   replaceMap,
   replaceTaints,
@@ -17,8 +17,10 @@ import {
   viewAfterWrite,
 } from "../../clusters/nodes.ts";
 import type { PlatformContext } from "../context.ts";
-import { errorSchema } from "../errors.ts";
-import { type PageQuery, page, paged, pageQuery } from "../pagination.ts";
+import { errorSchema, notFound } from "../errors.ts";
+import { type ListQs, listErrors, listQuerySchema, listResponse, queryOf, serveList } from "../cacheList.ts";
+import { endStreamsOnClose } from "../listWatch.ts";
+import { nodeViews, NODES } from "./nodeList.ts";
 
 const str = { type: "string" } as const;
 const num = { type: "number" } as const;
@@ -97,23 +99,34 @@ type NodeP = { cluster: string; node: string };
 export function nodeRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   const admin = requireClusterAdmin(ctx.authz);
   const tags = ["nodes"];
+  endStreamsOnClose(app, ctx);
 
-  app.get<{ Params: ClusterP; Querystring: PageQuery & { fuzzySearch?: string } }>(
+  app.get<{ Params: ClusterP; Querystring: ListQs & { role?: string } }>(
     "/clusters/:cluster/nodes",
     {
       preHandler: admin,
       schema: {
         tags,
-        summary: "List a cluster's nodes, sorted by name (ClusterAdmin)",
+        summary: "List a cluster's nodes from the cache, sorted by name unless asked (ClusterAdmin)",
+        description:
+          "The list contract of the cached lists (revision, freshness, watch=true): sortBy name, status, ready, version or creationTimestamp; filters ready (True, False, Unknown), status and role.",
         params: clusterParams,
-        querystring: { ...pageQuery, properties: { ...pageQuery.properties, fuzzySearch: { type: "string", description: "a substring of the name" } } },
-        response: { 200: paged(nodeSchema), ...errors },
+        querystring: listQuerySchema(NODES, {
+          extra: { role: { type: "string", description: "only nodes with this role (the label node-role.kubernetes.io/<role>)" } },
+        }),
+        response: { 200: listResponse(nodeSchema), ...errors, ...listErrors },
       },
     },
-    async (req) => {
-      const all = await listNodes(await memberOf(ctx, req.params.cluster));
-      const q = req.query.fuzzySearch?.toLowerCase();
-      return page(q ? all.filter((n) => n.name.toLowerCase().includes(q)) : all, req.query);
+    async (req, reply) => {
+      const { cluster } = req.params;
+      if (!ctx.members.cluster(cluster)) throw notFound("cluster", cluster);
+      const query = queryOf(NODES, req.query, undefined);
+      query.clusters = [cluster];
+      if (req.query.role) {
+        const role = `node-role.kubernetes.io/${req.query.role}`;
+        query.labelSelector = query.labelSelector ? `${query.labelSelector},${role}` : role;
+      }
+      return serveList(ctx, req, reply, { query, clusters: [cluster], render: (items, mode) => nodeViews(ctx, cluster, items, mode) });
     },
   );
 
