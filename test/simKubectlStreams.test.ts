@@ -189,7 +189,22 @@ describe("kubectl exec, port-forward, logs -f, attach and debug against simulate
     await p.waitFor(new RegExp(`${pod}\\r\\nin-debugger\\r\\n`));
     p.type("exit\r");
     const { output } = await p.done;
+    // Its shell was the ephemeral container's process: on exit the container
+    // terminates, and ephemeral containers are never restarted (pod lifecycle docs).
     const got = (await sim.clusters[0].client.get(R.pods, NS, pod)).status?.ephemeralContainerStatuses ?? [];
-    assert.ok(got.some((s: { name: string; state?: { running?: unknown } }) => s.name === "dbg" && s.state?.running), output);
+    assert.ok(got.some((s: { name: string; state?: { terminated?: { exitCode?: number } } }) => s.name === "dbg" && s.state?.terminated?.exitCode === 0), output);
+  });
+
+  it("kubectl run -it --restart=Never ends with the shell's exit code, and the pod is Failed", async () => {
+    const p = pty(["run", "-it", "once", "--restart=Never", "--image=busybox", "--", "sh"]);
+    p.type("\r");
+    await p.waitFor(/# $/, 20_000);
+    p.type("exit 3\r");
+    // kubectl run waits for the pod to complete and exits with its container's code (kubectl's run.go).
+    const { code, output } = await p.done;
+    assert.equal(code, 3, output);
+    const got = await sim.clusters[0].client.get(R.pods, NS, "once");
+    assert.equal(got.status?.phase, "Failed");
+    assert.equal(got.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 3);
   });
 });

@@ -27,6 +27,8 @@ export type KubeletHost = {
   pod(namespace: string, name: string): KObject | undefined;
   podsOn(node: string): KObject[];
   forward(pod: KObject, port: number): Duplex;
+  /** Records that a container's main process exited with code. */
+  exited(pod: KObject, container: string, code: number): Promise<void>;
 };
 
 type Route = { kind: string; ns: string; pod: string; container: string; uid?: string };
@@ -188,6 +190,7 @@ export class KubeletApi {
       pod,
       container,
       shellState: () => shellState(this.host.client, pod, container),
+      exited: (code) => this.host.exited(pod, container.name, code),
       followLog: async (write, signal) => {
         const src = { clock: this.host.clock, lineMs: this.host.lineMs, pod: () => this.podOn(node, pod.metadata?.namespace ?? "", pod.metadata?.name ?? "") };
         await streamLog(src, container.name, { follow: true, tailLines: 0 }, write, signal);

@@ -9,11 +9,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { createServer as createTlsServer, type Server as TlsServer, type TLSSocket } from "node:tls";
-import { type KObject, R } from "../../apiserver/client.ts";
+import { isConflict, type KObject, R } from "../../apiserver/client.ts";
 import { issueServingCert } from "../../apiserver/tls/pki.ts";
 import type { SimContext, SimController } from "../controller.ts";
 import type { Informer } from "../kube/informer.ts";
 import type { Accept } from "../network/SimNetwork.ts";
+import { containerExitStatus } from "../nodes/containerExit.ts";
 import type { NodeController } from "../nodes/nodeController.ts";
 import type { NodeSpec } from "../nodes/profile.ts";
 import { ContainerPorts, declaredPort } from "./containerPorts.ts";
@@ -64,8 +65,28 @@ export class KubeletServer implements SimController {
       pod: (ns, name) => this.pods?.get(ns, name),
       podsOn: (node) => this.pods?.byIndex("nodeName", node) ?? [],
       forward: (pod, port) => ctx.network.connect(pod.status?.podIP ?? "", port),
+      exited: (pod, container, code) => this.exited(pod, container, code),
     });
     this.removeResolver = ctx.network.addResolver((host, port) => this.resolve(host, port));
+  }
+
+  /** Writes a container's exit into its pod's status, re-reading the pod on a conflict. */
+  private async exited(pod: KObject, container: string, code: number): Promise<void> {
+    const { client, clock } = this.ctx!;
+    const ns = pod.metadata?.namespace ?? "";
+    const name = pod.metadata?.name ?? "";
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const cur = await client.get(R.pods, ns, name).catch(() => undefined);
+      if (!cur || cur.metadata?.uid !== pod.metadata?.uid) return;
+      const status = containerExitStatus(cur, container, code, clock.now());
+      if (!status) return;
+      try {
+        await client.update(R.pods, ns, { ...cur, status }, "status");
+        return;
+      } catch (e) {
+        if (!isConflict(e)) return;
+      }
+    }
   }
 
   stop(): void {

@@ -34,6 +34,8 @@ export type ContainerProcess = {
   shellState(): Promise<ShellState>;
   /** Writes the container's log as it grows until signal aborts or the container stops. */
   followLog(write: (s: string) => void, signal: AbortSignal): Promise<void>;
+  /** The container's main process exited with this code: the kubelet records it (and restarts the container per the pod's restartPolicy). */
+  exited(code: number): Promise<void>;
 };
 
 export const SUCCESS: KObject = { metadata: {}, status: "Success" };
@@ -137,7 +139,12 @@ export async function runExec(s: Session, p: ContainerProcess, argv: string[]): 
  */
 export async function runAttach(s: Session, p: ContainerProcess): Promise<void> {
   if (p.container.stdin) {
-    await interactive(s, shellFor(s, await p.shellState(), s.signal));
+    const code = await interactive(s, shellFor(s, await p.shellState(), s.signal));
+    // The attached shell is the container's main process: when it exits (exit,
+    // or the end of its input) the container stops, as it does under a real
+    // kubelet; a client that merely went away leaves it running. kubectl run
+    // -it --restart=Never waits for exactly that to read the exit code.
+    if (!s.signal.aborted) await p.exited(code);
   } else {
     await p.followLog((x) => s.write(1, s.opts.tty ? x.replace(/\n/g, "\r\n") : x), s.signal);
   }

@@ -44,13 +44,13 @@ export function imageRef(image: string): string {
 
 const hash = (s: string) => createHash("sha256").update(s).digest("hex");
 const imageID = (image: string) => `${imageRef(image).replace(/:[^:/@]+$/, "")}@sha256:${hash(imageRef(image))}`;
-const containerID = (pod: KObject, name: string, restart: number) => `containerd://${hash(`${pod.metadata?.uid}/${name}/${restart}`)}`;
+export const containerID = (pod: KObject, name: string, restart: number) => `containerd://${hash(`${pod.metadata?.uid}/${name}/${restart}`)}`;
 const isBad = (image: string) => new RegExp(BAD_IMAGE).test(image ?? "");
 const isCrash = (image: string) => (image ?? "").includes(CRASH_IMAGE);
 const field = (c: KObject) => `spec.containers{${c.name}}`;
 
 /** Sets pod conditions by type, keeping lastTransitionTime when the status stays; upstream's order. */
-function conditions(pod: KObject, now: number, set: { type: string; status: string; reason?: string; message?: string }[]): KObject[] {
+export function conditions(pod: KObject, now: number, set: { type: string; status: string; reason?: string; message?: string }[]): KObject[] {
   const old = new Map<string, KObject>((pod.status?.conditions ?? []).map((c: KObject) => [c.type, c]));
   for (const s of set) {
     const prev = old.get(s.type);
@@ -63,7 +63,7 @@ function conditions(pod: KObject, now: number, set: { type: string; status: stri
   return [...old.values()].sort((a, b) => (order.indexOf(a.type) + 1 || 99) - (order.indexOf(b.type) + 1 || 99));
 }
 
-function readiness(pod: KObject, now: number, ready: boolean, notReady: string[], reason = "ContainersNotReady") {
+export function readiness(pod: KObject, now: number, ready: boolean, notReady: string[], reason = "ContainersNotReady") {
   const msg = `containers with unready status: [${notReady.join(" ")}]`;
   return conditions(pod, now, [
     ready ? { type: "Ready", status: "True" } : { type: "Ready", status: "False", reason, message: reason === "PodCompleted" ? undefined : msg },
