@@ -26,7 +26,8 @@ import { KindCache } from "./host/kindCache.ts";
 import { buildApp, ROUTE_MODULES } from "./http/app.ts";
 import type { SearchIndex } from "./search/index.ts";
 import { isPostgresUrl, openSearchIndex } from "./search/open.ts";
-import { SearchSync } from "./search/SearchSync.ts";
+import { type ClusterSource, SearchSync } from "./search/SearchSync.ts";
+import { CronHpaController, type CronHpaControllerOptions } from "./scaling/CronHpaController.ts";
 import { ControllerManager } from "./leader/ControllerManager.ts";
 import { CONTROLLERS_LEASE, type ElectionTimings, LeaderElector } from "./leader/LeaderElector.ts";
 import { PlatformMetrics } from "./ops/metrics.ts";
@@ -57,6 +58,8 @@ export type PlatformOptions = Partial<ServeOptions> & {
   tls?: TlsOption;
   /** Leader election timings and identity (default client-go's 15 s / 10 s / 2 s). */
   leaderElection?: ElectionTimings;
+  /** The CronHPA controller's clock (tests pass a FakeClock) and how often it looks for its CRD in a member without it. */
+  cronHpa?: Pick<CronHpaControllerOptions, "clock" | "retryMs">;
 };
 
 export type Platform = {
@@ -111,10 +114,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     index = await openSearchIndex(searchDb);
     searchSync = new SearchSync({
       index,
-      clusters: {
-        list: () => clusterCache.list().map((o) => ({ name: o.metadata?.name ?? "", phase: o.status?.phase ?? "" })),
-        onChange: (fn) => clusterCache.onChange(() => fn()),
-      },
+      clusters: clusterSource(clusterCache),
       member: (name) => members.get(name),
       log,
     });
@@ -147,6 +147,8 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const memberRbac = new MemberRbacController({ members, clusters: clusterCache, bindings: bindingCache, authz, log });
     controllers.add({ name: "member-rbac", start: (signal) => memberRbac.start(signal), stop: () => memberRbac.stop() });
     controllers.add({ name: "health", start: (signal) => health.start(signal), stop: () => health.stop() });
+    const cronHpa = new CronHpaController({ clusters: clusterSource(clusterCache), member: (n) => members.get(n), log, ...opts.cronHpa });
+    controllers.add({ name: cronHpa.name, start: (signal) => cronHpa.start(signal), stop: () => cronHpa.stop() });
     // A shared (PostgreSQL) index is written by the leader only; an embedded one by every replica for itself.
     if (isPostgresUrl(searchDb)) controllers.add(searchSync.controller());
     else searchSync.start();
@@ -196,6 +198,14 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     await host.close();
     throw e;
   }
+}
+
+/** The Cluster objects' names and phases, and a call on any change, for the controllers that follow them. */
+function clusterSource(cache: KindCache): ClusterSource {
+  return {
+    list: () => cache.list().map((o) => ({ name: o.metadata?.name ?? "", phase: o.status?.phase ?? "" })),
+    onChange: (fn) => cache.onChange(() => fn()),
+  };
 }
 
 /** The key that signs session and kubeconfig tokens: a Secret in the host, made once, shared by replicas. */

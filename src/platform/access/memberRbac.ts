@@ -63,6 +63,8 @@ const VIEW: V1PolicyRule[] = [
   ),
   rule(["policy"], ["poddisruptionbudgets", "poddisruptionbudgets/status"], READ),
   rule(["networking.k8s.io"], ["ingresses", "ingresses/status", "networkpolicies"], READ),
+  // kpanda's CronHorizontalPodAutoscaler (scaling/cronHpaCrd.ts), aggregated as a CRD's installer would: read with view, written with edit.
+  rule(["autoscaling.kpanda.io"], ["cronhorizontalpodautoscalers", "cronhorizontalpodautoscalers/status"], READ),
 ];
 
 // kube's system:aggregate-to-edit.
@@ -83,6 +85,7 @@ const EDIT: V1PolicyRule[] = [
     RW,
   ),
   rule(["autoscaling"], ["horizontalpodautoscalers"], RW),
+  rule(["autoscaling.kpanda.io"], ["cronhorizontalpodautoscalers"], RW),
   rule(["batch"], ["cronjobs", "jobs"], RW),
   rule(
     ["extensions"],
