@@ -24,7 +24,7 @@ import { Mutex } from "./mutex.ts";
 import { type Row, toRow } from "./rows.ts";
 import { DROP_ALL, ftsKind, ftsPhrase, ITEM_COLUMNS, ITEM_FROM, marks, SCHEMA_VERSION, schema } from "./sql.ts";
 import { type Existing, rowKey, tombstone, writeRows } from "./writeRows.ts";
-import { filterClauseOf, orderBy, paging, parseObject, scopeClause, usesTextIndex } from "./where.ts";
+import { afterClause, filterClauseOf, orderBy, paging, parseObject, scopeClause, usesTextIndex } from "./where.ts";
 
 
 
@@ -223,6 +223,7 @@ export class SqlIndex implements SearchIndex {
 
   async query(q: Query): Promise<QueryResult> {
     const order = orderBy(q, this.extra);
+    const after = afterClause(q, this.extra);
     const { limit, offset } = paging(q);
     const namespaces = q.group === "" && q.resource === "namespaces";
     return await this.db.read(async (c) => {
@@ -245,8 +246,10 @@ export class SqlIndex implements SearchIndex {
       const total = Number(count.n);
       // Few matches of a term: gather them through the trigram index and sort them. Many: walk the sort order, matching row by row.
       const page = text && total > this.textDrivenMax ? this.where(q, false) : counting;
-      const rows = await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE ${page.sql} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+      const where = after.sql ? `${page.sql} AND ${after.sql}` : page.sql;
+      const rows = await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
         ...page.params,
+        ...after.params,
         limit,
         offset,
       ]);

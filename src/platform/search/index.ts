@@ -97,6 +97,14 @@ export type Query = KindRef & {
   /** name (default), namespace, cluster, created, status, or a column of the kind (kinds.ts). Throws QueryError. */
   sortBy?: string;
   sortDir?: SortDir;
+  /**
+   * Keyset paging: only objects after this one in the query's order, for
+   * sortBy name (the default), namespace or cluster, whose order is a total
+   * order of these four identity fields (a QueryError for other sort keys).
+   * A cursor that stays right while objects come and go, unlike a page
+   * number; `page` counts from it; `total` ignores it.
+   */
+  after?: { name: string; namespace: string; cluster: string; version: string };
   /** 1-based; default 1. */
   page?: number;
   /** Default 20, at most MAX_PAGE_SIZE. */

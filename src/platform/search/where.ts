@@ -167,6 +167,20 @@ export function orderBy(q: Query, extra?: readonly KindSpec[]): string {
   return cols.map((c) => `o.${c} ${dir}`).join(", ");
 }
 
+/** The keyset condition of `q.after`: a row comparison over the order's columns, "" without one. */
+export function afterClause(q: Query, extra?: readonly KindSpec[]): Clause {
+  if (!q.after) return { sql: "", params: [] };
+  const key = q.sortBy || "name";
+  if (!["name", "namespace", "cluster"].includes(key)) throw new QueryError(`"after" needs sortBy name, namespace or cluster, not "${key}"`);
+  // The columns of orderBy(), in its order, which for these sort keys are the four identity fields.
+  const cols = orderBy(q, extra)
+    .split(", ")
+    .map((c) => c.split(" ")[0]);
+  const a = q.after;
+  const values: Record<string, string> = { "o.name": a.name, "o.namespace": a.namespace, "o.cluster": a.cluster, "o.version": a.version };
+  return { sql: `(${cols.join(", ")}) ${q.sortDir === "desc" ? "<" : ">"} ${marks(cols.length)}`, params: cols.map((c) => values[c]) };
+}
+
 export function paging(q: Query): { limit: number; offset: number; page: number; pageSize: number } {
   const page = Math.max(1, Math.trunc(q.page ?? 1));
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.trunc(q.pageSize ?? 20)));
