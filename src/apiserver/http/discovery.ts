@@ -4,6 +4,9 @@
 import type { ResourceRegistry } from "../registry/resources.ts";
 import type { ResourceInfo } from "../registry/types.ts";
 
+/** What the documents read of a registry: its resources and their groups (a subset serves as well, e.g. kpanda's /k8s/search). */
+export type DiscoverySource = Pick<ResourceRegistry, "groups" | "all">;
+
 type SubInfo = { kind: string; group?: string; version?: string; verbs: string[] };
 
 function subresourceInfo(r: ResourceInfo, sub: string): SubInfo {
@@ -47,7 +50,7 @@ function groupDoc(g: { group: string; versions: string[] }) {
   return { name: g.group, versions, preferredVersion: versions[0] };
 }
 
-export function apiGroupList(reg: ResourceRegistry) {
+export function apiGroupList(reg: DiscoverySource) {
   return {
     kind: "APIGroupList",
     apiVersion: "v1",
@@ -58,16 +61,16 @@ export function apiGroupList(reg: ResourceRegistry) {
   };
 }
 
-export function apiGroup(reg: ResourceRegistry, group: string) {
+export function apiGroup(reg: DiscoverySource, group: string) {
   const g = reg.groups().find((x) => x.group === group && group !== "");
   return g ? { kind: "APIGroup", apiVersion: "v1", ...groupDoc(g) } : undefined;
 }
 
-function resourcesOf(reg: ResourceRegistry, group: string, version: string): ResourceInfo[] {
+function resourcesOf(reg: DiscoverySource, group: string, version: string): ResourceInfo[] {
   return reg.all().filter((r) => r.group === group && r.version === version);
 }
 
-export function apiResourceList(reg: ResourceRegistry, group: string, version: string) {
+export function apiResourceList(reg: DiscoverySource, group: string, version: string) {
   const rs = resourcesOf(reg, group, version);
   if (rs.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
@@ -121,7 +124,7 @@ function discoveryResource(r: ResourceInfo) {
 }
 
 /** The aggregated document: /api (legacy=true) holds the core group, /apis the rest. */
-export function aggregatedDiscovery(reg: ResourceRegistry, legacy: boolean) {
+export function aggregatedDiscovery(reg: DiscoverySource, legacy: boolean) {
   const groups = reg.groups().filter((g) => (legacy ? g.group === "" : g.group !== ""));
   return {
     kind: "APIGroupDiscoveryList",

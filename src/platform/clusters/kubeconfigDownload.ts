@@ -24,8 +24,9 @@ export function kubeconfigSeconds(asked: number | undefined): number {
  * certificate chains to when kpanda made it, so kubectl verifies kpanda with
  * no insecure-skip-tls-verify), one user (the token), one context, current.
  */
-export function userKubeconfig(opts: { baseURL: string; cluster: string; user: string; token: string; ca?: string }): string {
-  const server = `${opts.baseURL.replace(/\/+$/, "")}/k8s/clusters/${opts.cluster}`;
+export function userKubeconfig(opts: { baseURL: string; cluster: string; user: string; token: string; ca?: string; path?: string }): string {
+  // The proxy for the cluster, unless another path of kpanda's is named (the /k8s/search API).
+  const server = `${opts.baseURL.replace(/\/+$/, "")}${opts.path ?? `/k8s/clusters/${opts.cluster}`}`;
   const ctxName = `${opts.user}@${opts.cluster}`;
   const caData = opts.ca && server.startsWith("https:") ? { "certificate-authority-data": Buffer.from(opts.ca).toString("base64") } : {};
   return stringify({

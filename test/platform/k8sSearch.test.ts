@@ -1,0 +1,196 @@
+// kubectl across clusters: /k8s/search/ answers Kubernetes reads over every
+// cluster the caller may see, from the search index, through the kubeconfig
+// GET /search/kubeconfig downloads. Three simulated members; the real kubectl.
+import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { patchClusterStatus } from "../../src/platform/clusters/clusterObjects.ts";
+import { type KubectlResult, runKubectl } from "../harness.ts";
+import { startWithMembers, until, type WithMembers } from "./members.ts";
+
+let t: WithMembers;
+const kubeconfigs = new Map<string, string>();
+
+/** Pods per cluster: web pods in shop (web-a in two clusters), a db pod, and a web pod in another namespace. */
+const PODS: Record<string, { ns: string; name: string; app: string }[]> = {
+  "sim-1": [
+    { ns: "shop", name: "web-a", app: "web" },
+    { ns: "shop", name: "db-1", app: "db" },
+  ],
+  "sim-2": [
+    { ns: "shop", name: "web-b", app: "web" },
+    { ns: "tools", name: "web-c", app: "web" },
+  ],
+  "sim-3": [{ ns: "shop", name: "web-a", app: "web" }],
+};
+const WEB = Object.entries(PODS).flatMap(([c, ps]) => ps.filter((p) => p.app === "web").map((p) => `${p.ns}/${c}/${p.name}`));
+
+function manifest(pods: { ns: string; name: string; app: string }[]): string {
+  const nss = [...new Set(pods.map((p) => p.ns))].map((ns) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}`);
+  const ps = pods.map(
+    (p) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${p.name}, namespace: ${p.ns}, labels: {app: ${p.app}}}\nspec: {containers: [{name: c, image: nginx}]}`,
+  );
+  return [...nss, ...ps].join("\n---\n");
+}
+
+/** kubectl through `user`'s downloaded /k8s/search kubeconfig. */
+async function search(user: string, args: string[]): Promise<KubectlResult> {
+  return runKubectl(["--kubeconfig", kubeconfigs.get(user)!, "--cache-dir", join(t.dir, `search-cache-${user}`), ...args], { allowFail: true });
+}
+
+/** A table's rows as objects keyed by the header's column names. */
+function rows(stdout: string): Record<string, string>[] {
+  const [head, ...lines] = stdout.trim().split("\n");
+  const cols = head.split(/\s{2,}/);
+  return lines.map((l) => Object.fromEntries(l.split(/\s{2,}/).map((v, i) => [cols[i], v])));
+}
+
+async function raw(token: string, path: string, headers: Record<string, string> = {}, method = "GET"): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${t.platform.url}/k8s/search${path}`, { method, headers: { authorization: `Bearer ${token}`, ...headers } });
+  return { status: res.status, body: await res.json() };
+}
+
+before(async () => {
+  t = await startWithMembers({ clusters: 3, nodes: 1 });
+  // Integration turns a cluster Running (ClusterLifecycle, after its checks); these were written directly.
+  for (const c of t.sim.clusters) await patchClusterStatus(t.platform.ctx.host, c.name, { phase: "Running" });
+  for (const [c, pods] of Object.entries(PODS)) await t.direct(c, ["apply", "-f", "-"], { input: manifest(pods) });
+  const users: Record<string, string> = {
+    admin: await t.adminToken(),
+    viewer: await t.addUser("viewer", [{ role: "NSViewer", cluster: "sim-2", namespace: "shop" }]),
+  };
+  for (const [user, token] of Object.entries(users)) {
+    const r = await t.call("GET", "/search/kubeconfig?expirationSeconds=3600", undefined, token);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const path = join(t.dir, `${user}-search.kubeconfig`);
+    await writeFile(path, r.body, { mode: 0o600 });
+    kubeconfigs.set(user, path);
+  }
+  const { index } = t.platform.ctx.search;
+  await until("every pod in the index", async () => (await index.query({ group: "", resource: "pods" })).total === 5, 30_000);
+});
+after(() => t?.close());
+
+describe("kubectl through /k8s/search", () => {
+  test("the downloaded kubeconfig points at /k8s/search with kpanda's CA and the caller's own token", async () => {
+    const r = await t.call("GET", "/search/kubeconfig", undefined, await t.adminToken());
+    assert.match(r.body, /server: https:\/\/127\.0\.0\.1:\d+\/k8s\/search\n/);
+    assert.match(r.body, /certificate-authority-data: /);
+    assert.ok(r.headers.get("x-kpanda-expires-at"));
+    assert.equal((await t.call("GET", "/search/kubeconfig")).status, 401);
+  });
+
+  test("get pods -A -l app=web lists the web pods of every cluster, with a CLUSTER column", async () => {
+    const r = await search("admin", ["get", "pods", "-A", "-l", "app=web"]);
+    assert.equal(r.code, 0, r.stderr);
+    const got = rows(r.stdout);
+    // kubectl prepends NAMESPACE for -A; the server's columns follow (Cluster first, then the pod printer's).
+    assert.deepEqual(Object.keys(got[0]), ["NAMESPACE", "CLUSTER", "NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+    assert.deepEqual(got.map((x) => `${x.NAMESPACE}/${x.CLUSTER}/${x.NAME}`).sort(), [...WEB].sort());
+  });
+
+  test("-o wide adds the pod printer's wide columns", async () => {
+    const r = await search("admin", ["get", "pods", "-n", "shop", "-o", "wide"]);
+    assert.equal(r.code, 0, r.stderr);
+    // printPod's priority-1 columns (pkg/printers/internalversion/printers.go), shown only with -o wide.
+    assert.deepEqual(Object.keys(rows(r.stdout)[0]), ["CLUSTER", "NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES"]);
+    assert.equal(rows(r.stdout).length, 4);
+  });
+
+  test("-o json lists every item with the kpanda.io/cluster annotation, apiVersion and kind", async () => {
+    const r = await search("admin", ["get", "pods", "-A", "--field-selector", "metadata.namespace=shop", "-o", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const list = JSON.parse(r.stdout);
+    const ids = list.items.map((o: any) => `${o.apiVersion}/${o.kind}/${o.metadata.annotations["kpanda.io/cluster"]}/${o.metadata.name}`);
+    assert.deepEqual(ids.sort(), ["v1/Pod/sim-1/db-1", "v1/Pod/sim-1/web-a", "v1/Pod/sim-2/web-b", "v1/Pod/sim-3/web-a"]);
+  });
+
+  test("--chunk-size=2 pages with continue tokens and returns every pod exactly once", async () => {
+    const r = await search("admin", ["get", "pods", "-A", "--chunk-size=2", "-o", "name", "-v=6"]);
+    assert.equal(r.code, 0, r.stderr);
+    // kubectl -v=6 logs each request: three pages of at most 2 for 5 pods, the later ones with a continue token.
+    const requests = r.stderr.split("\n").filter((l) => /GET \S+\/api\/v1\/pods\?/.test(l));
+    assert.equal(requests.length, 3, r.stderr);
+    assert.equal(requests.filter((l) => l.includes("continue=")).length, 2);
+    const table = await search("admin", ["get", "pods", "-A", "--chunk-size=2", "--no-headers"]);
+    const ids = table.stdout.trim().split("\n").map((l) => l.split(/\s+/).slice(0, 3).join("/"));
+    assert.deepEqual([...ids].sort(), ["shop/sim-1/db-1", "shop/sim-1/web-a", "shop/sim-2/web-b", "shop/sim-3/web-a", "tools/sim-2/web-c"]);
+  });
+
+  test("get by name answers the one cluster's object, 404 when none has it, and 409 naming the clusters when several do", async () => {
+    const one = await search("admin", ["get", "pod", "web-b", "-n", "shop"]);
+    assert.equal(one.code, 0, one.stderr);
+    assert.deepEqual(rows(one.stdout).map((x) => [x.CLUSTER, x.NAME]), [["sim-2", "web-b"]]);
+    const none = await search("admin", ["get", "pod", "nope", "-n", "shop"]);
+    // kube-apiserver's NotFound wording (apimachinery errors.NewNotFound).
+    assert.match(none.stderr, /Error from server \(NotFound\): pods "nope" not found/);
+    const two = await search("admin", ["get", "pod", "web-a", "-n", "shop"]);
+    assert.notEqual(two.code, 0);
+    assert.match(two.stderr, /\(Conflict\): Operation cannot be fulfilled on pods "web-a": it exists in 2 clusters \(sim-1, sim-3\)/);
+  });
+
+  test("an NS Viewer sees only its namespace of its cluster, and no cluster-scoped objects", async () => {
+    const r = await search("viewer", ["get", "pods", "-A"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(rows(r.stdout).map((x) => `${x.NAMESPACE}/${x.CLUSTER}/${x.NAME}`), ["shop/sim-2/web-b"]);
+    const paged = await search("viewer", ["get", "pods", "-A", "--chunk-size=1", "-o", "name"]);
+    assert.equal(paged.stdout.trim(), "pod/web-b");
+    const nodes = await search("viewer", ["get", "nodes"]);
+    assert.equal(nodes.code, 0, nodes.stderr);
+    assert.match(nodes.stderr, /No resources found/);
+  });
+
+  test("a forged Impersonate-User header changes nothing: the token decides", async () => {
+    // kubectl --as sends Impersonate-User (and --as-group Impersonate-Group).
+    const r = await search("viewer", ["get", "pods", "-A", "--as", "admin", "--as-group", "system:masters"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(rows(r.stdout).map((x) => x.NAME), ["web-b"]);
+    const token = t.platform.ctx.signer.sign("viewer", "kubeconfig", 600).token;
+    const res = await raw(token, "/api/v1/pods", { "impersonate-user": "admin", "impersonate-group": "system:masters" });
+    assert.deepEqual(res.body.items.map((o: any) => o.metadata.name), ["web-b"]);
+  });
+
+  test("writes answer 405 MethodNotAllowed and leave the member untouched", async () => {
+    const del = await search("admin", ["delete", "pod", "web-b", "-n", "shop"]);
+    assert.notEqual(del.code, 0);
+    // apimachinery errors.NewMethodNotSupported: "<verb> is not supported on resources of kind <resource>".
+    assert.match(del.stderr, /Error from server \(MethodNotAllowed\): delete is not supported on resources of kind "pods"/);
+    const still = await t.direct("sim-2", ["get", "pod", "web-b", "-n", "shop", "-o", "name"]);
+    assert.equal(still.stdout.trim(), "pod/web-b");
+    const token = await t.adminToken();
+    for (const [method, path] of [
+      ["POST", "/api/v1/namespaces/shop/pods"],
+      ["PUT", "/api/v1/namespaces/shop/pods/web-b"],
+      ["PATCH", "/apis/apps/v1/namespaces/shop/deployments/x"],
+      ["DELETE", "/api/v1/namespaces/shop/pods"],
+    ]) {
+      const res = await raw(token, path, { "content-type": "application/strategic-merge-patch+json" }, method);
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.equal(res.body.kind, "Status");
+      assert.equal(res.body.reason, "MethodNotAllowed");
+    }
+  });
+
+  test("a Table's rows carry PartialObjectMetadata with the cluster annotation; includeObject=Object the whole object", async () => {
+    const token = await t.adminToken();
+    const accept = { accept: "application/json;as=Table;v=v1;g=meta.k8s.io,application/json" };
+    const res = await raw(token, "/api/v1/namespaces/tools/pods", accept);
+    assert.equal(res.body.kind, "Table");
+    assert.equal(res.body.columnDefinitions[0].name, "Cluster");
+    const [row] = res.body.rows;
+    assert.equal(row.cells[0], "sim-2");
+    assert.equal(row.object.kind, "PartialObjectMetadata");
+    assert.equal(row.object.metadata.annotations["kpanda.io/cluster"], "sim-2");
+    const full = await raw(token, "/api/v1/namespaces/tools/pods?includeObject=Object", accept);
+    assert.equal(full.body.rows[0].object.kind, "Pod");
+    assert.equal(full.body.rows[0].object.spec.containers[0].image, "nginx");
+  });
+
+  test("requests without a valid token answer 401 Unauthorized as a Status", async () => {
+    const res = await fetch(`${t.platform.url}/k8s/search/api/v1/pods`);
+    assert.equal(res.status, 401);
+    assert.equal(((await res.json()) as { reason: string }).reason, "Unauthorized");
+    assert.equal((await raw("not-a-token", "/api")).status, 401);
+  });
+});
