@@ -6,6 +6,8 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from "fastify";
+import { registerK8sSearch } from "../k8sSearch/k8sSearch.ts";
+import { searchKubeconfigRoutes } from "../k8sSearch/kubeconfigRoute.ts";
 import { registerK8sProxy } from "../proxy/k8sProxy.ts";
 import { registerAudit } from "./audit.ts";
 import { registerAuth } from "./auth.ts";
@@ -32,7 +34,7 @@ export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
 /** A module of routes under the API prefix. */
 export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, scalingRoutes, podRoutes];
+export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, scalingRoutes, podRoutes, searchKubeconfigRoutes];
 
 /** How the app listens: with `https`, over TLS with this certificate and key (PEM); else plain HTTP. */
 export type AppOptions = { https?: { cert: string; key: string } };
@@ -84,6 +86,8 @@ export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = RO
   );
   // The Kubernetes proxy, outside the REST prefix: /k8s/clusters/{cluster}/…
   registerK8sProxy(app, ctx);
+  // kubectl across clusters, read-only from the search index: /k8s/search/…
+  registerK8sSearch(app, ctx);
   // The web console at / (web/dist), with index.html for its own routes.
   await registerConsole(app);
   return app;
