@@ -18,6 +18,7 @@ import type { Target } from "../../apps/objects.ts";
 import { relatedWorkloads, type Source } from "../../apps/related.ts";
 import { revisionDiff, revisionsOf, rollback } from "../../apps/revisions.ts";
 import type { PlatformContext } from "../context.ts";
+import { badRequest } from "../errors.ts";
 import { memberOf } from "../../clusters/memberApi.ts";
 import { type PageQuery, page, paged, pageQuery } from "../pagination.ts";
 import { dryRunQuery, errors, NS_PREFIX, type NameParams, nameParams, objectSchema, targetOf } from "./objectCommon.ts";
@@ -126,6 +127,11 @@ function act(t: Target, action: Action, name: string) {
   return action === "stop" ? stop(t, name) : start(t, name);
 }
 
+function revisionParam(s: string): number {
+  if (!/^\d+$/.test(s)) throw badRequest(`"${s}" is not a revision number`);
+  return Number(s);
+}
+
 function revisionRoutes(app: FastifyInstance, ctx: PlatformContext, calls: MemberCalls, kind: ObjectKind): void {
   const visible = requireClusterVisible(ctx.authz);
   const tags = [kind.plural];
@@ -177,7 +183,8 @@ function revisionRoutes(app: FastifyInstance, ctx: PlatformContext, calls: Membe
       );
     },
   );
-  app.get<{ Params: NameParams & { a: number; b: number } }>(
+  // a and b are read in the handler, so a caller without access is refused (403) before a bad number is (400).
+  app.get<{ Params: NameParams & { a: string; b: string } }>(
     `${NS_PREFIX}/${kind.plural}/:name/revisions/:a/diff/:b`,
     {
       preHandler: visible,
@@ -187,14 +194,15 @@ function revisionRoutes(app: FastifyInstance, ctx: PlatformContext, calls: Membe
         params: {
           type: "object",
           required: ["cluster", "namespace", "name", "a", "b"],
-          properties: { ...nameParams.properties, a: { type: "integer", minimum: 0 }, b: { type: "integer", minimum: 0 } },
+          properties: { ...nameParams.properties, a: { type: "string", description: "a revision number" }, b: { type: "string", description: "a revision number" } },
         },
         produces: ["text/plain"],
         response: { 200: { type: "string" }, ...errors },
       },
     },
     async (req, reply) => {
-      const diff = await revisionDiff(await target(req), req.params.name, req.params.a, req.params.b);
+      const [a, b] = [revisionParam(req.params.a), revisionParam(req.params.b)];
+      const diff = await revisionDiff(await target(req), req.params.name, a, b);
       return reply.type("text/plain; charset=utf-8").send(diff);
     },
   );
