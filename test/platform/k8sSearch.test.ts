@@ -187,10 +187,43 @@ describe("kubectl through /k8s/search", () => {
     assert.equal(full.body.rows[0].object.spec.containers[0].image, "nginx");
   });
 
+  test("a continue token resumes right after its item though objects before it went away", async () => {
+    const token = await t.adminToken();
+    const { index } = t.platform.ctx.search;
+    const inIndex = async (n: number) => (await index.query({ group: "", resource: "pods" })).total === n;
+    await t.direct("sim-2", ["run", "a-gone", "-n", "shop", "--image=nginx"]);
+    await until("a-gone in the index", () => inIndex(6), 30_000);
+    const first = await raw(token, "/api/v1/pods?limit=2");
+    assert.deepEqual(first.body.items.map((o: any) => o.metadata.name), ["a-gone", "db-1"]);
+    await t.direct("sim-2", ["delete", "pod", "a-gone", "-n", "shop", "--grace-period=0", "--force"]);
+    await until("a-gone out of the index", () => inIndex(5), 30_000);
+    // A page offset would now skip web-a of sim-1 (the list shrank by one before it); the cursor does not.
+    const next = await raw(token, `/api/v1/pods?limit=2&continue=${encodeURIComponent(first.body.metadata.continue)}`);
+    assert.deepEqual(next.body.items.map((o: any) => `${o.metadata.annotations["kpanda.io/cluster"]}/${o.metadata.name}`), ["sim-1/web-a", "sim-3/web-a"]);
+    const bad = await raw(token, "/api/v1/pods?limit=2&continue=not-a-token");
+    assert.equal(bad.status, 400);
+  });
+
   test("requests without a valid token answer 401 Unauthorized as a Status", async () => {
     const res = await fetch(`${t.platform.url}/k8s/search/api/v1/pods`);
     assert.equal(res.status, 401);
     assert.equal(((await res.json()) as { reason: string }).reason, "Unauthorized");
     assert.equal((await raw("not-a-token", "/api")).status, 401);
   });
+});
+
+test("a cluster turned unreachable still lists from the cache, with a Warning that it is stale", async () => {
+  const { index } = t.platform.ctx.search;
+  await t.sim.cluster("sim-3").faults.unreachable();
+  try {
+    await until("sim-3 stale", async () => (await index.freshness({ group: "", resource: "pods" }, ["sim-3"]))[0]?.state === "stale", 30_000);
+    const r = await search("admin", ["get", "pods", "-A", "-l", "app=web"]);
+    assert.equal(r.code, 0, r.stderr);
+    // kubectl prints a response's Warning headers on stderr as "Warning: <text>".
+    assert.match(r.stderr, /Warning: cluster sim-3: pods may be out of date \(the cache is stale since \d{4}-\d\d-\d\dT/);
+    assert.ok(rows(r.stdout).some((x) => x.CLUSTER === "sim-3"));
+    assert.doesNotMatch(r.stderr, /sim-1|sim-2/);
+  } finally {
+    await t.sim.cluster("sim-3").faults.reachable();
+  }
 });
