@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { parseGoDuration } from "../cron/cron.ts";
 
 export type ServeOptions = {
   host: string;
@@ -20,6 +21,8 @@ export type ServeOptions = {
   tlsSans: string[];
   /** The search index: a postgres:// URL shared by replicas, or a SQLite file (default DIR/search/index.db). */
   searchDb?: string;
+  /** How long kpanda keeps the Events it caches after members delete them (ms; default 7 days). */
+  eventRetentionMs?: number;
 };
 
 export class ConfigError extends Error {}
@@ -36,6 +39,8 @@ Flags:
   --demo                    also run simulated clusters dev, staging and prod, already integrated
   --search-db DB            the multi-cluster search index: postgres://… (shared by replicas) or a SQLite
                             file (default DIR/search/index.db, one per replica)
+  --event-retention DURATION  how long kpanda keeps cached Events after members delete them (an hour
+                            after their last change), for workload timelines (default 168h: 7 days)
   --tls-cert-file FILE      serve with this certificate (PEM, the chain after it) instead of the one kpanda
                             generates in DIR/pki (a CA, DIR/pki/ca.crt, and a certificate it signs)
   --tls-private-key-file FILE  the certificate's private key (PEM)
@@ -57,6 +62,7 @@ export function parseServeArgs(argv: string[]): ServeOptions | "help" {
         "host-kubeconfig": { type: "string" },
         demo: { type: "boolean" },
         "search-db": { type: "string" },
+        "event-retention": { type: "string" },
         "log-level": { type: "string" },
         "tls-cert-file": { type: "string" },
         "tls-private-key-file": { type: "string" },
@@ -84,7 +90,17 @@ export function parseServeArgs(argv: string[]): ServeOptions | "help" {
     logLevel,
     ...tlsOptions(values["tls-cert-file"] as string | undefined, values["tls-private-key-file"] as string | undefined, values["tls-san"] as string[] | undefined),
     searchDb: searchDbOf(values["search-db"] as string | undefined),
+    eventRetentionMs: retentionOf(values["event-retention"] as string | undefined),
   };
+}
+
+/** A Go duration of at least an hour (members keep Events that long themselves). */
+function retentionOf(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const ms = parseGoDuration(v);
+  if (ms === undefined) throw new ConfigError(`--event-retention: "${v}" is not a duration such as 168h or 90m`);
+  if (ms < 3600_000) throw new ConfigError(`--event-retention: ${v} is shorter than the hour members keep Events themselves`);
+  return ms;
 }
 
 function searchDbOf(v: string | undefined): string | undefined {

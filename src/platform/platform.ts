@@ -117,6 +117,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
       clusters: clusterSource(clusterCache),
       member: (name) => members.get(name),
       log,
+      retentionMs: opts.eventRetentionMs,
     });
     const metrics = new PlatformMetrics({ clusters: () => members.clusterObjects(), leading: () => controllers.leading });
     controllers.onStarted((name) => metrics.controllerStarted(name));

@@ -23,6 +23,7 @@ import { meRoutes } from "./routes/me.ts";
 import { namespaceRoutes } from "./routes/namespaces.ts";
 import { nodeRoutes } from "./routes/nodes.ts";
 import { roleBindingRoutes } from "./routes/rolebindings.ts";
+import { timelineRoutes } from "./routes/timeline.ts";
 import { podRoutes } from "./routes/pods.ts";
 import { scalingRoutes } from "./routes/scaling.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
@@ -34,7 +35,7 @@ export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
 /** A module of routes under the API prefix. */
 export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, scalingRoutes, podRoutes, searchKubeconfigRoutes];
+export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, scalingRoutes, podRoutes, searchKubeconfigRoutes, timelineRoutes];
 
 /** How the app listens: with `https`, over TLS with this certificate and key (PEM); else plain HTTP. */
 export type AppOptions = { https?: { cert: string; key: string } };

@@ -29,7 +29,7 @@ export type ClusterSyncOptions = {
   watchTimeoutSeconds?: number;
 };
 
-type KindState = { gvr: GVR; freshness: Freshness; watching: boolean };
+type KindState = { gvr: GVR; freshness: Freshness; watching: boolean; keepDeleted: boolean };
 
 export class ClusterSync {
   readonly name: string;
@@ -92,7 +92,7 @@ export class ClusterSync {
             }
           }
           if (!version) continue;
-          const state: KindState = { gvr: { group: spec.group, version, resource: spec.resource }, freshness: staleSince(), watching: false };
+          const state: KindState = { gvr: { group: spec.group, version, resource: spec.resource }, freshness: staleSince(), watching: false, keepDeleted: !!spec.keepDeleted };
           this.kinds.set(`${spec.group}/${spec.resource}`, state);
           await this.opts.index.setFreshness(this.name, spec, state.freshness);
         }
@@ -122,7 +122,9 @@ export class ClusterSync {
         const m = await this.member();
         if (!rv) {
           const list = await listAll(m, k.gvr, signal);
-          await this.opts.writer.replace(this.name, k.gvr, list.items);
+          // A kind kept after deletion (Events) is upserted, so what the member no longer has stays (the retention sweep drops it).
+          if (k.keepDeleted) for (const object of list.items) this.opts.writer.push({ type: "upsert", cluster: this.name, ...k.gvr, object });
+          else await this.opts.writer.replace(this.name, k.gvr, list.items);
           rv = list.resourceVersion;
           this.succeeded();
         }
@@ -133,6 +135,7 @@ export class ClusterSync {
           if (next) rv = next;
           if (e.type === "BOOKMARK") return;
           if (e.type === "DELETED") {
+            if (k.keepDeleted) return;
             const md = e.object.metadata ?? {};
             this.opts.writer.push({ type: "delete", cluster: this.name, ...k.gvr, namespace: md.namespace ?? "", name: md.name ?? "" });
           } else this.opts.writer.push({ type: "upsert", cluster: this.name, ...k.gvr, object: e.object });

@@ -33,9 +33,13 @@ export type SearchSyncOptions = BatchWriterOptions & {
   watchTimeoutSeconds?: number;
   /** Keep this many recent revisions of change history for changes() (default 10,000); older tombstones go. */
   historyRevisions?: number;
-  /** How often to compact (default 60 s). */
+  /** How often to compact (default 60 s); the retention sweep runs as often. */
   compactEveryMs?: number;
+  /** How long objects of kinds kept after deletion (Events) stay, by their age (default 7 days). */
+  retentionMs?: number;
 };
+
+export const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
 
 export class SearchSync {
   private readonly opts: SearchSyncOptions;
@@ -62,7 +66,7 @@ export class SearchSync {
     signal?.addEventListener("abort", () => void this.stop(), { once: true });
     this.reconcile();
     // The writer compacts: history older than historyRevisions answers changes() with CompactedError (410).
-    this.compactTimer = setInterval(() => void this.compact(), this.opts.compactEveryMs ?? 60_000);
+    this.compactTimer = setInterval(() => void this.sweep().then(() => this.compact()), this.opts.compactEveryMs ?? 60_000);
     this.compactTimer.unref();
   }
 
@@ -74,6 +78,28 @@ export class SearchSync {
       if (upto > (await this.opts.index.compactRevision())) await this.opts.index.compact(upto);
     } catch (err) {
       this.log.error({ err }, "search index compaction failed");
+    }
+  }
+
+  /**
+   * Drops the objects of kinds kept after deletion (kinds.ts keepDeleted:
+   * Events) whose age is past the retention, oldest first, a page at a time.
+   */
+  async sweep(now = Date.now()): Promise<void> {
+    const cutoff = now - (this.opts.retentionMs ?? DEFAULT_RETENTION_MS);
+    for (const spec of [...(this.opts.kinds ?? KINDS), ...(this.opts.extraKinds ?? [])]) {
+      const keep = spec.keepDeleted;
+      if (!keep) continue;
+      try {
+        for (;;) {
+          const page = await this.opts.index.query({ group: spec.group, resource: spec.resource, sortBy: keep.sortBy, pageSize: 500 });
+          const old = page.items.filter((i) => keep.age(i.object) < cutoff);
+          if (old.length) await this.opts.index.apply(old.map(({ cluster, group, version, resource, namespace, name }) => ({ type: "delete" as const, cluster, group, version, resource, namespace, name })));
+          if (old.length < page.items.length || page.items.length === 0) break;
+        }
+      } catch (err) {
+        this.log.error({ err, resource: spec.resource }, "search retention sweep failed");
+      }
     }
   }
 

@@ -23,6 +23,14 @@ export type KindSpec = KindRef & {
   /** Field selector fields answered from a column: field → column name (generic or the kind's own). */
   fieldColumns?: Record<string, string>;
   extract?(o: KObject): Extracted;
+  /**
+   * Objects of this kind stay in the index after the member deletes them,
+   * until the sync's retention sweep drops those whose age (ms since the
+   * epoch) is past the retention: Events, which members keep an hour and
+   * kpanda keeps for workload timelines (`--event-retention`, 7 days).
+   * `sortBy` is the query sort key in the order of that age.
+   */
+  keepDeleted?: { sortBy: string; age(o: KObject): number };
 };
 
 /** Generic columns every kind has (sort keys and, for status, filters). */
@@ -74,6 +82,11 @@ function jobStatus(o: KObject): string {
   return is("Complete") ? "Completed" : is("Failed") ? "Failed" : o.spec?.suspend ? "Suspended" : "Running";
 }
 
+/** An Event's last occurrence (lastTimestamp; eventTime for events.k8s.io-style ones; else its creation). */
+export function eventTime(o: KObject): number {
+  return Date.parse(o.lastTimestamp ?? o.series?.lastObservedTime ?? o.eventTime ?? o.metadata?.creationTimestamp ?? "") || 0;
+}
+
 const WORKLOAD_COLUMNS: Record<string, GenericColumn> = { ready: "n1", replicas: "n2" };
 
 export const KINDS: readonly KindSpec[] = [
@@ -112,8 +125,9 @@ export const KINDS: readonly KindSpec[] = [
       s1: o.reason ?? "",
       s2: `${o.involvedObject?.kind ?? ""}/${o.involvedObject?.name ?? ""}`,
       n1: num(o.count ?? 1),
-      n2: Date.parse(o.lastTimestamp ?? o.eventTime ?? o.metadata?.creationTimestamp ?? "") || 0,
+      n2: eventTime(o),
     }),
+    keepDeleted: { sortBy: "lastSeen", age: eventTime },
   },
   { group: "apps", resource: "deployments", versions: ["v1"], namespaced: true, columns: WORKLOAD_COLUMNS, extract: replicated },
   { group: "apps", resource: "statefulsets", versions: ["v1"], namespaced: true, columns: WORKLOAD_COLUMNS, extract: replicated },

@@ -1,0 +1,62 @@
+// Where a timeline's entries come from: the workload and its revisions read
+// from the member as the caller (so the member's RBAC decides who may see
+// the timeline at all), its Events from kpanda's search cache, and the
+// audit log.
+import { selectorString } from "../apps/revisions.ts";
+import { type Caller, callerJson } from "../clusters/callerHttp.ts";
+import type { Member } from "../clusters/members.ts";
+import type { PlatformContext } from "../http/context.ts";
+import type { KObject } from "../search/index.ts";
+import { auditFor, buildTimeline, type RevisionInfo, type TimelineEntry, type WorkloadRef } from "./timeline.ts";
+
+/** Up to this many of the namespace's Events whose names hold the workload's are read (20 pages). */
+const MAX_EVENTS = 10_000;
+
+const controlledBy = (o: KObject, uid: unknown) =>
+  ((o.metadata?.ownerReferences as { uid?: string; controller?: boolean }[] | undefined) ?? []).some((r) => r.controller && r.uid === uid);
+
+const imagesOf = (template: any): string[] => ((template?.spec?.containers ?? []) as { image?: string }[]).map((c) => c.image ?? "");
+
+/** A workload's revisions: its ReplicaSets (Deployments) or ControllerRevisions (StatefulSets, DaemonSets); none for Jobs and CronJobs. */
+export async function revisionsOf(m: Member, who: Caller, w: WorkloadRef, obj: KObject): Promise<RevisionInfo[]> {
+  const holder = w.plural === "deployments" ? "replicasets" : w.plural === "statefulsets" || w.plural === "daemonsets" ? "controllerrevisions" : undefined;
+  if (!holder) return [];
+  const selector = selectorString(obj.spec?.selector);
+  const q = selector ? `?labelSelector=${encodeURIComponent(selector)}` : "";
+  const list = await callerJson<{ items?: KObject[] }>(m, who, { path: `/apis/apps/v1/namespaces/${encodeURIComponent(w.namespace)}/${holder}${q}` });
+  const out: RevisionInfo[] = [];
+  for (const o of list.items ?? []) {
+    if (!controlledBy(o, obj.metadata?.uid)) continue;
+    const raw = holder === "replicasets" ? o.metadata?.annotations?.["deployment.kubernetes.io/revision"] : o.revision;
+    const n = Number(raw);
+    if (raw === undefined || raw === "" || !Number.isInteger(n)) continue;
+    const template = holder === "replicasets" ? o.spec?.template : o.data?.spec?.template;
+    out.push({
+      revision: n,
+      name: o.metadata?.name ?? "",
+      time: o.metadata?.creationTimestamp,
+      images: imagesOf(template),
+      changeCause: o.metadata?.annotations?.["kubernetes.io/change-cause"],
+    });
+  }
+  return out;
+}
+
+/** The cached Events of the namespace whose names contain the workload's (an Event is named <object>.<suffix>). */
+export async function eventsNear(ctx: PlatformContext, cluster: string, w: WorkloadRef): Promise<KObject[]> {
+  const out: KObject[] = [];
+  for (let page = 1; out.length < MAX_EVENTS; page++) {
+    const r = await ctx.search.index.query({ group: "", resource: "events", clusters: [cluster], namespaces: [w.namespace], fuzzySearch: w.name, sortBy: "lastSeen", page, pageSize: 500 });
+    for (const i of r.items) out.push(i.object);
+    if (r.items.length < 500 || page * 500 >= r.total) break;
+  }
+  return out;
+}
+
+/** The whole timeline of a workload, oldest first. */
+export async function timelineOf(ctx: PlatformContext, m: Member, who: Caller, w: WorkloadRef, workloadPath: string): Promise<TimelineEntry[]> {
+  const obj = await callerJson<KObject>(m, who, { path: workloadPath });
+  const [revisions, events] = await Promise.all([revisionsOf(m, who, w, obj), eventsNear(ctx, m.name, w)]);
+  const audit = auditFor(w, ctx.audit.query({ cluster: m.name }));
+  return buildTimeline({ workload: w, object: obj, revisions, events, audit });
+}
