@@ -15,6 +15,7 @@ import { parseKubeconfig } from "../../src/platform/clusters/kubeconfig.ts";
 import { credentialSecretName } from "../../src/platform/clusters/members.ts";
 import { GROUP, VERSION } from "../../src/platform/host/crds.ts";
 import type { AuditEntry } from "../../src/platform/http/context.ts";
+import type { PlatformOptions } from "../../src/platform/platform.ts";
 import { type SimulatedCluster, type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.ts";
 import { type KubectlResult, runKubectl } from "../harness.ts";
 import { startTestPlatform, type TestPlatform } from "./fixture.ts";
@@ -38,10 +39,10 @@ export type WithMembers = TestPlatform & {
   addUser(name: string, roles: { role: Role; cluster?: string; namespace?: string }[]): Promise<string>;
 };
 
-/** A platform plus simulated member clusters, integrated. */
-export async function startWithMembers(opts: SimulatorOptions = {}): Promise<WithMembers> {
+/** A platform (with `platform` options: health timings, search db…) plus simulated member clusters, integrated. */
+export async function startWithMembers(opts: SimulatorOptions = {}, platform: Partial<PlatformOptions> = {}): Promise<WithMembers> {
   const dir = await mkdtemp(join(tmpdir(), "kpanda-members-"));
-  const t = await startTestPlatform();
+  const t = await startTestPlatform(platform);
   const sim = await startSimulator({ nodes: 2, ...opts, dataDir: dir });
   for (const c of sim.clusters) await integrate(t, c);
   const kubeconfigs = new Map<string, string>();

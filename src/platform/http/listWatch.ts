@@ -133,7 +133,8 @@ class ListStream {
     this.closed = true;
     this.unsubscribe?.();
     clearInterval(this.keepalive);
-    if (!this.res.destroyed) this.res.end();
+    // Before start() the reply is Fastify's still (an error answers it).
+    if (this.started && !this.res.destroyed) this.res.end();
   }
 
   private async run(first?: ChangesResult): Promise<void> {
