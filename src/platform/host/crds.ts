@@ -87,6 +87,34 @@ export const KINDS = {
     singular: "setting",
     spec: anyObject,
   },
+  // A policy kpanda keeps in the namespaces of many clusters (policies/types.ts):
+  // a NetworkPolicy, ResourceQuota or LimitRange from `template`, or Pod Security labels at `level`.
+  clusterPolicy: {
+    kind: "ClusterPolicy",
+    plural: "clusterpolicies",
+    singular: "clusterpolicy",
+    shortNames: ["cpol"],
+    spec: {
+      type: "object",
+      required: ["kind", "mode", "clusters"],
+      properties: {
+        kind: str,
+        mode: str,
+        template: anyObject,
+        level: str,
+        version: str,
+        clusters: { type: "object", properties: { names: { type: "array", items: str }, selector: anyObject } },
+        namespaceSelector: anyObject,
+        exclude: { type: "array", items: str },
+      },
+    },
+    // Compliance per cluster and namespace, written by the policy controller.
+    status: anyObject,
+    columns: [
+      { name: "Kind", type: "string", jsonPath: ".spec.kind" },
+      { name: "Mode", type: "string", jsonPath: ".spec.mode" },
+    ],
+  },
 } satisfies Record<string, KindDef>;
 
 /** The CustomResourceDefinition of one kind (cluster-scoped, v1, structural). */

@@ -21,11 +21,13 @@ import { listRoutes } from "./routes/lists.ts";
 import { loginRoutes } from "./routes/login.ts";
 import { meRoutes } from "./routes/me.ts";
 import { namespaceRoutes } from "./routes/namespaces.ts";
+import { namespacePolicyRoutes } from "./routes/namespacePolicies.ts";
 import { nodeRoutes } from "./routes/nodes.ts";
-import { roleBindingRoutes } from "./routes/rolebindings.ts";
-import { timelineRoutes } from "./routes/timeline.ts";
+import { policyRoutes } from "./routes/policies.ts";
 import { podRoutes } from "./routes/pods.ts";
+import { roleBindingRoutes } from "./routes/rolebindings.ts";
 import { scalingRoutes } from "./routes/scaling.ts";
+import { timelineRoutes } from "./routes/timeline.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { userRoutes } from "./routes/users.ts";
 import { workloadRoutes } from "./routes/workloads.ts";
@@ -35,7 +37,7 @@ export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
 /** A module of routes under the API prefix. */
 export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, scalingRoutes, podRoutes, searchKubeconfigRoutes, timelineRoutes];
+export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, searchKubeconfigRoutes, podRoutes, scalingRoutes, namespacePolicyRoutes, policyRoutes, timelineRoutes];
 
 /** How the app listens: with `https`, over TLS with this certificate and key (PEM); else plain HTTP. */
 export type AppOptions = { https?: { cert: string; key: string } };
