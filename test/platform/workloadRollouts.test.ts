@@ -4,11 +4,12 @@
 // revision), the diff between two revisions, stop and start restoring the
 // replicas, restart rolling the pods (kubectl rollout restart's annotation),
 // pause and resume of a Deployment and of a CronJob, a Job's restart under
-// the same name, and a StatefulSet's rollback through its ControllerRevisions.
+// the same name, and StatefulSets' and DaemonSets' rollbacks through their
+// ControllerRevisions.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { until, type WithMembers } from "./members.ts";
-import { C, deployment, direct, send, startWorkloads, statefulSet, untilPods } from "./workloadsFixture.ts";
+import { C, daemonSet, deployment, direct, send, startWorkloads, statefulSet, untilPods } from "./workloadsFixture.ts";
 
 const NS = "rollouts";
 const P = `/clusters/${C}/namespaces/${NS}`;
@@ -160,6 +161,26 @@ describe("StatefulSets, CronJobs and Jobs", () => {
     await untilPods(t, NS, "db", 1, (p) => p.spec.containers[0].image === "postgres:15", " on postgres:15");
     assert.equal((await t.call("POST", `${P}/statefulsets/db:stop`, undefined, admin)).body.spec.replicas, 0);
     assert.equal((await t.call("POST", `${P}/statefulsets/db:start`, undefined, admin)).body.spec.replicas, 1);
+  });
+
+  test("a DaemonSet rolls back through its ControllerRevisions and restarts with kubectl's annotation", async () => {
+    assert.equal((await t.call("POST", `${P}/daemonsets/json`, daemonSet("agent", "fluentd:1"), admin)).status, 201);
+    await untilPods(t, NS, "agent", 2);
+    const patch = JSON.stringify({ spec: { template: { spec: { containers: [{ name: "main", image: "fluentd:2" }] } } } });
+    assert.equal((await send(t, "PATCH", `${P}/daemonsets/agent`, patch, "application/strategic-merge-patch+json", admin)).status, 200);
+    await until("revision 2", async () => (await revisions("daemonsets", "agent")).length === 2);
+    const r = await t.call("POST", `${P}/daemonsets/agent:rollback`, { revision: 0 }, admin);
+    // Revision 0 is the one before the newest, as kubectl rollout undo without --to-revision.
+    assert.deepEqual([r.status, r.body.revision, image(r.body.object)], [200, 1, "fluentd:1"]);
+    const after = await until("revision 1 renumbered 3", async () => {
+      const rs = await revisions("daemonsets", "agent");
+      return rs.at(-1)?.revision === 3 ? rs : undefined;
+    });
+    assert.deepEqual(after.at(-1)?.images, ["fluentd:1"]);
+    await untilPods(t, NS, "agent", 2, (p) => p.spec.containers[0].image === "fluentd:1", " on fluentd:1");
+    const restarted = await t.call("POST", `${P}/daemonsets/agent:restart`, undefined, admin);
+    const stamp = restarted.body.spec.template.metadata.annotations["kubectl.kubernetes.io/restartedAt"];
+    await untilPods(t, NS, "agent", 2, (p) => p.metadata.annotations?.["kubectl.kubernetes.io/restartedAt"] === stamp, " restarted");
   });
 
   test("a CronJob is paused and resumed through spec.suspend", async () => {

@@ -58,6 +58,18 @@ export function statefulSet(name: string, image: string, replicas = 2) {
   };
 }
 
+export function daemonSet(name: string, image: string) {
+  return {
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "main", image }] } },
+    },
+  };
+}
+
 type Pod = { metadata: { name: string; annotations?: Record<string, string>; deletionTimestamp?: string }; spec: { containers: { image: string }[] }; status?: { phase?: string } };
 
 /** The live pods labelled app=`app` in `ns`, read from the member directly. */
