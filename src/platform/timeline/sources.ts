@@ -42,21 +42,29 @@ export async function revisionsOf(m: Member, who: Caller, w: WorkloadRef, obj: K
   return out;
 }
 
-/** The cached Events of the namespace whose names contain the workload's (an Event is named <object>.<suffix>). */
-export async function eventsNear(ctx: PlatformContext, cluster: string, w: WorkloadRef): Promise<KObject[]> {
+/** The cached Events of the namespace whose names contain `name` (an Event is named <object>.<suffix>). */
+export async function eventsNear(ctx: PlatformContext, cluster: string, namespace: string, name: string): Promise<KObject[]> {
   const out: KObject[] = [];
   for (let page = 1; out.length < MAX_EVENTS; page++) {
-    const r = await ctx.search.index.query({ group: "", resource: "events", clusters: [cluster], namespaces: [w.namespace], fuzzySearch: w.name, sortBy: "lastSeen", page, pageSize: 500 });
+    const r = await ctx.search.index.query({ group: "", resource: "events", clusters: [cluster], namespaces: [namespace], fuzzySearch: name, sortBy: "lastSeen", page, pageSize: 500 });
     for (const i of r.items) out.push(i.object);
     if (r.items.length < 500 || page * 500 >= r.total) break;
   }
   return out;
 }
 
+/** The cached HorizontalPodAutoscalers of the namespace that scale the workload. */
+export async function hpasOf(ctx: PlatformContext, cluster: string, w: WorkloadRef): Promise<string[]> {
+  const r = await ctx.search.index.query({ group: "autoscaling", resource: "horizontalpodautoscalers", clusters: [cluster], namespaces: [w.namespace], pageSize: 500 });
+  return r.items.filter((i) => i.object.spec?.scaleTargetRef?.kind === w.kind && i.object.spec?.scaleTargetRef?.name === w.name).map((i) => i.name);
+}
+
 /** The whole timeline of a workload, oldest first. */
 export async function timelineOf(ctx: PlatformContext, m: Member, who: Caller, w: WorkloadRef, workloadPath: string): Promise<TimelineEntry[]> {
   const obj = await callerJson<KObject>(m, who, { path: workloadPath });
-  const [revisions, events] = await Promise.all([revisionsOf(m, who, w, obj), eventsNear(ctx, m.name, w)]);
+  const [revisions, events, hpas] = await Promise.all([revisionsOf(m, who, w, obj), eventsNear(ctx, m.name, w.namespace, w.name), hpasOf(ctx, m.name, w)]);
+  // An HPA named otherwise has its rescale events under its own name.
+  for (const h of hpas.filter((h) => !h.includes(w.name))) events.push(...(await eventsNear(ctx, m.name, w.namespace, h)));
   const audit = auditFor(w, ctx.audit.query({ cluster: m.name }));
-  return buildTimeline({ workload: w, object: obj, revisions, events, audit });
+  return buildTimeline({ workload: w, object: obj, revisions, events, audit, hpas });
 }

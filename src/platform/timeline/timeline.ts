@@ -38,10 +38,10 @@ const RANK: Record<TimelineEntry["source"], number> = { audit: 0, object: 1, rev
 /**
  * Whether an Event's involved object belongs to the workload: the workload
  * itself, one of its ReplicaSets (named <deployment>-<pod-template-hash>) or
- * Jobs (<cronjob>-<scheduled minute>), or a pod of theirs, by the names
- * their controllers give them.
+ * Jobs (<cronjob>-<scheduled minute>), a pod of theirs, by the names their
+ * controllers give them, or an HPA that scales it (its rescales).
  */
-export function relatedObject(w: WorkloadRef, revisionNames: ReadonlySet<string>): (kind: string, name: string) => boolean {
+export function relatedObject(w: WorkloadRef, revisionNames: ReadonlySet<string>, hpas: ReadonlySet<string> = new Set()): (kind: string, name: string) => boolean {
   const n = w.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const pod: Record<string, RegExp> = {
     deployments: new RegExp(`^${n}-[a-z0-9]{1,10}-[a-z0-9]{5}$`),
@@ -57,6 +57,7 @@ export function relatedObject(w: WorkloadRef, revisionNames: ReadonlySet<string>
     if (kind === "Pod") return !!pod[w.plural]?.test(name);
     if (kind === "ReplicaSet") return w.plural === "deployments" && (revisionNames.has(name) || replicaSet.test(name));
     if (kind === "Job") return w.plural === "cronjobs" && job.test(name);
+    if (kind === "HorizontalPodAutoscaler") return hpas.has(name);
     return false;
   };
 }
@@ -125,11 +126,13 @@ export type TimelineInput = {
   events: readonly KObject[];
   /** Audit entries already narrowed to the workload (auditFor). */
   audit: readonly AuditEntry[];
+  /** The HorizontalPodAutoscalers that target the workload. */
+  hpas?: readonly string[];
 };
 
 export function buildTimeline(input: TimelineInput): TimelineEntry[] {
   const { workload: w } = input;
-  const related = relatedObject(w, new Set(input.revisions.map((r) => r.name)));
+  const related = relatedObject(w, new Set(input.revisions.map((r) => r.name)), new Set(input.hpas ?? []));
   const events = input.events.filter((e) => related(e.involvedObject?.kind ?? "", e.involvedObject?.name ?? ""));
   const entries = [...auditEntries(input.audit), ...revisionEntries(w, input.revisions), ...eventEntries(w, events)];
   const created = input.object?.metadata?.creationTimestamp;
