@@ -9,6 +9,7 @@ export function ClusterFilter({ clusters, value, onChange }: { clusters: readonl
   const [open, setOpen] = useState(false);
   const chosen = new Set(value);
   const toggle = (c: string) => onChange(clusters.filter((x) => (x === c ? !chosen.has(x) : chosen.has(x))));
+  const summary = value.length === 0 ? t("search.allClusters") : value.length === 1 ? value[0] : t("search.someClusters", { count: value.length });
   return (
     <Select
       role="menu"
@@ -21,10 +22,11 @@ export function ClusterFilter({ clusters, value, onChange }: { clusters: readonl
           ref={ref}
           onClick={() => setOpen(!open)}
           isExpanded={open}
-          aria-label={t("search.clusterFilter")}
+          // The name holds the text shown (WCAG 2.5.3, label in name).
+          aria-label={`${t("search.clusterFilter")}: ${summary}`}
           badge={value.length > 0 ? <Badge isRead>{value.length}</Badge> : undefined}
         >
-          {value.length === 0 ? t("search.allClusters") : value.length === 1 ? value[0] : t("search.someClusters", { count: value.length })}
+          {summary}
         </MenuToggle>
       )}
     >

@@ -36,10 +36,10 @@ function Group({ kind, state, change, report }: { kind: SearchKind; state: Searc
           <Table aria-label={title} variant="compact">
             <Thead>
               <Tr>
-                <Th>{t("common.name")}</Th>
-                <Th>{t("common.cluster")}</Th>
-                <Th>{t("common.namespace")}</Th>
-                <Th>{t("common.age")}</Th>
+                <Th width={40}>{t("common.name")}</Th>
+                <Th width={20}>{t("common.cluster")}</Th>
+                <Th width={25}>{t("common.namespace")}</Th>
+                <Th width={15}>{t("common.age")}</Th>
               </Tr>
             </Thead>
             <Tbody>

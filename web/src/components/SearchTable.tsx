@@ -14,13 +14,14 @@ import { ErrorAlert } from "./ErrorAlert.tsx";
 import { Highlight } from "./Highlight.tsx";
 import { ListPagination } from "./ListPagination.tsx";
 import { StaleBanner } from "./StaleBanner.tsx";
+import { StaleMarker } from "./StaleMarker.tsx";
 
 type Props = { kind: SearchKind; state: SearchState; change: (patch: Partial<SearchState>) => void };
 
 const clusterPage = (c: string) => `/clusters/${encodeURIComponent(c)}`;
 
-/** Name, cluster and namespace, the kind's own columns, then age. */
-function columnsOf(kind: SearchKind, q: string): SearchColumn[] {
+/** Name, cluster (marked where its data is stale) and namespace, the kind's own columns, then age. */
+function columnsOf(kind: SearchKind, q: string, stale: ReadonlyMap<string, string | undefined>): SearchColumn[] {
   const name: SearchColumn = {
     id: "name",
     title: "common.name",
@@ -31,7 +32,16 @@ function columnsOf(kind: SearchKind, q: string): SearchColumn[] {
       </Link>
     ),
   };
-  const cluster: SearchColumn = { id: "cluster", title: "common.cluster", sortKey: "cluster", render: (o) => <Link to={clusterPage(o.cluster)}>{o.cluster}</Link> };
+  const cluster: SearchColumn = {
+    id: "cluster",
+    title: "common.cluster",
+    sortKey: "cluster",
+    render: (o) => (
+      <>
+        <Link to={clusterPage(o.cluster)}>{o.cluster}</Link> {stale.has(o.cluster) && <StaleMarker since={stale.get(o.cluster)} />}
+      </>
+    ),
+  };
   const namespace: SearchColumn = {
     id: "namespace",
     title: "common.namespace",
@@ -56,13 +66,14 @@ export function SearchTable({ kind, state, change }: Props) {
   });
   if (list.error?.code === 404) return <Alert isInline variant="info" title={t("search.unavailable")} />;
   const data = list.data;
-  const columns = columnsOf(kind, state.q);
+  const columns = columnsOf(kind, state.q, new Map((data?.stale ?? []).map((f) => [f.cluster, f.since])));
   const items: Found[] = (data?.items ?? []).map((i) => toFound(i));
   const filtered = !!(state.q || state.labelSelector || Object.values(state.filters).some(Boolean));
   const sortOf = (index: number, key?: string) =>
     key
       ? {
-          sortBy: { index: columns.findIndex((c) => c.sortKey === state.sortBy), direction: state.sortDir },
+          // Unsorted, the server orders by name.
+          sortBy: { index: columns.findIndex((c) => c.sortKey === (state.sortBy ?? "name")), direction: state.sortDir },
           onSort: (_e: unknown, _i: number, dir: SortDir) => change({ sortBy: key, sortDir: dir }),
           columnIndex: index,
         }

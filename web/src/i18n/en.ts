@@ -144,7 +144,7 @@ export const en = {
     list: "Data from cluster {{cluster}} may be out of date: last synced at {{time}}.",
     banner_one: "Data from cluster {{clusters}} may be out of date",
     banner_other: "Data from {{count}} clusters may be out of date: {{clusters}}",
-    bannerRow: "{{cluster}}: not updated since {{when}} ({{time}})",
+    bannerRow: "{{cluster}}: last updated {{when}} ({{time}})",
     bannerRowNever: "{{cluster}}: not synced yet",
   },
   status: {

@@ -139,7 +139,7 @@ export const zh = {
     neverTooltip: "尚未连接到此集群。",
     list: "来自集群 {{cluster}} 的数据可能已过时：最后同步于 {{time}}。",
     banner_other: "来自 {{count}} 个集群的数据可能已过时：{{clusters}}",
-    bannerRow: "{{cluster}}：自{{when}}（{{time}}）起未更新",
+    bannerRow: "{{cluster}}：最后更新于{{when}}（{{time}}）",
     bannerRowNever: "{{cluster}}：尚未同步",
   },
   status: {
