@@ -84,14 +84,19 @@ function send<T>(m: Member, c: MemberCall, signal: AbortSignal): Promise<MemberA
 
 /**
  * The texts of Warning headers as kube-apiserver writes them: `299 - "text"`,
- * the text a quoted-string with backslash escapes
- * (k8s.io/apimachinery/pkg/util/net NewWarningHeader).
+ * the text a quoted-string with backslash escapes, several values in one
+ * header separated by commas (k8s.io/apimachinery/pkg/util/net
+ * NewWarningHeader and ParseWarningHeaders).
  */
 export function parseWarnings(values: string[] | undefined): string[] {
   const out: string[] = [];
+  const one = /\s*(\d{3}) (\S+) "((?:[^"\\]|\\.)*)"(?: "[^"]*")?\s*(?:,|$)/y;
   for (const v of values ?? []) {
-    const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(v);
-    if (m) out.push(m[1].replace(/\\(.)/g, "$1"));
+    one.lastIndex = 0;
+    for (let m = one.exec(v); m; m = one.exec(v)) {
+      out.push(m[3].replace(/\\(.)/g, "$1"));
+      if (one.lastIndex >= v.length) break;
+    }
   }
   return out;
 }
