@@ -102,3 +102,21 @@ test("a stricter enforce label warns about the existing pods that violate it", (
     "a (and 1 other pod): privileged",
   ]);
 });
+
+test("relaxing the enforce level at the same version does not check the existing pods", () => {
+  // ValidateNamespace skips the dry run of pods when the new enforce level is the same version and no stricter.
+  const t = testStore();
+  t.create("pods", "t", pod("a", { securityContext: { privileged: true } }));
+  const relabel = (labels: Record<string, string>) => {
+    const ctx = systemContext();
+    t.store.mutate(t.info("namespaces"), "", "t", ctx, (ns) => {
+      ns.metadata!.labels = labels;
+      return true;
+    });
+    return ctx.warnings;
+  };
+  assert.equal(relabel({ [`${L}enforce`]: "restricted" }).length, 2);
+  assert.deepEqual(relabel({ [`${L}enforce`]: "baseline" }), []);
+  // A new version is checked even at a lower level.
+  assert.equal(relabel({ [`${L}enforce`]: "baseline", [`${L}enforce-version`]: "v1.30" })[1], "a: privileged");
+});

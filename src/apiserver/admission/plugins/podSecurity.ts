@@ -145,6 +145,8 @@ function validateNamespace(store: ObjectStore, a: Attributes): void {
   const before = policyFromLabels(oldLabels).policy.enforce;
   const after = policy.enforce;
   if (after.level === "privileged" || (before.level === after.level && before.version === after.version)) return;
+  // A relaxed level at the same version cannot make a pod violate it.
+  if (before.version === after.version && LEVELS.indexOf(after.level) <= LEVELS.indexOf(before.level)) return;
   a.ctx.warnings.push(...existingPodWarnings(store, a.name, after));
 }
 
