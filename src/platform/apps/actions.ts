@@ -10,8 +10,7 @@
 //   kpanda.io/stopped-replicas annotation, and back; one merge patch guarded
 //   by the resourceVersion read, so a concurrent scale is not lost;
 // - a Job's restart (jobRestart.ts).
-import type { PlatformError } from "../http/errors.ts";
-import { conflict } from "../http/errors.ts";
+import { conflict, PlatformError } from "../http/errors.ts";
 import type { Answer } from "./callAs.ts";
 import { type KObject, patchObject, readObject, type Target } from "./objects.ts";
 
@@ -45,25 +44,42 @@ export async function setPaused(t: Target, name: string, paused: boolean): Promi
   return patchObject(t, name, { spec }, MERGE);
 }
 
-export async function stop(t: Target, name: string): Promise<Answer<KObject>> {
-  const obj = await readObject(t, name);
-  if (annotationsOf(obj)[STOPPED_REPLICAS] !== undefined) throw refuse(t, name, "is stopped already");
-  // An omitted spec.replicas is 1 after defaulting; a member always answers it filled.
-  const replicas = specOf(obj).replicas ?? 1;
-  if (replicas === 0) throw refuse(t, name, "has 0 replicas: there is nothing to stop");
-  const patch = {
-    metadata: { resourceVersion: obj.metadata?.resourceVersion, annotations: { [STOPPED_REPLICAS]: String(replicas) } },
-    spec: { replicas: 0 },
-  };
-  return patchObject(t, name, patch, MERGE);
+export function stop(t: Target, name: string): Promise<Answer<KObject>> {
+  return onCurrent(t, name, (obj) => {
+    if (annotationsOf(obj)[STOPPED_REPLICAS] !== undefined) throw refuse(t, name, "is stopped already");
+    // An omitted spec.replicas is 1 after defaulting; a member always answers it filled.
+    const replicas = specOf(obj).replicas ?? 1;
+    if (replicas === 0) throw refuse(t, name, "has 0 replicas: there is nothing to stop");
+    return { metadata: { annotations: { [STOPPED_REPLICAS]: String(replicas) } }, spec: { replicas: 0 } };
+  });
 }
 
-export async function start(t: Target, name: string): Promise<Answer<KObject>> {
-  const obj = await readObject(t, name);
-  const kept = annotationsOf(obj)[STOPPED_REPLICAS];
-  if (kept === undefined) throw refuse(t, name, `is not stopped (it has no ${STOPPED_REPLICAS} annotation)`);
-  const replicas = Number(kept);
-  if (!Number.isInteger(replicas) || replicas < 1) throw refuse(t, name, `has an unusable ${STOPPED_REPLICAS} annotation "${kept}"`);
-  const patch = { metadata: { resourceVersion: obj.metadata?.resourceVersion, annotations: { [STOPPED_REPLICAS]: null } }, spec: { replicas } };
-  return patchObject(t, name, patch, MERGE);
+export function start(t: Target, name: string): Promise<Answer<KObject>> {
+  return onCurrent(t, name, (obj) => {
+    const kept = annotationsOf(obj)[STOPPED_REPLICAS];
+    if (kept === undefined) throw refuse(t, name, `is not stopped (it has no ${STOPPED_REPLICAS} annotation)`);
+    const replicas = Number(kept);
+    if (!Number.isInteger(replicas) || replicas < 1) throw refuse(t, name, `has an unusable ${STOPPED_REPLICAS} annotation "${kept}"`);
+    return { metadata: { annotations: { [STOPPED_REPLICAS]: null } }, spec: { replicas } };
+  });
+}
+
+/**
+ * A merge patch made from the object as read, sent with its resourceVersion
+ * (a precondition: a scale made in between is not overwritten). The
+ * controllers write status all the while, so a 409 from the member means
+ * read and decide again, as client-go's RetryOnConflict does (5 tries).
+ */
+async function onCurrent(t: Target, name: string, decide: (obj: KObject) => Record<string, any>): Promise<Answer<KObject>> {
+  for (let attempt = 1; ; attempt++) {
+    const obj = await readObject(t, name);
+    const patch = decide(obj);
+    patch.metadata = { ...patch.metadata, resourceVersion: obj.metadata?.resourceVersion };
+    try {
+      return await patchObject(t, name, patch, MERGE);
+    } catch (e) {
+      if (attempt >= 5 || !(e instanceof PlatformError && e.code === 409)) throw e;
+      await new Promise((r) => setTimeout(r, 10 * attempt));
+    }
+  }
 }
