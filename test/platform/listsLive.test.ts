@@ -4,8 +4,14 @@
 // caller may see); a compacted revision answers 410; an unreachable cluster is
 // stale in every list that includes it and synced again by itself.
 import assert from "node:assert/strict";
+import type { IncomingMessage } from "node:http";
+import { request } from "node:https";
+import { Readable } from "node:stream";
+import type { ReadableStream } from "node:stream/web";
 import { after, before, test } from "node:test";
 import { R } from "../../src/apiserver/client.ts";
+import { readEvents } from "../../web/src/api/sse.ts";
+import { API } from "./fixture.ts";
 import { startWithMembers, until, type WithMembers } from "./members.ts";
 import { openWatch } from "./sseClient.ts";
 
@@ -141,6 +147,44 @@ test("a watch from a compacted revision answers 410 Expired; listing again gives
   } finally {
     w.close();
   }
+});
+
+test("a watcher that stops reading holds its stream back, then gets every change once and in order; leaving unsubscribes it", async () => {
+  const { index } = t.platform.ctx.search;
+  const listeners = () => (index as unknown as { listeners: Set<unknown> }).listeners.size;
+  // The watches of earlier tests are gone once the count holds still for half a second.
+  let idle = -1;
+  while (idle !== listeners()) {
+    idle = listeners();
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await t.direct(A, ["create", "namespace", "bulk"]);
+  const list = await t.call("GET", `/clusters/${A}/namespaces/bulk/configmaps`, undefined, owner);
+  const url = new URL(`${t.platform.url}${API}/clusters/${A}/namespaces/bulk/configmaps?watch=true&revision=${list.body.revision}`);
+  const res = await new Promise<IncomingMessage>((resolve, reject) =>
+    request(url, { headers: { authorization: `Bearer ${owner}`, accept: "text/event-stream" } }, resolve).on("error", reject).end(),
+  );
+  assert.equal(res.statusCode, 200);
+  res.pause();
+  assert.equal(listeners(), idle + 1);
+  // About 7 MB of events: more than the socket buffers hold while nobody reads (4 MB for the sender, tcp_wmem).
+  const big = "x".repeat(60_000);
+  const names = Array.from({ length: 120 }, (_, i) => `bulk-${String(i).padStart(3, "0")}`);
+  for (let i = 0; i < names.length; i += 20) {
+    await Promise.all(names.slice(i, i + 20).map((n) => client(A).create(R.configmaps, "bulk", cm(n, {}, { big }))));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const seen: string[] = [];
+  const reading = (async () => {
+    for await (const e of readEvents(Readable.toWeb(res) as ReadableStream<Uint8Array>)) {
+      seen.push(`${e.event} ${nameOf(e.data)}`);
+      if (seen.length === names.length) return;
+    }
+  })();
+  await reading;
+  assert.deepEqual(seen, names.map((n) => `ADDED ${n}`));
+  res.destroy();
+  await until("the watch unsubscribed from the index", () => listeners() === idle, 5000);
 });
 
 test("closing the platform ends the watches still open", async () => {
