@@ -2,11 +2,12 @@
 // cluster the caller may see, from the search index, through the kubeconfig
 // GET /search/kubeconfig downloads. Three simulated members; the real kubectl.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { patchClusterStatus } from "../../src/platform/clusters/clusterObjects.ts";
-import { type KubectlResult, runKubectl } from "../harness.ts";
+import { defaultKubectl, type KubectlResult, runKubectl } from "../harness.ts";
 import { startWithMembers, until, type WithMembers } from "./members.ts";
 
 let t: WithMembers;
@@ -136,6 +137,12 @@ describe("kubectl through /k8s/search", () => {
     assert.deepEqual(rows(r.stdout).map((x) => `${x.NAMESPACE}/${x.CLUSTER}/${x.NAME}`), ["shop/sim-2/web-b"]);
     const paged = await search("viewer", ["get", "pods", "-A", "--chunk-size=1", "-o", "name"]);
     assert.equal(paged.stdout.trim(), "pod/web-b");
+    // A watch from now starts with what matches now, as ADDED, within the same scope; timeoutSeconds ends it.
+    const watch = await fetch(`${t.platform.url}/k8s/search/api/v1/pods?watch=1&timeoutSeconds=1`, {
+      headers: { authorization: `Bearer ${t.platform.ctx.signer.sign("viewer", "kubeconfig", 600).token}` },
+    });
+    const events = (await watch.text()).trim().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name}`), ["ADDED web-b"]);
     const nodes = await search("viewer", ["get", "nodes"]);
     assert.equal(nodes.code, 0, nodes.stderr);
     assert.match(nodes.stderr, /No resources found/);
@@ -202,6 +209,47 @@ describe("kubectl through /k8s/search", () => {
     assert.deepEqual(next.body.items.map((o: any) => `${o.metadata.annotations["kpanda.io/cluster"]}/${o.metadata.name}`), ["sim-1/web-a", "sim-3/web-a"]);
     const bad = await raw(token, "/api/v1/pods?limit=2&continue=not-a-token");
     assert.equal(bad.status, 400);
+  });
+
+  test("get -w follows every cluster: ADDED, MODIFIED, and DELETED when a pod stops matching", async () => {
+    const lines: string[] = [];
+    const args = ["--kubeconfig", kubeconfigs.get("admin")!, "--cache-dir", join(t.dir, "search-cache-watch")];
+    const child = spawn(defaultKubectl(), [...args, "get", "pods", "-A", "-l", "app=web", "-w", "--output-watch-events"]);
+    let buf = "";
+    child.stdout.on("data", (d) => {
+      buf += d;
+      const parts = buf.split("\n");
+      buf = parts.pop()!;
+      lines.push(...parts);
+    });
+    const seen = (re: RegExp) => until(`a line like ${re}`, () => lines.some((l) => re.test(l)), 30_000);
+    try {
+      // The list first (kubectl prints its items as ADDED with --output-watch-events), then the watch from its revision.
+      await seen(/^ADDED\s+tools\s+sim-2\s+web-c\s/);
+      await t.direct("sim-3", ["run", "late", "-n", "shop", "--image=nginx", "-l", "app=web"]);
+      await seen(/^ADDED\s+shop\s+sim-3\s+late\s/);
+      await seen(/^MODIFIED\s+shop\s+sim-3\s+late\s+1\/1\s+Running/);
+      // A filtered watch reports an object that stops matching as DELETED (kube's cacher: old matched, new does not).
+      await t.direct("sim-3", ["label", "pod", "late", "-n", "shop", "app=other", "--overwrite"]);
+      await seen(/^DELETED\s+shop\s+sim-3\s+late\s/);
+    } finally {
+      child.kill();
+      await t.direct("sim-3", ["delete", "pod", "late", "-n", "shop", "--grace-period=0", "--force"]);
+    }
+  });
+
+  test("a watch from a compacted revision ends with an ERROR event, 410 Expired", async () => {
+    const { index } = t.platform.ctx.search;
+    await index.compact(await index.revision());
+    const res = await fetch(`${t.platform.url}/k8s/search/api/v1/pods?watch=true&resourceVersion=1`, {
+      headers: { authorization: `Bearer ${await t.adminToken()}` },
+    });
+    assert.equal(res.status, 200);
+    const [event] = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+    // kube-apiserver's watch cache: an ERROR event whose Status is 410 Expired "too old resource version".
+    assert.equal(event.type, "ERROR");
+    assert.deepEqual([event.object.code, event.object.reason], [410, "Expired"]);
+    assert.match(event.object.message, /^too old resource version: 1 \(\d+\)$/);
   });
 
   test("requests without a valid token answer 401 Unauthorized as a Status", async () => {

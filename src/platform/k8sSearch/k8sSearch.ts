@@ -7,10 +7,12 @@
 //   token says, and sees what its roles admit (search/scope.ts), filtered in
 //   the index query, so limits and continue tokens page over that alone.
 // - Discovery (legacy and aggregated, as kube-apiserver serves them, from the
-//   apiserver's own documents) lists the cached kinds with verbs get and list.
+//   apiserver's own documents) lists the cached kinds with verbs get, list
+//   and watch.
 // - list (label and field selectors, limit/continue) and get by name: see
 //   listing.ts; JSON or a Table (render.ts).
-// - Every other verb (watch, create, update, patch, delete, deletecollection)
+// - watch: watch.ts, a Kubernetes watch stream from the index's changes.
+// - Every other verb (create, update, patch, delete, deletecollection)
 //   answers 405 MethodNotAllowed with kube-apiserver's message; unknown paths
 //   and subresources 404. No OpenAPI document is served: kubectl get, -o
 //   wide/yaml/json and --chunk-size do not ask for one.
@@ -25,18 +27,23 @@ import type { Scope } from "../search/index.ts";
 import { scopeOf } from "../search/scope.ts";
 import { getOne, listPage, type ReadRequest } from "./listing.ts";
 import { list, negotiate, table } from "./render.ts";
+import { serveWatch } from "./watch.ts";
 import { discoverySource, findServed, type ServedKind, servedKinds } from "./served.ts";
 
 export const SEARCH_PREFIX = "/k8s/search";
 
-type Served = { kinds: ServedKind[]; source: DiscoverySource };
+type Served = { kinds: ServedKind[]; source: DiscoverySource; open: Set<ServerResponse> };
 type Answer = { body: unknown; contentType?: string; warnings?: string[] };
 
 const notFoundPath = () => new ApiError(404, "NotFound", "the server could not find the requested resource");
 
 export function registerK8sSearch(app: FastifyInstance, ctx: PlatformContext): void {
   const kinds = servedKinds();
-  const s: Served = { kinds, source: discoverySource(kinds) };
+  const s: Served = { kinds, source: discoverySource(kinds), open: new Set() };
+  // Watches run until someone stops them: closing the app ends them.
+  app.addHook("preClose", async () => {
+    for (const res of s.open) res.destroy();
+  });
   app.all(`${SEARCH_PREFIX}/*`, {
     config: { public: true },
     schema: { hide: true },
@@ -57,8 +64,8 @@ async function serve(ctx: PlatformContext, s: Served, req: IncomingMessage, res:
     if (!principal) throw new ApiError(401, "Unauthorized", "Unauthorized");
     const url = new URL(req.url ?? "/", "http://search");
     const path = url.pathname.slice(SEARCH_PREFIX.length).replace(/\/+$/, "") || "/";
-    const a = await answer(ctx, s, principal, req, path, url.searchParams);
-    send(res, 200, a.body, a.contentType, a.warnings);
+    const a = await answer(ctx, s, principal, req, res, path, url.searchParams);
+    if (a) send(res, 200, a.body, a.contentType, a.warnings);
   } catch (err) {
     if (err instanceof ApiError) return send(res, err.code, err.toStatus());
     ctx.log.error({ err }, "k8s search request failed");
@@ -66,7 +73,16 @@ async function serve(ctx: PlatformContext, s: Served, req: IncomingMessage, res:
   }
 }
 
-async function answer(ctx: PlatformContext, s: Served, who: Principal, req: IncomingMessage, path: string, query: URLSearchParams): Promise<Answer> {
+/** The answer to send, or undefined when the request was answered with a watch stream. */
+async function answer(
+  ctx: PlatformContext,
+  s: Served,
+  who: Principal,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+): Promise<Answer | undefined> {
   const method = (req.method ?? "GET").toUpperCase();
   const info = requestInfo(method, `${path}?${query}`);
   if (!info.resourceRequest) {
@@ -75,7 +91,7 @@ async function answer(ctx: PlatformContext, s: Served, who: Principal, req: Inco
   }
   const kind = findServed(s.kinds, info.apiGroup, info.apiVersion, info.resource);
   if (!kind || info.subresource || !placed(kind, info)) throw notFoundPath();
-  if (info.verb !== "list" && info.verb !== "get") {
+  if (info.verb !== "list" && info.verb !== "get" && info.verb !== "watch") {
     const { group, resource } = kind.info;
     throw new ApiError(405, "MethodNotAllowed", `${info.verb} is not supported on resources of kind "${qualifiedResource(kind.info)}"`, {
       group: group || undefined,
@@ -92,6 +108,12 @@ async function answer(ctx: PlatformContext, s: Served, who: Principal, req: Inco
     query,
   };
   const { index } = ctx.search;
+  if (info.verb === "watch") {
+    await serveWatch(index, r, rendering, res, ctx.log);
+    s.open.add(res);
+    res.once("close", () => s.open.delete(res));
+    return undefined;
+  }
   const warnings = await staleWarnings(ctx, kind, r.scope);
   if (info.verb === "get") {
     const obj = await getOne(index, r);

@@ -21,7 +21,7 @@ export function searchKubeconfigRoutes(app: FastifyInstance, ctx: PlatformContex
       schema: {
         summary: "A kubeconfig for kubectl across clusters: /k8s/search, read-only, over every cluster the caller may see",
         description:
-          "Lists (get, label and field selectors, -o wide, --chunk-size) of every cached kind from the search index; each object carries the annotation kpanda.io/cluster and tables a Cluster column. Writes answer 405. The token is the caller's own.",
+          "get, list and watch (label and field selectors, -o wide, --chunk-size, -w) of every cached kind from the search index; each object carries the annotation kpanda.io/cluster, and tables a Cluster column. Writes answer 405. The token is the caller's own.",
         querystring: {
           type: "object",
           properties: { expirationSeconds: { type: "integer", description: `default 86400; at most ${MAX_KUBECONFIG_SECONDS}` } },

@@ -66,7 +66,8 @@ export function served(kind: ServedKind, item: IndexedItem): KObject {
   };
 }
 
-function baseQuery(r: ReadRequest): Query {
+/** The index query of a read: its kind, namespace, the caller's scope and selectors. */
+export function baseQuery(r: ReadRequest): Query {
   const q: Query = {
     group: r.kind.info.group,
     resource: r.kind.info.resource,
@@ -98,15 +99,11 @@ function limitOf(query: URLSearchParams): number {
 }
 
 /**
- * A page of the list: up to `limit` items (all without one) after the
- * continue token's item, in pages of at most the index's MAX_PAGE_SIZE; one
- * more is asked for to know whether a next page exists.
+ * Up to `limit` items of `q` (all without one, 0) after `after`, in pages of
+ * at most the index's MAX_PAGE_SIZE; one more is asked for to know whether
+ * there are more. `revision` is the first page's.
  */
-export async function listPage(index: SearchIndex, r: ReadRequest): Promise<Page> {
-  const limit = limitOf(r.query);
-  const token = r.query.get("continue");
-  let after = token ? decodeContinue(token) : undefined;
-  const q = baseQuery(r);
+export async function collect(index: SearchIndex, q: Query, after: Cursor | undefined, limit: number) {
   const items: IndexedItem[] = [];
   let revision = -1;
   for (;;) {
@@ -120,11 +117,17 @@ export async function listPage(index: SearchIndex, r: ReadRequest): Promise<Page
     after = { name: last.name, namespace: last.namespace, cluster: last.cluster, version: last.version };
   }
   const more = limit > 0 && items.length > limit;
-  const page = more ? items.slice(0, limit) : items;
+  return { items: more ? items.slice(0, limit) : items, revision, more };
+}
+
+/** A page of the list: `limit` items after the continue token's item, and a token for the next page when there is one. */
+export async function listPage(index: SearchIndex, r: ReadRequest): Promise<Page> {
+  const token = r.query.get("continue");
+  const { items, revision, more } = await collect(index, baseQuery(r), token ? decodeContinue(token) : undefined, limitOf(r.query));
   return {
-    items: page.map((i) => served(r.kind, i)),
+    items: items.map((i) => served(r.kind, i)),
     revision,
-    ...(more ? { continue: encodeContinue(page[page.length - 1]) } : {}),
+    ...(more ? { continue: encodeContinue(items[items.length - 1]) } : {}),
   };
 }
 

@@ -43,16 +43,30 @@ function includeObject(q: URLSearchParams): IncludeObject {
   return v;
 }
 
-/** The Table of `objects` (served objects: annotated with their cluster). */
-export function table(kind: ServedKind, objects: KObject[], r: Extract<Rendering, { as: "Table" }>, q: URLSearchParams, meta: { resourceVersion: string; continue?: string }) {
+/**
+ * The Table of `objects` (served objects: annotated with their cluster). With
+ * `noHeaders` (watch events after the first, as kube-apiserver sends them) the
+ * column definitions are left out.
+ */
+export function table(
+  kind: ServedKind,
+  objects: KObject[],
+  r: Extract<Rendering, { as: "Table" }>,
+  q: URLSearchParams,
+  meta: { resourceVersion: string; continue?: string; noHeaders?: boolean },
+) {
   // The index's objects are the JSON the members served, which the printers read defensively.
-  const { columnDefinitions, rows } = printTable(kind.info, objects as never[], { now: new Date(), includeObject: includeObject(q) });
+  const { columnDefinitions, rows } = printTable(kind.info, objects as never[], {
+    now: new Date(),
+    includeObject: includeObject(q),
+    noHeaders: meta.noHeaders,
+  });
   for (let i = 0; i < rows.length; i++) rows[i].cells.unshift(objects[i].metadata?.annotations?.[CLUSTER_ANNOTATION] ?? "");
   return {
     kind: "Table",
     apiVersion: `meta.k8s.io/${r.version}`,
     metadata: { resourceVersion: meta.resourceVersion, ...(meta.continue ? { continue: meta.continue } : {}) },
-    columnDefinitions: [CLUSTER_COLUMN, ...columnDefinitions],
+    columnDefinitions: meta.noHeaders ? [] : [CLUSTER_COLUMN, ...columnDefinitions],
     rows,
   };
 }

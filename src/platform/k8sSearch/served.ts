@@ -1,7 +1,7 @@
 // What /k8s/search/ serves: every kind the search index caches (search/kinds.ts),
 // each at its preferred version, described as kube-apiserver describes the
 // built-in kind (apiserver/registry/builtin.ts: kind, singular, short names,
-// categories) but with the verbs served here only, get and list, and no
+// categories) but with the verbs served here only, get, list and watch, and no
 // subresources. Discovery documents are the apiserver's own
 // (apiserver/http/discovery.ts), given this subset.
 import { builtinGroupOrder, builtinResources } from "../../apiserver/registry/builtin.ts";
@@ -9,8 +9,8 @@ import type { ResourceInfo } from "../../apiserver/registry/types.ts";
 import type { DiscoverySource } from "../../apiserver/http/discovery.ts";
 import { KINDS, type KindSpec } from "../search/kinds.ts";
 
-/** The verbs served: a watch would need the index's changes() as a stream, and writes go to one cluster (/k8s/clusters/{c}). */
-export const SERVED_VERBS = ["get", "list"];
+/** The verbs served (writes go to one cluster: /k8s/clusters/{c}). */
+export const SERVED_VERBS = ["get", "list", "watch"];
 
 export type ServedKind = { spec: KindSpec; info: ResourceInfo };
 
