@@ -166,6 +166,22 @@ describe("an NS Viewer", () => {
   });
 });
 
+describe("an unreachable member", () => {
+  test("answers 503 ServiceUnavailable naming the cluster, and works again once it is back", async () => {
+    const faults = t.sim.cluster(C).faults;
+    await faults.unreachable();
+    try {
+      const r = await t.call("POST", `${P}/deployments/json`, deployment("late", "nginx:1.25"), admin);
+      assert.equal(r.status, 503, JSON.stringify(r.body));
+      assert.deepEqual([r.body.reason, r.body.cluster], ["ServiceUnavailable", C]);
+      assert.match(r.body.message, /unreachable/);
+    } finally {
+      await faults.reachable();
+    }
+    await until("the member answering", async () => (await t.call("POST", `${P}/deployments/json`, deployment("late", "nginx:1.25"), admin)).status === 201);
+  });
+});
+
 describe("related workloads", () => {
   test("a ConfigMap lists the workloads whose pod template uses it, and how", async () => {
     await t.call("POST", `${P}/configmaps/json`, { metadata: { name: "app-config" }, data: { LEVEL: "debug" } }, admin);
