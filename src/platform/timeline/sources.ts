@@ -17,15 +17,31 @@ const controlledBy = (o: KObject, uid: unknown) =>
 
 const imagesOf = (template: any): string[] => ((template?.spec?.containers ?? []) as { image?: string }[]).map((c) => c.image ?? "");
 
-/** A workload's revisions: its ReplicaSets (Deployments) or ControllerRevisions (StatefulSets, DaemonSets); none for Jobs and CronJobs. */
-export async function revisionsOf(m: Member, who: Caller, w: WorkloadRef, obj: KObject): Promise<RevisionInfo[]> {
+/**
+ * A workload's revisions: its ReplicaSets (Deployments; from the cache, as
+ * the caller has just read the Deployment itself from the member) or
+ * ControllerRevisions (StatefulSets, DaemonSets; not cached, so read from
+ * the member as the caller); none for Jobs and CronJobs.
+ */
+export async function revisionsOf(ctx: PlatformContext, m: Member, who: Caller, w: WorkloadRef, obj: KObject): Promise<RevisionInfo[]> {
   const holder = w.plural === "deployments" ? "replicasets" : w.plural === "statefulsets" || w.plural === "daemonsets" ? "controllerrevisions" : undefined;
   if (!holder) return [];
   const selector = selectorString(obj.spec?.selector);
-  const q = selector ? `?labelSelector=${encodeURIComponent(selector)}` : "";
-  const list = await callerJson<{ items?: KObject[] }>(m, who, { path: `/apis/apps/v1/namespaces/${encodeURIComponent(w.namespace)}/${holder}${q}` });
+  let items: KObject[];
+  if (holder === "replicasets") {
+    items = [];
+    const q = { group: "apps", resource: "replicasets", clusters: [m.name], namespaces: [w.namespace], ...(selector ? { labelSelector: selector } : {}), pageSize: 500 };
+    for (let page = 1; ; page++) {
+      const r = await ctx.search.index.query({ ...q, page });
+      for (const i of r.items) items.push(i.object);
+      if (r.items.length < 500 || page * 500 >= r.total) break;
+    }
+  } else {
+    const q = selector ? `?labelSelector=${encodeURIComponent(selector)}` : "";
+    items = (await callerJson<{ items?: KObject[] }>(m, who, { path: `/apis/apps/v1/namespaces/${encodeURIComponent(w.namespace)}/${holder}${q}` })).items ?? [];
+  }
   const out: RevisionInfo[] = [];
-  for (const o of list.items ?? []) {
+  for (const o of items) {
     if (!controlledBy(o, obj.metadata?.uid)) continue;
     const raw = holder === "replicasets" ? o.metadata?.annotations?.["deployment.kubernetes.io/revision"] : o.revision;
     const n = Number(raw);
@@ -62,7 +78,7 @@ export async function hpasOf(ctx: PlatformContext, cluster: string, w: WorkloadR
 /** The whole timeline of a workload, oldest first. */
 export async function timelineOf(ctx: PlatformContext, m: Member, who: Caller, w: WorkloadRef, workloadPath: string): Promise<TimelineEntry[]> {
   const obj = await callerJson<KObject>(m, who, { path: workloadPath });
-  const [revisions, events, hpas] = await Promise.all([revisionsOf(m, who, w, obj), eventsNear(ctx, m.name, w.namespace, w.name), hpasOf(ctx, m.name, w)]);
+  const [revisions, events, hpas] = await Promise.all([revisionsOf(ctx, m, who, w, obj), eventsNear(ctx, m.name, w.namespace, w.name), hpasOf(ctx, m.name, w)]);
   // An HPA named otherwise has its rescale events under its own name.
   for (const h of hpas.filter((h) => !h.includes(w.name))) events.push(...(await eventsNear(ctx, m.name, w.namespace, h)));
   const audit = auditFor(w, ctx.audit.query({ cluster: m.name }));
