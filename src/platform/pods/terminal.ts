@@ -126,6 +126,11 @@ async function serve(ctx: PlatformContext, wss: WebSocketServer, req: IncomingMe
     return refuse(socket, 503, "ServiceUnavailable", `cluster "${t.cluster}" is unreachable: ${(err as Error).message}`, t.cluster);
   }
   audit(ctx, principal, t, ip, 101);
+  // The client gave up while the shell was starting: end the shell too.
+  if (socket.destroyed) return terminal.close();
+  socket.once("close", () => {
+    if (!client) terminal.close();
+  });
   wss.handleUpgrade(req, socket, head, (ws) => {
     client = ws;
     for (const d of pending) ws.send(d.toString("utf8"));
@@ -136,7 +141,13 @@ async function serve(ctx: PlatformContext, wss: WebSocketServer, req: IncomingMe
       }
       terminal.write(raw);
     });
-    ws.on("close", () => terminal.close());
+    // A ping now and then keeps an idle terminal's connection open through proxies that drop quiet ones.
+    const ping = setInterval(() => ws.ping(), 30_000);
+    ping.unref();
+    ws.on("close", () => {
+      clearInterval(ping);
+      terminal.close();
+    });
     ws.on("error", () => terminal.close());
   });
 }
