@@ -29,6 +29,8 @@ function without(map: unknown, keys: string[]): Record<string, string> | undefin
   return Object.keys(out).length ? out : undefined;
 }
 
+const defined = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+
 /** The new Job made from `old`. */
 export function jobFrom(old: KObject): KObject {
   const m = old.metadata ?? {};
@@ -41,13 +43,13 @@ export function jobFrom(old: KObject): KObject {
   return {
     apiVersion: old.apiVersion,
     kind: old.kind,
-    metadata: {
+    metadata: defined({
       name: m.name,
       namespace: m.namespace,
       labels: without(m.labels, GENERATED_LABELS),
       annotations: without(m.annotations, GENERATED_ANNOTATIONS),
-      ...(m.ownerReferences ? { ownerReferences: m.ownerReferences } : {}),
-    },
+      ownerReferences: m.ownerReferences,
+    }),
     spec,
   };
 }
