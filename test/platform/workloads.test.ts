@@ -108,6 +108,34 @@ describe("creating and changing objects", () => {
   });
 });
 
+describe("every other kind", () => {
+  test("an Ingress, a PVC and a ServiceAccount go through create, read, replace and delete; a ReplicaSet is read and deleted only", async () => {
+    const objects: [string, object][] = [
+      ["ingresses", { metadata: { name: "web" }, spec: { rules: [{ host: "shop.example", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] } }],
+      ["persistentvolumeclaims", { metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } }],
+      ["serviceaccounts", { metadata: { name: "robot" } }],
+    ];
+    for (const [kind, obj] of objects) {
+      const created = await t.call("POST", `${P}/${kind}/json`, obj, admin);
+      assert.equal(created.status, 201, `${kind}: ${JSON.stringify(created.body)}`);
+      const name = created.body.metadata.name;
+      // Read and replace until the read is current (a PVC's binder may write it meanwhile).
+      await until(`${kind} replaced`, async () => {
+        const read = (await t.call("GET", `${P}/${kind}/${name}/json`, undefined, admin)).body;
+        read.metadata.labels = { checked: "yes" };
+        return (await t.call("PUT", `${P}/${kind}/${name}/json`, read, admin)).status === 200;
+      });
+      assert.equal((await t.call("GET", `${P}/${kind}/${name}`, undefined, admin)).body.metadata.labels.checked, "yes", kind);
+      assert.equal((await t.call("DELETE", `${P}/${kind}/${name}`, undefined, admin)).status, 200, kind);
+    }
+    await t.call("POST", `${P}/deployments/json`, deployment("owner", "nginx:1.25", 1), admin);
+    const rs = await until("its ReplicaSet", async () => JSON.parse((await t.direct(C, ["get", "rs", "-n", NS, "-l", "app=owner", "-o", "json"])).stdout).items[0]);
+    assert.equal((await t.call("GET", `${P}/replicasets/${rs.metadata.name}/json`, undefined, admin)).body.metadata.uid, rs.metadata.uid);
+    assert.equal((await t.call("POST", `${P}/replicasets/json`, rs, admin)).status, 404, "no create for ReplicaSets");
+    assert.equal((await t.call("DELETE", `${P}/replicasets/${rs.metadata.name}`, undefined, admin)).status, 200);
+  });
+});
+
 describe("deleting with a cascade choice", () => {
   test("Orphan leaves the ReplicaSet behind without its owner; Background removes it", async () => {
     for (const name of ["orphaned", "cascaded"]) await t.call("POST", `${P}/deployments/json`, deployment(name, "nginx:1.25", 1), admin);
