@@ -43,6 +43,18 @@ describe("AuditLog", () => {
     assert.deepEqual(names, ["u21", "u20", "u19", "u18", "u17", "u16", "u15", "u14", "u13"]);
   });
 
+  it("queries by namespace and name: entries of other objects, even with the name elsewhere in them, are left out", async () => {
+    const log = new AuditLog(join(dir, "byname"));
+    log.record(entry(1, { namespace: "shop", name: "web", resource: "deployments" }));
+    log.record(entry(2, { namespace: "shop", name: "web-api", resource: "deployments", path: "/web" }));
+    log.record(entry(3, { namespace: "other", name: "web", resource: "deployments" }));
+    log.record(entry(4, { namespace: "shop", name: "web", resource: "deployments/scale", verb: "scale" }));
+    assert.deepEqual(
+      log.query({ namespace: "shop", name: "web" }).map((e) => e.verb),
+      ["scale", "create"],
+    );
+  });
+
   it("continues the size count of an existing file after a restart", async () => {
     const d = join(dir, "restart");
     const lineBytes = Buffer.byteLength(`${JSON.stringify(entry(10))}\n`);

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync
 import { join } from "node:path";
 import type { AuditEntry, AuditSink } from "../http/context.ts";
 
-export type AuditQuery = { user?: string; cluster?: string; verb?: string; since?: number; until?: number };
+export type AuditQuery = { user?: string; cluster?: string; namespace?: string; name?: string; verb?: string; since?: number; until?: number };
 
 export class AuditLog implements AuditSink {
   private readonly dir: string;
@@ -34,11 +34,15 @@ export class AuditLog implements AuditSink {
   /** Entries matching q, newest first. */
   query(q: AuditQuery): AuditEntry[] {
     const out: AuditEntry[] = [];
+    // Lines that cannot match are skipped before they are parsed (a workload's timeline asks for one name).
+    const needle = q.name !== undefined ? `"name":${JSON.stringify(q.name)}` : undefined;
     for (let i = 0; i <= this.keep; i++) {
       if (!existsSync(this.file(i))) continue;
+      // A file last written before `since` holds nothing as new: neither do the older ones.
+      if (q.since !== undefined && statSync(this.file(i)).mtimeMs < q.since) break;
       const lines = readFileSync(this.file(i), "utf8").split("\n");
       for (let j = lines.length - 1; j >= 0; j--) {
-        if (!lines[j]) continue;
+        if (!lines[j] || (needle && !lines[j].includes(needle))) continue;
         const e = JSON.parse(lines[j]) as AuditEntry;
         if (matches(e, q)) out.push(e);
       }
@@ -60,6 +64,8 @@ export class AuditLog implements AuditSink {
 function matches(e: AuditEntry, q: AuditQuery): boolean {
   if (q.user !== undefined && e.user !== q.user) return false;
   if (q.cluster !== undefined && e.cluster !== q.cluster) return false;
+  if (q.namespace !== undefined && e.namespace !== q.namespace) return false;
+  if (q.name !== undefined && e.name !== q.name) return false;
   if (q.verb !== undefined && e.verb !== q.verb) return false;
   const t = Date.parse(e.time);
   if (q.since !== undefined && t < q.since) return false;

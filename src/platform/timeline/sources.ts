@@ -81,6 +81,6 @@ export async function timelineOf(ctx: PlatformContext, m: Member, who: Caller, w
   const [revisions, events, hpas] = await Promise.all([revisionsOf(ctx, m, who, w, obj), eventsNear(ctx, m.name, w.namespace, w.name), hpasOf(ctx, m.name, w)]);
   // An HPA named otherwise has its rescale events under its own name.
   for (const h of hpas.filter((h) => !h.includes(w.name))) events.push(...(await eventsNear(ctx, m.name, w.namespace, h)));
-  const audit = auditFor(w, ctx.audit.query({ cluster: m.name }));
+  const audit = auditFor(w, ctx.audit.query({ cluster: m.name, namespace: w.namespace, name: w.name }));
   return buildTimeline({ workload: w, object: obj, revisions, events, audit, hpas });
 }
