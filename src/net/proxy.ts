@@ -121,8 +121,9 @@ export async function proxyHttp(req: IncomingMessage, res: ServerResponse, upstr
 /** Writes an upstream response to the client, streaming, and tears both down together. */
 export function relayResponse(answer: IncomingMessage, res: ServerResponse): void {
   res.writeHead(answer.statusCode ?? 502, answer.statusMessage, stripHopByHop(answer.headers));
-  // Headers first, even before the first body chunk: a follow may idle long.
-  res.flushHeaders();
+  // An answer of unknown length (a watch, a follow) may idle long: its headers go at once.
+  // One of known length goes with its body, in one write (and one TLS record) where it fits.
+  if (answer.headers["content-length"] === undefined) res.flushHeaders();
   answer.pipe(res);
   res.once("close", () => answer.destroy());
   answer.once("error", () => res.destroy());

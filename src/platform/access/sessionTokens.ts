@@ -5,7 +5,13 @@
 // They end at their expiry, or when their user is deleted or disabled (the
 // caller checks the user). API tokens are different: random, stored hashed,
 // listable and revocable (apiTokens.ts).
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+//
+// Every kubectl call through the proxy carries a token, so a verified one is
+// remembered: a bounded LRU keyed by the token's SHA-256 (the token itself
+// is not kept) holds its claims, and a token found there is checked only for
+// its expiry. Nothing else can revoke a signed token: the user check (deleted
+// or disabled) is the caller's, on every request, so it takes effect at once.
+import { createHmac, createSecretKey, hash, type KeyObject, randomBytes, timingSafeEqual } from "node:crypto";
 
 export type SessionClaims = {
   /** The user's name. */
@@ -18,13 +24,17 @@ export type SessionClaims = {
 };
 
 const PREFIX = "kp1.";
+/** How many verified tokens are remembered (the least recently used go first). */
+export const VERIFIED_CACHE_SIZE = 10_000;
 
 export class SessionSigner {
-  private readonly key: Buffer;
+  private readonly key: KeyObject;
+  /** SHA-256 of a verified token → its claims, least recently used first. */
+  private readonly verified = new Map<string, SessionClaims>();
 
   constructor(key: Buffer) {
     if (key.length < 32) throw new Error("session signing key must be at least 32 bytes");
-    this.key = key;
+    this.key = createSecretKey(key);
   }
 
   sign(sub: string, use: SessionClaims["use"], ttlSeconds: number, now = Date.now()): { token: string; expiresAt: string } {
@@ -37,6 +47,33 @@ export class SessionSigner {
   /** The claims of a valid, unexpired token; undefined otherwise. */
   verify(token: string, now = Date.now()): SessionClaims | undefined {
     if (!token.startsWith(PREFIX)) return undefined;
+    const id = hash("sha256", token, "base64url");
+    const known = this.verified.get(id);
+    if (known) {
+      this.verified.delete(id);
+      if (!(known.exp * 1000 > now)) return undefined;
+      this.verified.set(id, known);
+      return known;
+    }
+    const claims = this.check(token, now);
+    if (claims) {
+      this.verified.set(id, claims);
+      if (this.verified.size > VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    }
+    return claims;
+  }
+
+  /** How many verified tokens are remembered (tests). */
+  get remembered(): number {
+    return this.verified.size;
+  }
+
+  /** Whether this token is remembered as verified (tests). */
+  remembers(token: string): boolean {
+    return this.verified.has(hash("sha256", token, "base64url"));
+  }
+
+  private check(token: string, now: number): SessionClaims | undefined {
     const [payload, mac] = token.slice(PREFIX.length).split(".");
     if (!payload || !mac) return undefined;
     const want = Buffer.from(this.mac(payload));
@@ -49,7 +86,7 @@ export class SessionSigner {
       return undefined;
     }
     if (typeof claims.sub !== "string" || !(claims.exp * 1000 > now)) return undefined;
-    return claims;
+    return Object.freeze(claims);
   }
 
   private mac(payload: string): string {

@@ -37,8 +37,8 @@ const STREAMING = new Set(["exec", "attach", "portforward"]);
 type Target = { cluster: string; path: string; info: RequestInfo };
 
 /**
- * Registers the proxy's route (plain requests) and the server's upgrade
- * handler. Watches, followed logs and upgraded sessions (exec, attach,
+ * Registers the proxy's request handler (plain requests, ahead of Fastify's
+ * routes) and the server's upgrade handler. Watches, followed logs and upgraded sessions (exec, attach,
  * port-forward) would hold the server open for as long as they run, so
  * closing the app ends those; other requests finish as the server drains.
  */
@@ -57,16 +57,14 @@ export function registerK8sProxy(app: FastifyInstance, ctx: PlatformContext): vo
       else res.destroy();
     });
   };
-  app.all("/k8s/clusters/*", {
-    config: { public: true },
-    schema: { hide: true },
-    // Taken over before Fastify reads the body: it streams to the member untouched.
-    onRequest: (req, reply, done) => {
-      reply.hijack();
-      void serve(req.raw, reply.raw);
-      done();
-    },
-    handler: async () => {},
+  // Served ahead of Fastify: every kubectl call comes this way, and Fastify's routing,
+  // hooks and per-request logger would cost about as much as the proxying itself. The
+  // body is not read here: it streams to the member untouched.
+  const fastify = app.server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  app.server.removeAllListeners("request");
+  app.server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith(PROXY_PREFIX)) void serve(req, res);
+    else for (const handle of fastify) handle.call(app.server, req, res);
   });
   app.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!req.url?.startsWith(PROXY_PREFIX)) return;
