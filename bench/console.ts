@@ -1,0 +1,213 @@
+// Console benchmark: the console in Debian's chromium (playwright-core)
+// against `kpanda serve` over many clusters (bench/consoleSetup.ts), with the
+// targets of issue 12:
+//   1. the clusters overview with N integrated simulated clusters (default
+//      100): first page of rows and the totals, from navigation (<= 1 s);
+//   2. the node table of a member with 1,000 nodes: first page (<= 1 s), and
+//      no response carrying more than one page;
+//   3. the same member with 20,000 pods: the cluster's pod list (the search
+//      page's pods of that cluster) and the global search (grouped by kind)
+//      first page (<= 1 s), a sort and a filter (<= 300 ms), and a 500-row page.
+// Times are the page's own clock (performance.now()): navigation start, or
+// the user's click or choice, until the rows are in the document. "cold" is
+// the first visit of a fresh browser context; then --runs warm ones.
+// Usage: node bench/console.ts [--clusters 100] [--nodes 2] [--big-nodes 1000]
+//        [--big-pods 20000] [--runs 5] [--only overview,nodes,pods] [--keep]
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { BrowserContext, Page } from "playwright-core";
+import { launchBrowser } from "../test/console/browser.ts";
+import { ensureConsoleBuilt } from "../web/build.ts";
+import { type Child, fillBig, integrateAll, type Serve, startBigMember, startServe, startSim, untilSynced } from "./consoleSetup.ts";
+import { ms, Samples } from "./stats.ts";
+
+const { values } = parseArgs({
+  options: {
+    clusters: { type: "string", default: "100" },
+    nodes: { type: "string", default: "2" },
+    "big-nodes": { type: "string", default: "1000" },
+    "big-pods": { type: "string", default: "20000" },
+    runs: { type: "string", default: "5" },
+    only: { type: "string", default: "overview,nodes,pods" },
+    keep: { type: "boolean" },
+  },
+});
+const N = Number(values.clusters);
+const BIG_NODES = Number(values["big-nodes"]);
+const BIG_PODS = Number(values["big-pods"]);
+const RUNS = Number(values.runs);
+const parts = new Set(String(values.only).split(","));
+const BIG = "big";
+
+/** The page's clock when the user last clicked, chose or typed (capture phase, before the console reacts). */
+const RECORD_INPUT = () => {
+  const doc = (globalThis as any).document;
+  for (const type of ["click", "change", "input"]) doc.addEventListener(type, () => ((globalThis as any).__inputAt = performance.now()), true);
+};
+
+/** Resolves with the page's clock at the first animation frame where `cond` holds. */
+async function when(page: Page, cond: string, arg?: unknown): Promise<number> {
+  const fn = new Function("arg", `const ok = (${cond})(arg); return ok ? performance.now() : false;`) as (a: unknown) => number | false;
+  try {
+    const h = await page.waitForFunction(fn, arg, { polling: "raf", timeout: 120_000 });
+    return (await h.jsonValue()) as number;
+  } catch (e) {
+    const where = await page.evaluate(() => {
+      const c = (globalThis as any).document.querySelector('[data-testid="search-results"]');
+      return `${(globalThis as any).location.href} loading=${c?.dataset.loading} rows=${c?.querySelectorAll("tbody tr").length}`;
+    });
+    throw new Error(`waiting for ${cond} (${JSON.stringify(arg)}) at ${where}: ${(e as Error).message}`);
+  }
+}
+
+/** Time from navigation start to `cond`, on a full load of `url`. */
+async function load(page: Page, url: string, cond: string, arg?: unknown): Promise<number> {
+  await page.goto(url, { waitUntil: "commit" });
+  return when(page, cond, arg);
+}
+
+const rows = (testid: string, n: number) =>
+  `() => document.querySelectorAll('[data-testid="${testid}"] tbody tr[data-row]').length >= ${n}`;
+/** The search table shows the answer to an address containing `expect`: nothing loading, rows or the empty state in place. */
+const settled = `(expect) => {
+  const c = document.querySelector('[data-testid="search-results"]');
+  return location.search.includes(expect) && c && c.dataset.loading === "false" && c.querySelector("tbody tr[data-row], tbody tr td[colspan]");
+}`;
+
+type Line = { what: string; cold?: number; warm: Samples; target: number; note?: string };
+const lines: Line[] = [];
+
+function report(l: Line): void {
+  lines.push(l);
+  const w = l.warm.summary();
+  const worst = Math.max(w.max, l.cold ?? 0);
+  const verdict = worst <= l.target ? "ok" : w.p50 <= l.target ? `p50 ok, ${l.cold !== undefined && l.cold > l.target ? "cold" : "max"} over` : "OVER";
+  console.log(
+    `  ${l.what.padEnd(58)} ${l.cold === undefined ? "" : `cold ${ms(l.cold).padStart(7)}  `}warm p50 ${ms(w.p50).padStart(7)} max ${ms(w.max).padStart(7)}  target <= ${ms(l.target)}  ${verdict}${l.note ? `  (${l.note})` : ""}`,
+  );
+}
+
+async function measureLoads(ctx: BrowserContext, what: string, url: string, cond: string, target: number, note?: string): Promise<void> {
+  const page = await ctx.newPage();
+  const warm = new Samples();
+  const cold = await load(page, url, cond);
+  for (let i = 0; i < RUNS; i++) warm.add(await load(page, url, cond));
+  await page.close();
+  report({ what, cold, warm, target, note });
+}
+
+async function overview(ctx: BrowserContext): Promise<void> {
+  const cond = `() => document.querySelectorAll('[data-testid="list-Cluster"] tbody tr[data-row]').length >= ${Math.min(20, N)} && document.querySelector('[data-testid="cluster-totals"]')?.textContent.includes("${N + 1}")`;
+  await measureLoads(ctx, `clusters overview, ${N + 1} clusters: first page and totals`, "/clusters", cond, 1000);
+}
+
+async function nodes(ctx: BrowserContext): Promise<void> {
+  const page = await ctx.newPage();
+  let largest = 0;
+  let largestBytes = 0;
+  let overPage = 0;
+  page.on("response", async (r) => {
+    if (!/\/clusters\/big\/nodes\?/.test(r.url()) || r.url().includes("watch=true")) return;
+    const text = await r.text().catch(() => "");
+    const body = JSON.parse(text || "{}");
+    largest = Math.max(largest, body.items?.length ?? 0);
+    largestBytes = Math.max(largestBytes, text.length);
+    if ((body.items?.length ?? 0) > (body.pagination?.pageSize ?? 0)) overPage++;
+  });
+  const url = `/clusters/${BIG}/nodes`;
+  const cond = rows("list-Node", Math.min(20, BIG_NODES));
+  const warm = new Samples();
+  const cold = await load(page, url, cond);
+  for (let i = 0; i < RUNS; i++) warm.add(await load(page, url, cond));
+  await page.close();
+  report({ what: `node table, ${BIG_NODES} nodes: first page`, cold, warm, target: 1000 });
+  console.log(`  ${"".padEnd(58)} largest node list response: ${largest} items, ${(largestBytes / 1024).toFixed(1)} KiB; responses with more than one page: ${overPage}`);
+}
+
+async function pods(ctx: BrowserContext): Promise<void> {
+  const list = `/search?kind=pods&cluster=${BIG}`;
+  await measureLoads(ctx, `cluster's pod list, ${BIG_PODS} pods: first page (20 rows)`, list, rows("search-results", 20), 1000);
+  await measureLoads(ctx, "global search 'payments' across kinds: first group", "/search?q=payments", rows("search-pods", 5), 1000);
+  await measureLoads(ctx, "cluster's pod list: a page of 500 rows", `${list}&pageSize=500`, rows("search-results", Math.min(500, BIG_PODS)), 1000, "first paint of 500 rows");
+
+  const page = await ctx.newPage();
+  await load(page, list, rows("search-results", 20));
+  /** From the input `act` makes to the table showing the answer to an address containing `expect`. */
+  const after = async (act: () => Promise<unknown>, expect: string) => {
+    await act();
+    const done = await when(page, settled, expect);
+    return done - (await page.evaluate(() => (globalThis as any).__inputAt as number));
+  };
+  const table = page.getByTestId("search-results");
+  const header = (name: string) => table.getByRole("button", { name, exact: true });
+  const sort = new Samples();
+  for (let i = 0; i < RUNS; i++) {
+    // By name ascending is the default: a click turns it descending, the next ascending; then by age, oldest first and newest first.
+    sort.add(await after(() => header("Name").click(), "sortBy=name&sortDir=desc"));
+    sort.add(await after(() => header("Name").click(), "sortBy=name&sortDir=asc"));
+    sort.add(await after(() => header("Age").click(), "sortBy=creationTimestamp&sortDir=asc"));
+    sort.add(await after(() => header("Age").click(), "sortBy=creationTimestamp&sortDir=desc"));
+  }
+  report({ what: "cluster's pod list: a sort (name, age)", warm: sort, target: 300 });
+
+  const filter = new Samples();
+  for (let i = 0; i < RUNS; i++) {
+    await load(page, list, rows("search-results", 20));
+    // The big member's pods are all Pending (no kubelet): Running empties the table, Pending fills it again.
+    filter.add(await after(() => page.getByRole("combobox", { name: "Phase" }).selectOption("Running"), "phase=Running"));
+    filter.add(await after(() => page.getByRole("combobox", { name: "Phase" }).selectOption("Pending"), "phase=Pending"));
+  }
+  report({ what: "cluster's pod list: a filter (phase)", warm: filter, target: 300 });
+
+  const typed = new Samples();
+  for (let i = 0; i < RUNS; i++) {
+    await load(page, list, rows("search-results", 20));
+    const q = i % 2 ? "cart" : "orders";
+    typed.add(await after(() => page.getByRole("textbox", { name: "Name contains" }).fill(q), `q=${q}`));
+  }
+  report({ what: "cluster's pod list: a name search (typed)", warm: typed, target: 300, note: "includes the input's 250 ms debounce" });
+  await page.close();
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "kpanda-bench-console-"));
+  const children: Child[] = [];
+  try {
+    await ensureConsoleBuilt({ quiet: true });
+    console.log(`kpanda console benchmark: ${N} simulated clusters of ${values.nodes} nodes, and "${BIG}" with ${BIG_NODES} nodes and ${BIG_PODS} pods`);
+    const t0 = performance.now();
+    const sim = await startSim(join(dir, "sim"), N, Number(values.nodes));
+    children.push(sim.child);
+    const big = await startBigMember(join(dir, BIG));
+    children.push(big);
+    const filled = await fillBig(join(dir, BIG, "kubeconfig"), BIG_NODES, BIG_PODS);
+    console.log(`members ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (big member filled in ${filled.toFixed(1)} s)`);
+    const serve: Serve = await startServe(join(dir, "kpanda"));
+    children.push(serve.child);
+    const members = [...sim.names.map((name) => ({ name, kubeconfig: join(dir, "sim", name, "kubeconfig") })), { name: BIG, kubeconfig: join(dir, BIG, "kubeconfig") }];
+    console.log(`integrated ${members.length} clusters in ${(await integrateAll(serve, members)).toFixed(1)} s`);
+    const synced = await untilSynced(serve, `/asl/pods?cluster=${BIG}&pageSize=1`, BIG_PODS);
+    await untilSynced(serve, `/asl/nodes?pageSize=1`, BIG_NODES + N * Number(values.nodes));
+    await untilSynced(serve, "/clustersummary?pageSize=1&phase=Running", members.length);
+    console.log(`search cache synced ${((performance.now() - t0) / 1000).toFixed(1)} s after the start (the big member's pods ${synced.toFixed(1)} s after integration)`);
+
+    const browser = await launchBrowser();
+    const ctx = await browser.newContext({ baseURL: serve.url, ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 }, locale: "en-US" });
+    const session = JSON.stringify({ token: serve.token, expiresAt: new Date(Date.now() + 3600_000).toISOString(), user: "admin" });
+    await ctx.addInitScript((s) => sessionStorage.setItem("kpanda.session", s), session);
+    await ctx.addInitScript(RECORD_INPUT);
+    console.log("results (page clock, from navigation or input to the rows in the document):");
+    if (parts.has("overview")) await overview(ctx);
+    if (parts.has("nodes")) await nodes(ctx);
+    if (parts.has("pods")) await pods(ctx);
+    await browser.close();
+  } finally {
+    for (const c of children.reverse()) await c.stop();
+    if (values.keep) console.log(`kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
