@@ -183,4 +183,33 @@ describe("CronHorizontalPodAutoscaler", () => {
     const down = await until("down Succeed", async () => ((await job("api-hours", "down"))?.state === "Succeed" ? job("api-hours", "down") : undefined));
     assert.match(down.message ?? "", /HorizontalPodAutoscaler api replicas 5-5 → 1-5/);
   });
+
+  it("after kpanda's controllers were down, makes the run still within the starting deadline and reports the older one Missed", async () => {
+    await direct(["create", "deployment", "batch", "--image=nginx:1.27", "--replicas=1", "-n", "shop"]);
+    const cron = {
+      metadata: { name: "batch-hours" },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "batch" },
+        startingDeadlineSeconds: 600,
+        jobs: [
+          { name: "early", schedule: "0 7 * * *", targetSize: 2 },
+          { name: "late", schedule: "30 7 * * *", targetSize: 4 },
+        ],
+      },
+    };
+    assert.equal((await t.call("POST", `${NS}/cronhorizontalpodautoscalers`, cron, admin)).status, 201);
+    const early = Date.parse(await until("early scheduled", async () => (await job("batch-hours", "early"))?.nextRunTime));
+    await until("late scheduled", async () => (await job("batch-hours", "late"))?.nextRunTime);
+    // kpanda goes down (its controllers stop, as when its replica loses the lead) over both runs: back 35 minutes after the first.
+    const { controllers } = t.platform.ctx;
+    await controllers.stopAll();
+    await clock.advance(early + 35 * 60_000 - clock.now());
+    await controllers.startAll();
+    await until("batch scaled to 4 by the late job", async () => (await replicasOf("batch")) === 4);
+    const late = await until("late Succeed", async () => ((await job("batch-hours", "late"))?.state === "Succeed" ? job("batch-hours", "late") : undefined));
+    assert.equal(late.lastRunTime, new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, "Z"));
+    const missed = await job("batch-hours", "early");
+    assert.equal(missed?.state, "Missed");
+    assert.match(missed?.message ?? "", /missed 1 scheduled run\(s\), the last at .*T07:00:00Z: more than 2100 s late, past the starting deadline/);
+  });
 });
