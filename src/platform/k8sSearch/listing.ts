@@ -109,7 +109,7 @@ export async function collect(index: SearchIndex, q: Query, after: Cursor | unde
   for (;;) {
     const want = limit ? limit + 1 - items.length : MAX_PAGE_SIZE;
     const pageSize = Math.min(MAX_PAGE_SIZE, want);
-    const res = await run(index, { ...q, after, pageSize });
+    const res = await run(index, { ...q, after, pageSize, skipTotal: true });
     if (revision === -1) revision = res.revision;
     items.push(...res.items);
     const last = res.items.at(-1);
@@ -140,7 +140,7 @@ export async function getOne(index: SearchIndex, r: ReadRequest): Promise<KObjec
   if (!SELECTABLE_NAME.test(r.name)) throw notFound(info, r.name);
   const q = baseQuery(r);
   q.fieldSelector = [`metadata.name=${r.name}`, r.query.get("fieldSelector")].filter(Boolean).join(",");
-  const res = await run(index, { ...q, pageSize: 50 });
+  const res = await run(index, { ...q, pageSize: 50, skipTotal: true });
   if (res.items.length === 0) throw notFound(info, r.name);
   if (res.items.length > 1) {
     const clusters = [...new Set(res.items.map((i) => i.cluster))].sort();

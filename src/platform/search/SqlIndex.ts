@@ -237,13 +237,16 @@ export class SqlIndex implements SearchIndex {
       // A term over a small scope is checked row by row; over a large one, through the trigram index.
       const text = usesTextIndex(q) && (namespaces || (await inScope()) > this.scanMax);
       const counting = this.where(q, text);
+      // The count also decides how a term's page is gathered (below), so skipTotal skips it only without one.
       const [count] =
-        !counting.filtered && !namespaces
-          ? [{ n: await inScope() }]
-          : text && this.db.dialect.fts && onlyTerm(q)
-            ? await c.all("SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH ?", [`${ftsPhrase(q.fuzzySearch!, !!q.fuzzyLabels)} AND kind : "${ftsKind(q.group, q.resource)}"`])
-            : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${counting.sql}`, counting.params);
-      const total = Number(count.n);
+        q.skipTotal && !text
+          ? [{ n: -1 }]
+          : !counting.filtered && !namespaces
+            ? [{ n: await inScope() }]
+            : text && this.db.dialect.fts && onlyTerm(q)
+              ? await c.all("SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH ?", [`${ftsPhrase(q.fuzzySearch!, !!q.fuzzyLabels)} AND kind : "${ftsKind(q.group, q.resource)}"`])
+              : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${counting.sql}`, counting.params);
+      const total = q.skipTotal ? -1 : Number(count.n);
       // Few matches of a term: gather them through the trigram index and sort them. Many: walk the sort order, matching row by row.
       const page = text && total > this.textDrivenMax ? this.where(q, false) : counting;
       const where = after.sql ? `${page.sql} AND ${after.sql}` : page.sql;

@@ -180,6 +180,9 @@ export function searchIndexConformance(name: string, make: () => Promise<Backend
           }
         }
         await assert.rejects(index.query({ group: "", resource: "pods", sortBy: "created", after: { name: "a", namespace: "", cluster: "", version: "v1" } }), QueryError);
+        const q: Query = { group: "", resource: "pods", labelSelector: "app=web", pageSize: 7, page: 2 };
+        const [counted, uncounted] = [await index.query(q), await index.query({ ...q, skipTotal: true })];
+        assert.deepEqual([uncounted.items.map(ident), uncounted.total], [counted.items.map(ident), -1], "skipTotal: the same page, no total");
       }),
     );
 

@@ -105,6 +105,8 @@ export type Query = KindRef & {
    * number; `page` counts from it; `total` ignores it.
    */
   after?: { name: string; namespace: string; cluster: string; version: string };
+  /** Leave `total` out (-1): a selector's count can cost many times its page (kubectl's lists page without one). */
+  skipTotal?: boolean;
   /** 1-based; default 1. */
   page?: number;
   /** Default 20, at most MAX_PAGE_SIZE. */
@@ -115,7 +117,7 @@ export const MAX_PAGE_SIZE = 500;
 
 export type QueryResult = {
   items: IndexedItem[];
-  /** Matching objects over all pages. */
+  /** Matching objects over all pages; -1 with skipTotal. */
   total: number;
   /** The index revision this answer was read at: a changes() cursor. */
   revision: number;
