@@ -163,6 +163,37 @@ describe("global search and live lists in a browser", { skip, timeout: 600_000 }
     admin.assertClean("live lists");
   });
 
+  test("the node and namespace tables sort and filter on the server", async () => {
+    const { page } = admin;
+    const asked: string[] = [];
+    const record = (r: { url(): string }) => void asked.push(decodeURIComponent(r.url()));
+    page.on("request", record);
+    try {
+      await page.goto("/clusters/east/nodes");
+      const nodes = page.getByTestId("list-Node");
+      await nodes.locator('tbody tr[data-row="node-0"]').waitFor();
+      // Sorted by name ascending at first; a click on the header asks the server for descending.
+      await nodes.getByRole("button", { name: "Name", exact: true }).click();
+      await until("node-1 first", async () => (await nodes.locator("tbody tr[data-row]").first().getAttribute("data-row")) === "node-1");
+      assert.ok(asked.some((u) => /\/clusters\/east\/nodes\?.*sortBy=name&sortDir=desc/.test(u)), "the sort is the server's");
+      await page.getByRole("combobox", { name: "Status" }).selectOption("False");
+      await nodes.getByText("No results found").waitFor();
+      assert.ok(asked.some((u) => /\/clusters\/east\/nodes\?ready=False/.test(u)), "the filter is the server's");
+
+      await page.goto("/clusters/east/namespaces");
+      const ns = page.getByTestId("list-Namespace");
+      await ns.locator('tbody tr[data-row="default"]').waitFor();
+      await ns.getByRole("button", { name: "Name", exact: true }).click();
+      await until("kube-system first", async () => (await ns.locator("tbody tr[data-row]").first().getAttribute("data-row")) === "kube-system");
+      await page.getByRole("combobox", { name: "Status" }).selectOption("Terminating");
+      await ns.getByText("No results found").waitFor();
+      assert.ok(asked.some((u) => /\/clusters\/east\/namespaces\?status=Terminating&.*sortBy=name&sortDir=desc/.test(u)));
+      admin.assertClean("node and namespace tables");
+    } finally {
+      page.off("request", record);
+    }
+  });
+
   test("a cluster made unreachable is named stale above the search results, and the banner goes when it is back", async () => {
     const { page } = admin;
     await page.goto("/search?kind=pods&q=payments");
