@@ -80,6 +80,10 @@ describe("kubectl through /k8s/search", () => {
     assert.match(r.body, /certificate-authority-data: /);
     assert.ok(r.headers.get("x-kpanda-expires-at"));
     assert.equal((await t.call("GET", "/search/kubeconfig")).status, 401);
+    // As the per-cluster download needs a role in its cluster.
+    const stranger = await t.addUser("stranger", []);
+    const refused = await t.call("GET", "/search/kubeconfig", undefined, stranger);
+    assert.deepEqual([refused.status, refused.body.message], [403, 'user "stranger" has no role in any cluster']);
   });
 
   test("get pods -A -l app=web lists the web pods of every cluster, with a CLUSTER column", async () => {

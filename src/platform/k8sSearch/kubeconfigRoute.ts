@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { kubeconfigSeconds, MAX_KUBECONFIG_SECONDS, userKubeconfig } from "../clusters/kubeconfigDownload.ts";
 import type { PlatformContext } from "../http/context.ts";
-import { errorSchema } from "../http/errors.ts";
+import { errorSchema, forbidden } from "../http/errors.ts";
 import { SEARCH_PREFIX } from "./k8sSearch.ts";
 
 /** The kubeconfig's cluster entry: not a member's name (member names are DNS labels, this is not one). */
@@ -26,10 +26,13 @@ export function searchKubeconfigRoutes(app: FastifyInstance, ctx: PlatformContex
           type: "object",
           properties: { expirationSeconds: { type: "integer", description: `default 86400; at most ${MAX_KUBECONFIG_SECONDS}` } },
         },
-        response: { 200: { type: "string" }, 400: errorSchema, 401: errorSchema },
+        response: { 200: { type: "string" }, 400: errorSchema, 401: errorSchema, 403: errorSchema },
       },
     },
     async (req, reply) => {
+      // As the per-cluster download needs a role in its cluster: a user with none would see nothing.
+      const seen = ctx.authz.clustersOf(who(req));
+      if (seen !== "all" && seen.size === 0) throw forbidden(`user "${who(req)}" has no role in any cluster`);
       const ttl = kubeconfigSeconds(req.query.expirationSeconds);
       const { token, expiresAt } = ctx.signer.sign(who(req), "kubeconfig", ttl);
       const baseURL = ctx.externalURL ?? `${req.protocol}://${req.host}`;
