@@ -139,6 +139,8 @@ export function buildTimeline(input: TimelineInput): TimelineEntry[] {
   if (created && !input.audit.some((a) => a.verb === "create" && a.code < 400)) {
     entries.push({ time: iso(Date.parse(created)), type: "Normal", reason: "Created", message: `${w.kind} ${w.name} created`, source: "object" });
   }
-  const key = (e: TimelineEntry) => Date.parse(e.time);
-  return entries.sort((a, b) => Math.floor(key(a) / 1000) - Math.floor(key(b) / 1000) || RANK[a.source] - RANK[b.source] || key(a) - key(b));
+  // Each entry's time parsed once (a sort compares each entry many times).
+  const keyed = entries.map((e) => ({ e, ms: Date.parse(e.time) }));
+  keyed.sort((a, b) => Math.floor(a.ms / 1000) - Math.floor(b.ms / 1000) || RANK[a.e.source] - RANK[b.e.source] || a.ms - b.ms);
+  return keyed.map((k) => k.e);
 }
