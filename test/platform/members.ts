@@ -44,7 +44,15 @@ export async function startWithMembers(opts: SimulatorOptions = {}, platform: Pa
   const dir = await mkdtemp(join(tmpdir(), "kpanda-members-"));
   const t = await startTestPlatform(platform);
   const sim = await startSimulator({ nodes: 2, ...opts, dataDir: dir });
-  for (const c of sim.clusters) await integrate(t, c);
+  try {
+    for (const c of sim.clusters) await integrate(t, c);
+  } catch (e) {
+    // Nothing may outlive a failed start: the test process would never end.
+    await sim.stop();
+    await t.close();
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
   const kubeconfigs = new Map<string, string>();
   const proxyKubeconfig = async (user: string, cluster: string) => {
     const key = `${user}@${cluster}`;
@@ -115,7 +123,7 @@ export async function integrate(t: TestPlatform, c: SimulatedCluster): Promise<v
   await until(`cluster ${c.name} synced in the search cache`, async () => {
     const rows = await t.platform.ctx.search.index.freshness(undefined, [c.name]);
     return rows.length > 0 && rows.every((r) => r.state === "synced");
-  }, 60_000);
+  }, 120_000);
 }
 
 /**

@@ -11,7 +11,8 @@
 // client; one that matches again is ADDED. An object the stream has not
 // mentioned yet may be on the client's page, so its first non-matching change
 // is a DELETED (at most one needless DELETED per object); an object created
-// after N that never matched is never mentioned.
+// after N that never matched is never mentioned. The stream remembers only
+// the live objects it has hidden, so its memory is bounded by the scope.
 //
 // Flow. One read at a time; notifications during a read only raise the
 // revision to reach. A client that reads slowly stops the reads (the socket's
@@ -64,8 +65,9 @@ export async function streamList(
   // Subscribed before the first read, so no write between the two goes unannounced.
   stream.subscribe();
   let first: ChangesResult;
+  let since: number;
   try {
-    const since = revision === undefined ? await index.revision() : Number(revision);
+    since = revision === undefined ? await index.revision() : Number(revision);
     first = await index.changes(query, since, BATCH);
   } catch (e) {
     stream.close();
@@ -82,7 +84,7 @@ export async function streamList(
   const open = streams(ctx);
   open.add(res);
   res.once("close", () => open.delete(res));
-  stream.start(first);
+  stream.start(since, first);
   return reply;
 }
 
@@ -92,7 +94,7 @@ class ListStream {
   private readonly render: Render;
   private readonly res: ServerResponse;
   private readonly log: Logger;
-  /** Objects the client has been told are gone (or never had): their non-matching changes are not sent. */
+  /** Live objects the client has been told are gone (or never had): their non-matching changes are not sent. */
   private readonly hidden = new Set<string>();
   private cursor = 0;
   /** The newest revision announced. */
@@ -118,8 +120,10 @@ class ListStream {
     });
   }
 
-  start(first: ChangesResult): void {
+  /** Sends `first` (the changes after `since`), then follows. */
+  start(since: number, first: ChangesResult): void {
     this.started = true;
+    this.cursor = since;
     this.res.once("close", () => this.close());
     this.keepalive = setInterval(() => {
       if (!this.res.writableNeedDrain) this.res.write(": keepalive\n\n");
@@ -142,11 +146,14 @@ class ListStream {
     this.busy = true;
     try {
       let batch = first;
+      // After a read with changes, read again: the read may have stopped at its limit short of the newest revision.
+      let more = true;
       while (!this.closed) {
         if (!batch) {
-          if (this.latest <= this.cursor) break;
+          if (!more && this.latest <= this.cursor) break;
           batch = await this.index.changes(this.query, this.cursor, BATCH);
         }
+        more = batch.events.length > 0;
         await this.send(batch.events);
         this.cursor = Math.max(this.cursor, batch.revision);
         batch = undefined;
@@ -167,14 +174,18 @@ class ListStream {
     const out: { type: ChangeEvent["type"]; item: IndexedItem }[] = [];
     for (const ev of events) {
       const key = keyOf(ev.item);
-      if (ev.matches) {
-        const type = ev.type === "MODIFIED" && this.hidden.has(key) ? "ADDED" : ev.type;
-        if (type === "DELETED") this.hidden.add(key);
-        else this.hidden.delete(key);
-        out.push({ type, item: ev.item });
+      const known = this.hidden.has(key);
+      // Gone from the index: it comes back (if ever) as ADDED, so nothing need be remembered of it.
+      if (ev.type === "DELETED") {
+        this.hidden.delete(key);
+        if (ev.matches || !known) out.push({ type: "DELETED", item: ev.item });
         continue;
       }
-      const known = this.hidden.has(key);
+      if (ev.matches) {
+        this.hidden.delete(key);
+        out.push({ type: ev.type === "MODIFIED" && known ? "ADDED" : ev.type, item: ev.item });
+        continue;
+      }
       this.hidden.add(key);
       if (!known && ev.type !== "ADDED") out.push({ type: "DELETED", item: ev.item });
     }
