@@ -107,6 +107,14 @@ async function toNextRun(cron: string, j: string): Promise<string> {
 }
 
 describe("CronHorizontalPodAutoscaler", () => {
+  it("lists none in a member that has no CronHPA yet (nor its CRD)", async () => {
+    const r = await t.call("GET", `${NS}/cronhorizontalpodautoscalers`, undefined, admin);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual(r.body, { items: [], pagination: { total: 0, page: 1, pageSize: 50 } });
+    const crd = await direct(["get", "crd", "cronhorizontalpodautoscalers.autoscaling.kpanda.io", "--ignore-not-found", "-o", "name"]);
+    assert.equal(crd.stdout, "");
+  });
+
   it("refuses a job whose schedule does not parse, naming the field", async () => {
     const bad = { metadata: { name: "bad" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" }, jobs: [{ name: "up", schedule: "0 25 * * *", targetSize: 3 }] } };
     const r = await t.call("POST", `${NS}/cronhorizontalpodautoscalers`, bad, admin);
@@ -128,6 +136,11 @@ describe("CronHorizontalPodAutoscaler", () => {
     };
     const made = await t.call("POST", `${NS}/cronhorizontalpodautoscalers`, cron, admin);
     assert.equal(made.status, 201, JSON.stringify(made.body));
+    const listed = await t.call("GET", `${NS}/cronhorizontalpodautoscalers`, undefined, viewer);
+    assert.deepEqual(
+      listed.body.items.map((o: any) => o.metadata.name),
+      ["web-hours"],
+    );
     assert.equal(await toNextRun("web-hours", "up"), "2026-03-02T09:00:00Z");
     await until("web scaled up to 6", async () => (await replicasOf("web")) === 6);
     const up = await until("up Succeed", async () => ((await job("web-hours", "up"))?.state === "Succeed" ? job("web-hours", "up") : undefined));
