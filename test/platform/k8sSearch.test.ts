@@ -256,6 +256,24 @@ describe("kubectl through /k8s/search", () => {
     assert.match(event.object.message, /^too old resource version: 1 \(\d+\)$/);
   });
 
+  test("objects a member serves at an older version list with their own apiVersion, which discovery names", async () => {
+    const { index } = t.platform.ctx.search;
+    // A 1.20 member serves CronJobs at batch/v1beta1 only (batch/v1 CronJob is served from 1.21).
+    const cronJob = { metadata: { name: "tick", namespace: "jobs", resourceVersion: "7", creationTimestamp: "2024-01-01T00:00:00Z" }, spec: { schedule: "*/5 * * * *" } };
+    await index.apply([{ type: "upsert", cluster: "legacy", group: "batch", version: "v1beta1", resource: "cronjobs", object: cronJob }]);
+    try {
+      const r = await search("admin", ["get", "cronjobs", "-A", "-o", "jsonpath={.items[*].apiVersion}"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "batch/v1beta1");
+      const table = await search("admin", ["get", "cj", "-A"]);
+      assert.deepEqual(rows(table.stdout).map((x) => [x.CLUSTER, x.NAME, x.SCHEDULE]), [["legacy", "tick", "*/5 * * * *"]]);
+      const res = await raw(await t.adminToken(), "/apis/batch");
+      assert.deepEqual(res.body.versions.map((v: any) => v.version), ["v1", "v1beta1"]);
+    } finally {
+      await index.removeCluster("legacy");
+    }
+  });
+
   test("requests without a valid token answer 401 Unauthorized as a Status", async () => {
     const res = await fetch(`${t.platform.url}/k8s/search/api/v1/pods`);
     assert.equal(res.status, 401);

@@ -1,8 +1,8 @@
 // What /k8s/search/ serves: every kind the search index caches (search/kinds.ts),
-// each at its preferred version, described as kube-apiserver describes the
-// built-in kind (apiserver/registry/builtin.ts: kind, singular, short names,
-// categories) but with the verbs served here only, get, list and watch, and no
-// subresources. Discovery documents are the apiserver's own
+// at each of the versions members serve it in, described as kube-apiserver
+// describes the built-in kind (apiserver/registry/builtin.ts: kind, singular,
+// short names, categories) but with the verbs served here only, get, list and
+// watch, and no subresources. Discovery documents are the apiserver's own
 // (apiserver/http/discovery.ts), given this subset.
 import { builtinGroupOrder, builtinResources } from "../../apiserver/registry/builtin.ts";
 import type { ResourceInfo } from "../../apiserver/registry/types.ts";
@@ -15,17 +15,26 @@ export const SERVED_VERBS = ["get", "list", "watch"];
 export type ServedKind = { spec: KindSpec; info: ResourceInfo };
 
 /**
- * The served kinds: a cached kind at the first of its versions (a member on an
- * older Kubernetes may store it at another; those objects are listed too and
- * keep their own apiVersion). Kinds without a built-in description (custom
- * resources added by configuration) are not served: their Kind is unknown here.
+ * The served kinds: a cached kind at each of its versions (kinds.ts), the
+ * first preferred. A member on an older Kubernetes stores a kind at an older
+ * version (a 1.20 member's CronJobs are batch/v1beta1); every version lists
+ * the kind's objects of all versions, each keeping its own apiVersion, which
+ * discovery must name for kubectl to decode it. A version the apiserver does
+ * not describe is described as the preferred one is. Kinds without a built-in
+ * description (custom resources added by configuration) are not served: their
+ * Kind is unknown here.
  */
 export function servedKinds(kinds: readonly KindSpec[] = KINDS): ServedKind[] {
   const out: ServedKind[] = [];
+  const builtin = (group: string, version: string, resource: string) =>
+    builtinResources.find((r) => r.group === group && r.version === version && r.resource === resource);
   for (const spec of kinds) {
-    const version = spec.versions[0];
-    const builtin = builtinResources.find((r) => r.group === spec.group && r.version === version && r.resource === spec.resource);
-    if (builtin) out.push({ spec, info: { ...builtin, verbs: SERVED_VERBS, subresources: [] } });
+    const preferred = builtin(spec.group, spec.versions[0], spec.resource);
+    if (!preferred) continue;
+    for (const version of spec.versions) {
+      const info = builtin(spec.group, version, spec.resource) ?? { ...preferred, version };
+      out.push({ spec, info: { ...info, verbs: SERVED_VERBS, subresources: [] } });
+    }
   }
   return out;
 }
