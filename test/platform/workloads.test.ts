@@ -6,9 +6,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { stringify } from "yaml";
-import { until, type WithMembers } from "./members.ts";
+import { until as waitFor, type WithMembers } from "./members.ts";
 import { C, deployment, direct, send, startWorkloads, statefulSet } from "./workloadsFixture.ts";
 
+// Controllers and the garbage collector act within seconds, but the machine is shared: wait up to a minute.
+const until = <T>(what: string, fn: () => T | Promise<T>, ms = 60_000) => waitFor(what, fn, ms);
 const NS = "shop";
 const P = `/clusters/${C}/namespaces/${NS}`;
 let t: WithMembers;
