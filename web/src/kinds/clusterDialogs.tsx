@@ -56,7 +56,8 @@ export function EditClusterAlias({ cluster, alias, onClose }: Props & { alias: s
   );
 }
 
-export function RemoveCluster({ cluster, onClose, onDone }: Props) {
+/** Removal by typing the name; `onRemoving` tells the page it is under way (true) or failed (false). */
+export function RemoveCluster({ cluster, onClose, onRemoving, onDone }: Props & { onRemoving?: (on: boolean) => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   return (
@@ -67,10 +68,17 @@ export function RemoveCluster({ cluster, onClose, onDone }: Props) {
       typeToConfirm={cluster}
       onClose={onClose}
       onConfirm={async () => {
-        await del(paths.cluster(cluster));
+        // The cluster's page stops reading it (it is soon gone: 404), and is left once it is.
+        onRemoving?.(true);
+        try {
+          await del(paths.cluster(cluster));
+        } catch (e) {
+          onRemoving?.(false);
+          throw e;
+        }
+        onDone?.();
         await client.invalidateQueries({ queryKey: meKey });
         await client.invalidateQueries({ queryKey: ["list"] });
-        onDone?.();
       }}
     />
   );

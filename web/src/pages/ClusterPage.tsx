@@ -13,6 +13,7 @@ import { paths } from "../api/paths.ts";
 import type { Cluster } from "../api/types.ts";
 import { POLL_MS } from "../api/useList.ts";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
+import { PageLoading } from "../components/PageLoading.tsx";
 import { useNotify } from "../components/Notifications.tsx";
 import { StaleMarker } from "../components/StaleMarker.tsx";
 import { RouteTabs } from "../components/RouteTabs.tsx";
@@ -21,15 +22,16 @@ import { downloadKubeconfig, EditClusterAlias, EditClusterLabels, RemoveCluster 
 
 export type ClusterOutlet = { cluster: string; object?: Cluster };
 
-export function useCluster(name: string) {
+export function useCluster(name: string, enabled = true) {
   return useQuery<Cluster, ApiError>({
     queryKey: ["cluster", name],
     queryFn: ({ signal }) => get<Cluster>(paths.cluster(name), undefined, signal),
     refetchInterval: POLL_MS,
+    enabled,
   });
 }
 
-function ClusterActions({ c }: { c: Cluster }) {
+function ClusterActions({ c, onRemoving }: { c: Cluster; onRemoving: (on: boolean) => void }) {
   const { t } = useTranslation();
   const can = useCan();
   const notify = useNotify();
@@ -99,7 +101,9 @@ function ClusterActions({ c }: { c: Cluster }) {
       </Dropdown>
       {dialog === "alias" && <EditClusterAlias cluster={name} alias={c.spec.alias} onClose={() => setDialog(undefined)} />}
       {dialog === "labels" && <EditClusterLabels cluster={name} labels={c.metadata.labels} onClose={() => setDialog(undefined)} />}
-      {dialog === "remove" && <RemoveCluster cluster={name} onClose={() => setDialog(undefined)} onDone={() => navigate("/clusters")} />}
+      {dialog === "remove" && (
+        <RemoveCluster cluster={name} onClose={() => setDialog(undefined)} onRemoving={onRemoving} onDone={() => navigate("/clusters")} />
+      )}
     </>
   );
 }
@@ -109,7 +113,9 @@ export default function ClusterPage() {
   const can = useCan();
   const { pathname } = useLocation();
   const name = useParams().cluster!;
-  const { data: c, error } = useCluster(name);
+  // While the cluster is being removed nothing of it is read: it is soon gone (404).
+  const [removing, setRemoving] = useState(false);
+  const { data: c, error } = useCluster(name, !removing);
   const base = `/clusters/${encodeURIComponent(name)}`;
   const tab = pathname.endsWith("/nodes") ? "nodes" : pathname.endsWith("/namespaces") ? "namespaces" : "overview";
   const tabs = [
@@ -131,14 +137,18 @@ export default function ClusterPage() {
               </div>
             )}
           </FlexItem>
-          <FlexItem>{c && <ClusterActions c={c} />}</FlexItem>
+          <FlexItem>{c && <ClusterActions c={c} onRemoving={setRemoving} />}</FlexItem>
         </Flex>
         {error && <ErrorAlert error={error} />}
       </PageSection>
       <PageSection>
-        <RouteTabs tabs={tabs} active={tab} label={t("nav.clusterSection", { name })}>
-          <Outlet context={{ cluster: name, object: c } satisfies ClusterOutlet} />
-        </RouteTabs>
+        {removing ? (
+          <PageLoading />
+        ) : (
+          <RouteTabs tabs={tabs} active={tab} label={t("nav.clusterSection", { name })}>
+            <Outlet context={{ cluster: name, object: c } satisfies ClusterOutlet} />
+          </RouteTabs>
+        )}
       </PageSection>
     </>
   );
