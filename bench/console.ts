@@ -14,7 +14,7 @@
 // Usage: node bench/console.ts [--clusters 100] [--nodes 2] [--big-nodes 1000]
 //        [--big-pods 20000] [--runs 5] [--only overview,nodes,pods] [--keep]
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { BrowserContext, Page } from "playwright-core";
@@ -198,7 +198,8 @@ async function main(): Promise<void> {
     const session = JSON.stringify({ token: serve.token, expiresAt: new Date(Date.now() + 3600_000).toISOString(), user: "admin" });
     await ctx.addInitScript((s) => sessionStorage.setItem("kpanda.session", s), session);
     await ctx.addInitScript(RECORD_INPUT);
-    console.log("results (page clock, from navigation or input to the rows in the document):");
+    // The figures are the machine's as much as the console's: say how busy it was.
+    console.log(`results (page clock, from navigation or input to the rows in the document; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} CPUs):`);
     if (parts.has("overview")) await overview(ctx);
     if (parts.has("nodes")) await nodes(ctx);
     if (parts.has("pods")) await pods(ctx);
