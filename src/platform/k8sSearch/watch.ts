@@ -113,6 +113,8 @@ class Watch {
     this.started = true;
     this.exact = exact;
     this.res.once("close", () => this.close());
+    // The client may have gone while the start was read.
+    if (!this.res.socket || this.res.socket.destroyed) return this.close();
     if (timeoutSeconds > 0) this.timer = setTimeout(() => this.close(), timeoutSeconds * 1000);
     this.timer?.unref();
     for (const i of initial) this.shown.add(keyOf(i));
