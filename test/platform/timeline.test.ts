@@ -1,6 +1,6 @@
 // A Deployment's timeline through the REST API: created, scaled, its image
 // changed and restarted by a user through kpanda, then read back in order
-// with who did each step, its revisions and its Events, which kpanda keeps
+// with who did each step, its revisions (with their diffs) and its Events, which kpanda keeps
 // after the member dropped them (here after 15 s, the simulator's Event TTL
 // for this test) until the retention sweep.
 import assert from "node:assert/strict";
@@ -98,6 +98,11 @@ describe("a Deployment's timeline", () => {
       [1, 2, 3],
     );
     assert.match(revisions[1].message, /^revision 2: images nginx:1\.27 → nginx:1\.28/);
+    // Each revision's diff from the one before (the first has none): the image change, then the restart's annotation.
+    assert.equal(revisions[0].diff, undefined);
+    assert.match(revisions[1].diff ?? "", /^-\s+- image: nginx:1\.27$/m);
+    assert.match(revisions[1].diff ?? "", /^\+\s+- image: nginx:1\.28$/m);
+    assert.match(revisions[2].diff ?? "", /^\+\s+kubectl\.kubernetes\.io\/restartedAt: /m);
     const at = (pred: (e: TimelineEntry) => boolean) => entries.findIndex(pred);
     assert.ok(at((e) => e.reason === "scale") < at((e) => e.revision === 2), "the scale came before the image change's revision");
     assert.ok(at((e) => e.revision === 2) < at((e) => e.reason === "restart"), "revision 2 came before the restart");

@@ -17,6 +17,17 @@ const controlledBy = (o: KObject, uid: unknown) =>
 
 const imagesOf = (template: any): string[] => ((template?.spec?.containers ?? []) as { image?: string }[]).map((c) => c.image ?? "");
 
+/** A revision's pod template without what its controller added (the pod-template-hash label, a ControllerRevision's $patch). */
+function bareTemplate(t: unknown): Record<string, any> {
+  const out = structuredClone((t ?? {}) as Record<string, any>);
+  delete out.$patch;
+  if (out.metadata?.labels) {
+    delete out.metadata.labels["pod-template-hash"];
+    if (Object.keys(out.metadata.labels).length === 0) delete out.metadata.labels;
+  }
+  return out;
+}
+
 /**
  * A workload's revisions: its ReplicaSets (Deployments; from the cache, as
  * the caller has just read the Deployment itself from the member) or
@@ -53,6 +64,7 @@ export async function revisionsOf(ctx: PlatformContext, m: Member, who: Caller, 
       time: o.metadata?.creationTimestamp,
       images: imagesOf(template),
       changeCause: o.metadata?.annotations?.["kubernetes.io/change-cause"],
+      template: bareTemplate(template),
     });
   }
   return out;
@@ -77,12 +89,12 @@ export async function hpasOf(ctx: PlatformContext, cluster: string, w: WorkloadR
   return r.items.filter((i) => i.object.spec?.scaleTargetRef?.kind === w.kind && i.object.spec?.scaleTargetRef?.name === w.name).map((i) => i.name);
 }
 
-/** The whole timeline of a workload, oldest first. */
-export async function timelineOf(ctx: PlatformContext, m: Member, who: Caller, w: WorkloadRef, workloadPath: string): Promise<TimelineEntry[]> {
+/** The whole timeline of a workload, oldest first, and its revisions (for their diffs). */
+export async function timelineOf(ctx: PlatformContext, m: Member, who: Caller, w: WorkloadRef, workloadPath: string): Promise<{ entries: TimelineEntry[]; revisions: RevisionInfo[] }> {
   const obj = await callerJson<KObject>(m, who, { path: workloadPath });
   const [revisions, events, hpas] = await Promise.all([revisionsOf(ctx, m, who, w, obj), eventsNear(ctx, m.name, w.namespace, w.name), hpasOf(ctx, m.name, w)]);
   // An HPA named otherwise has its rescale events under its own name.
   for (const h of hpas.filter((h) => !h.includes(w.name))) events.push(...(await eventsNear(ctx, m.name, w.namespace, h)));
   const audit = auditFor(w, ctx.audit.query({ cluster: m.name, namespace: w.namespace, name: w.name }));
-  return buildTimeline({ workload: w, object: obj, revisions, events, audit, hpas });
+  return { entries: buildTimeline({ workload: w, object: obj, revisions, events, audit, hpas }), revisions };
 }

@@ -11,6 +11,8 @@
 // Order: by time at one-second steps (Kubernetes' timestamps have whole
 // seconds), then a user's action before what it caused (audit, then
 // revisions, then events), then the exact time.
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from "diff";
+import { stringify } from "yaml";
 import type { AuditEntry } from "../http/context.ts";
 import type { KObject } from "../search/index.ts";
 import { eventTime } from "../search/kinds.ts";
@@ -26,12 +28,14 @@ export type TimelineEntry = {
   /** The object it is about, as Kind/name, when not the workload itself. */
   object?: string;
   revision?: number;
+  /** A revision's change: the unified diff of the pod template (YAML) from the revision before it. */
+  diff?: string;
   /** How many times an Event occurred (its count). */
   count?: number;
 };
 
 export type WorkloadRef = { plural: string; kind: string; group: string; namespace: string; name: string };
-export type RevisionInfo = { revision: number; name: string; time?: string; images: string[]; changeCause?: string };
+export type RevisionInfo = { revision: number; name: string; time?: string; images: string[]; changeCause?: string; template?: Record<string, unknown> };
 
 const RANK: Record<TimelineEntry["source"], number> = { audit: 0, object: 1, revision: 2, event: 3 };
 
@@ -143,4 +147,21 @@ export function buildTimeline(input: TimelineInput): TimelineEntry[] {
   const keyed = entries.map((e) => ({ e, ms: Date.parse(e.time) }));
   keyed.sort((a, b) => Math.floor(a.ms / 1000) - Math.floor(b.ms / 1000) || RANK[a.e.source] - RANK[b.e.source] || a.ms - b.ms);
   return keyed.map((k) => k.e);
+}
+
+/**
+ * The revision entries among `entries` (a page) with their diff from the
+ * revision before: the pod templates as YAML with sorted keys, as GET
+ * …/revisions/{a}/diff/{b} answers it. The first revision has none.
+ */
+export function withDiffs(entries: TimelineEntry[], revisions: readonly RevisionInfo[]): TimelineEntry[] {
+  const sorted = [...revisions].sort((a, b) => a.revision - b.revision);
+  const yamlOf = (r: RevisionInfo) => stringify(r.template ?? {}, { sortMapEntries: true });
+  return entries.map((e) => {
+    if (e.source !== "revision" || e.revision === undefined) return e;
+    const i = sorted.findIndex((r) => r.revision === e.revision);
+    if (i < 1) return e;
+    const [a, b] = [sorted[i - 1], sorted[i]];
+    return { ...e, diff: createTwoFilesPatch(`revision-${a.revision}`, `revision-${b.revision}`, yamlOf(a), yamlOf(b), undefined, undefined, { headerOptions: FILE_HEADERS_ONLY }) };
+  });
 }

@@ -6,6 +6,7 @@ import { requireClusterVisible } from "../../access/roles.ts";
 import { kindNamed, pathOf } from "../../apps/kinds.ts";
 import { memberOf } from "../../clusters/memberApi.ts";
 import { timelineOf } from "../../timeline/sources.ts";
+import { withDiffs } from "../../timeline/timeline.ts";
 import type { PlatformContext } from "../context.ts";
 import { errorSchema, fromMember } from "../errors.ts";
 import { type PageQuery, page, paged, pageQuery } from "../pagination.ts";
@@ -24,6 +25,7 @@ const entrySchema = {
     source: { type: "string", enum: ["audit", "revision", "event", "object"] },
     object: { type: "string", description: "Kind/name of what the entry is about, when not the workload itself (a ReplicaSet, a pod)" },
     revision: { type: "integer" },
+    diff: { type: "string", description: "a revision's change: the unified diff of the pod template (YAML) from the revision before it" },
     count: { type: "integer", description: "how many times the Event occurred" },
   },
   required: ["time", "type", "reason", "message", "source"],
@@ -53,8 +55,10 @@ export function timelineRoutes(app: FastifyInstance, ctx: PlatformContext): void
         const m = await memberOf(ctx, cluster);
         const w = { plural, kind: kind.kind, group: kind.group, namespace, name };
         try {
-          const entries = await timelineOf(ctx, m, { user: req.principal?.name ?? "", ip: req.ip }, w, await pathOf(m, kind, namespace, name));
-          return page(entries, req.query);
+          const { entries, revisions } = await timelineOf(ctx, m, { user: req.principal?.name ?? "", ip: req.ip }, w, await pathOf(m, kind, namespace, name));
+          const answer = page(entries, req.query);
+          // Diffs only for the revisions on this page: each costs a YAML rendering of two templates.
+          return { ...answer, items: withDiffs(answer.items, revisions) };
         } catch (e) {
           throw fromMember(cluster, e);
         }
