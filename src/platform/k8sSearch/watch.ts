@@ -114,7 +114,10 @@ class Watch {
     this.exact = exact;
     this.res.once("close", () => this.close());
     // The client may have gone while the start was read.
-    if (!this.res.socket || this.res.socket.destroyed) return this.close();
+    if (!this.res.socket || this.res.socket.destroyed) {
+      this.close();
+      return;
+    }
     if (timeoutSeconds > 0) this.timer = setTimeout(() => this.close(), timeoutSeconds * 1000);
     this.timer?.unref();
     for (const i of initial) this.shown.add(keyOf(i));
