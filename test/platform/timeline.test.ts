@@ -126,6 +126,33 @@ describe("a Deployment's timeline", () => {
     assert.equal(swept.filter((e) => e.source === "audit").length, 4);
   });
 
+  it("of a StatefulSet has its ControllerRevisions, read from the member, and its pods' events", async () => {
+    const sts = {
+      apiVersion: "apps/v1",
+      kind: "StatefulSet",
+      metadata: { name: "db", namespace: "shop" },
+      spec: { replicas: 1, serviceName: "db", selector: { matchLabels: { app: "db" } }, template: { metadata: { labels: { app: "db" } }, spec: { containers: [{ name: "main", image: "postgres:16" }] } } },
+    };
+    assert.equal((await t.call("POST", `${NS}/statefulsets/json`, sts, dev)).status, 201);
+    await until("db-0 created", async () => (await direct(["get", "pod", "db-0", "-n", "shop", "-o", "name"])).stdout.trim() === "pod/db-0");
+    const patched = await direct(["set", "image", "statefulset/db", "main=postgres:17", "-n", "shop"]);
+    assert.equal(patched.code, 0, patched.stderr);
+    const entries = await until("two revisions and a pod event", async () => {
+      const r = await t.call("GET", `${NS}/statefulsets/db/timeline?pageSize=500`, undefined, dev);
+      const items: TimelineEntry[] = r.body.items ?? [];
+      const revs = items.filter((e) => e.source === "revision");
+      return revs.length === 2 && items.some((e) => e.object === "Pod/db-0") ? items : undefined;
+    });
+    const revs = entries.filter((e) => e.source === "revision");
+    assert.ok(revs.every((e) => e.object?.startsWith("ControllerRevision/db-")));
+    assert.match(revs[1].message, /images postgres:16 → postgres:17/);
+    // The change made with kubectl straight on the member is in the revisions, not in kpanda's audit.
+    assert.deepEqual(
+      entries.filter((e) => e.source === "audit").map((e) => e.reason),
+      ["create"],
+    );
+  });
+
   it("is refused to a user who may not read the workload in the member", async () => {
     const r = await t.call("GET", `${NS}/deployments/web/timeline`, undefined, outsider);
     assert.equal(r.status, 403);
