@@ -111,7 +111,9 @@ test("a cluster turned unreachable is stale in every list that includes it, and 
     assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
     return new Map<string, { state: string; since?: string }>(r.body.freshness.map((f: { cluster: string }) => [f.cluster, f]));
   };
-  const nsBefore = (await t.call("GET", `/clusters/${B}/namespaces`, undefined, owner)).body.pagination.total;
+  const nsOf = async () => (await t.call("GET", `/clusters/${B}/namespaces`, undefined, owner)).body.pagination.total;
+  const nsBefore = JSON.parse((await t.direct(B, ["get", "namespaces", "-o", "json"])).stdout).items.length;
+  await until("the cache has the member's namespaces", async () => (await nsOf()) === nsBefore);
   const down = Date.now();
   await t.sim.cluster(B).faults.unreachable();
   try {
@@ -122,7 +124,7 @@ test("a cluster turned unreachable is stale in every list that includes it, and 
     }
     assert.equal((await freshness("/asl/pods")).get(A)?.state, "synced", "one cluster's failure leaves the others synced");
     // The cache still answers what it last saw.
-    assert.equal((await t.call("GET", `/clusters/${B}/namespaces`, undefined, owner)).body.pagination.total, nsBefore);
+    assert.equal(await nsOf(), nsBefore);
   } finally {
     await t.sim.cluster(B).faults.reachable();
   }
@@ -159,8 +161,10 @@ test("a watcher that stops reading holds its stream back, then gets every change
     await new Promise((r) => setTimeout(r, 500));
   }
   await t.direct(A, ["create", "namespace", "bulk"]);
-  const list = await t.call("GET", `/clusters/${A}/namespaces/bulk/configmaps`, undefined, owner);
-  const url = new URL(`${t.platform.url}${API}/clusters/${A}/namespaces/bulk/configmaps?watch=true&revision=${list.body.revision}`);
+  // Only the ConfigMaps made here (the namespace's kube-root-ca.crt may come after the list).
+  const path = `/clusters/${A}/namespaces/bulk/configmaps?fuzzySearch=bulk-`;
+  const list = await t.call("GET", path, undefined, owner);
+  const url = new URL(`${t.platform.url}${API}${path}&watch=true&revision=${list.body.revision}`);
   const res = await new Promise<IncomingMessage>((resolve, reject) =>
     request(url, { headers: { authorization: `Bearer ${owner}`, accept: "text/event-stream" } }, resolve).on("error", reject).end(),
   );
