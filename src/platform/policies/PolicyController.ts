@@ -24,6 +24,7 @@
 // KEEP_ANNOTATION), then the finalizer goes. Clusters that are not Running
 // then keep their objects (removing the cluster removes kpanda's access).
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import pLimit from "p-limit";
 import type { Logger } from "pino";
 import type { Member, MemberRegistry } from "../clusters/members.ts";
 import { GROUP, VERSION } from "../host/crds.ts";
@@ -34,6 +35,7 @@ import { CompactedError, type KindRef, type KObject, type Query, type SearchInde
 import { ComplianceBook, CLUSTER_KEY } from "./compliance.ts";
 import { isOurs, targetsCluster, podSecurityRemoval } from "./desired.ts";
 import { NAMESPACES, OBJECT_KINDS } from "./kinds.ts";
+import { CONNECTIONS } from "./memberCall.ts";
 import { clusterFailed, patchNamespace, type PolicyRef, reconcileNamespace, removeObject } from "./reconcile.ts";
 import { FINALIZER, KEEP_ANNOTATION, objectName, POLICY_LABEL, type PolicySpec } from "./types.ts";
 
@@ -235,7 +237,8 @@ export class PolicyController {
     const todo = names ?? [...new Set([...byName.keys(), ...this.book.namespaces(policy, cluster)])];
     this.book.set(policy, cluster, CLUSTER_KEY, undefined);
     const member = m;
-    const results = await Promise.all(todo.map((ns) => reconcileNamespace(p, member, this.book, ns, byName.get(ns), objects.get(ns) ?? [])));
+    const limit = pLimit(CONNECTIONS);
+    const results = await Promise.all(todo.map((ns) => limit(() => reconcileNamespace(p, member, this.book, ns, byName.get(ns), objects.get(ns) ?? []))));
     const failed = todo.filter((_, i) => !results[i]);
     if (failed.length) {
       const t = setTimeout(() => {
