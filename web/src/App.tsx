@@ -19,6 +19,10 @@ const YamlPage = lazy(() => import("./pages/YamlPage.tsx"));
 const AccessPage = lazy(() => import("./pages/AccessPage.tsx"));
 const AuditPage = lazy(() => import("./pages/AuditPage.tsx"));
 const SearchPage = lazy(() => import("./pages/SearchPage.tsx"));
+const PoliciesPage = lazy(() => import("./pages/PoliciesPage.tsx"));
+const PolicyCreatePage = lazy(() => import("./pages/PolicyCreatePage.tsx"));
+const PolicyPage = lazy(() => import("./pages/PolicyPage.tsx"));
+const NamespacePage = lazy(() => import("./pages/NamespacePage.tsx"));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage.tsx"));
 
 function useSession() {
@@ -52,6 +56,10 @@ export function App() {
           <Route path="access/:tab" element={<AccessPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="search" element={<SearchPage />} />
+          <Route path="policies" element={<PoliciesPage />} />
+          <Route path="policies/create" element={<PolicyCreatePage />} />
+          <Route path="policies/:name/:tab?" element={<PolicyPage />} />
+          <Route path="clusters/:cluster/namespaces/:namespace/:tab?" element={<NamespacePage />} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>
       </Routes>

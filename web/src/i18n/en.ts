@@ -1,5 +1,6 @@
 // English strings. Keys are grouped by where they are used; zh.ts has the same
 // keys (a test checks that the two agree).
+import { policiesEn } from "./policies.en.ts";
 export const en = {
   common: {
     name: "Name",
@@ -402,6 +403,7 @@ export const en = {
     namespaces: "Namespaces",
     nodes: "Nodes",
   },
+  policies: policiesEn,
   yaml: { label: "YAML of {{name}}" },
   notFound: { title: "Page not found", body: "There is no page at this address.", back: "Go to clusters" },
 };

@@ -1,4 +1,5 @@
 // 简体中文。键与 en.ts 相同（复数只有 _other 形式）。
+import { policiesZh } from "./policies.zh.ts";
 export const zh = {
   common: {
     name: "名称",
@@ -393,6 +394,7 @@ export const zh = {
     namespaces: "命名空间",
     nodes: "节点",
   },
+  policies: policiesZh,
   yaml: { label: "{{name}} 的 YAML" },
   notFound: { title: "页面不存在", body: "此地址没有页面。", back: "前往集群列表" },
 };

@@ -79,6 +79,7 @@ export const namespaceKind = kind<NamespaceItem>({
   title: "nav.namespaces",
   path: (p) => (p.cluster ? paths.namespaces(p.cluster) : undefined),
   key: (n) => n.name,
+  link: (n, p) => (p.cluster ? `/clusters/${encodeURIComponent(p.cluster)}/namespaces/${encodeURIComponent(n.name)}` : undefined),
   where: (n, p) => ({ cluster: p.cluster, namespace: n.name }),
   defaultSort: { by: "name", dir: "asc" },
   search: true,

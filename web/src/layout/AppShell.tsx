@@ -75,6 +75,7 @@ function Navigation() {
           <Item to="/access/rolebindings">{t("nav.roleBindings")}</Item>
           <Item to="/access/tokens">{t("nav.tokens")}</Item>
         </NavExpandable>
+        {can("cluster.edit") && <Item to="/policies">{t("policies.title")}</Item>}
         {(can("audit.view") || can("cluster.audit")) && <Item to="/audit">{t("nav.audit")}</Item>}
       </NavList>
     </Nav>

@@ -1,0 +1,190 @@
+// The policy pages in a real browser (Debian's chromium through
+// playwright-core) against a real platform with two simulated members: a
+// ResourceQuota cluster policy created through the form in DryRun mode, its
+// dry-run report read (the namespace whose pods already exceed the new hard
+// limit, found by a search), enforced, and its compliance reaching Applied
+// for the fleet and per cluster; then a namespace's tabs: the quota the
+// policy made (marked as kept by it, with its usage bar), a NetworkPolicy
+// created from YAML and described in words, then deleted, a LimitRange's
+// effective defaults, and the namespace's Pod Security levels set and
+// removed. Screenshots go to test-artifacts/console/ (the README's come from there).
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { ensureConsoleBuilt } from "../../web/build.ts";
+import { startWithMembers, until, type WithMembers } from "../platform/members.ts";
+import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+
+const skip = chromiumMissing();
+if (skip) process.stderr.write(`\n*** console policy tests skipped: ${skip} ***\n\n`);
+
+describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
+  let t: WithMembers;
+  let browser: Browser;
+  let admin: WatchedPage;
+
+  before(async () => {
+    await ensureConsoleBuilt({ quiet: true });
+    t = await startWithMembers({ clusters: 2, nodes: 1 });
+    await t.direct("sim-1", ["create", "namespace", "shop"]);
+    for (const p of ["web-1", "web-2"]) await t.direct("sim-1", ["run", p, "-n", "shop", "--image=nginx", "--labels=app=web"]);
+    const token = await t.adminToken();
+    await until("the shop pods in the cache", async () => (await t.call("GET", "/clusters/sim-1/namespaces/shop/pods", undefined, token)).body?.pagination?.total === 2, 60_000);
+    browser = await launchBrowser();
+    admin = await openPage(browser, t.platform.url);
+    const { page } = admin;
+    await page.goto("/");
+    await page.getByLabel(/^Username/).fill("admin");
+    await page.getByLabel(/^Password/).fill(t.adminPassword);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(/\/clusters$/);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function checkAxe(p: WatchedPage, where: string) {
+    const v = await p.axe();
+    assert.deepEqual(v, [], `${where}: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
+  }
+
+  async function setEditor(name: string, text: string) {
+    const editor = admin.page.getByRole("textbox", { name });
+    await editor.click();
+    await admin.page.keyboard.press("ControlOrMeta+a");
+    await admin.page.keyboard.press("Delete");
+    await admin.page.keyboard.insertText(text);
+  }
+
+  test("a quota policy is created through the form, its dry run names the namespace over the limit, and enforced it reaches Applied", async () => {
+    const { page } = admin;
+    await page.getByRole("link", { name: "Policies" }).click();
+    await page.waitForURL(/\/policies$/);
+    await page.getByTestId("list-ClusterPolicy").waitFor();
+    await page.getByRole("button", { name: "Create policy" }).click();
+    await page.waitForURL(/\/policies\/create$/);
+    await page.getByRole("textbox", { name: "Name", exact: true }).fill("shop-pods");
+    assert.equal(await page.locator("#policy-kind").inputValue(), "ResourceQuota");
+    // The exclusions start as the server's defaults (policies/types.ts DEFAULT_EXCLUDE).
+    assert.equal(await page.locator("#policy-exclude").inputValue(), "kube-system, kube-public, kube-node-lease, kpanda-system");
+    await setEditor("ResourceQuota spec (YAML)", 'hard:\n  pods: "1"\n');
+    await page.getByRole("checkbox", { name: "sim-1" }).check();
+    await page.getByRole("checkbox", { name: "sim-2" }).check();
+    assert.ok(await page.getByRole("radio", { name: "Dry run" }).isChecked(), "a new policy starts in DryRun");
+    await checkAxe(admin, "policy form");
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    await page.waitForURL(/\/policies\/shop-pods$/);
+
+    // The dry run: shop already runs 2 pods, over the new hard limit of 1 (the
+    // quota's pod evaluator counts pods not yet Succeeded or Failed).
+    const report = page.getByTestId("dryrun-report");
+    const row = report.locator('tr[data-row="sim-1/shop/kpanda-policy-shop-pods"]');
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? "", /pods: 2 in use exceeds the hard limit 1 by 1/);
+    await page.getByRole("textbox", { name: "Search names, namespaces and reasons" }).fill("shop");
+    await until("the search applied", async () => (await report.getAttribute("data-loading")) === "false" && (await report.locator("tbody tr[data-row]").count()) === 1);
+    assert.equal(await report.locator('tr[data-row="sim-1/shop/kpanda-policy-shop-pods"]').count(), 1);
+    await checkAxe(admin, "dry-run report");
+    await admin.screenshot("policies-dryrun");
+    // Nothing is applied in DryRun mode.
+    assert.equal((await t.direct("sim-1", ["get", "resourcequota", "-n", "shop", "-o", "name"])).stdout.trim(), "");
+
+    await page.getByRole("button", { name: "Enforce" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Enforce" }).click();
+    await page.waitForURL(/\/policies\/shop-pods\/compliance$/);
+    await page.getByTestId("list-Compliance").locator('tr[data-row="sim-1/shop"] [data-state="Applied"]').waitFor();
+    // default and shop on sim-1, default on sim-2; the system namespaces are excluded on both.
+    await page.getByTestId("totals-fleet").locator('[data-state="Applied"][data-count="3"]').waitFor();
+    await page.getByTestId("totals-sim-1").locator('[data-state="Applied"][data-count="2"]').waitFor();
+    await page.getByTestId("totals-sim-2").locator('[data-state="Applied"][data-count="1"]').waitFor();
+    assert.equal(await page.getByTestId("list-Compliance").locator('tr[data-row="sim-2/kube-system"] [data-state="Excluded"]').count(), 1);
+    const quota = JSON.parse((await t.direct("sim-1", ["get", "resourcequota", "kpanda-policy-shop-pods", "-n", "shop", "-o", "json"])).stdout);
+    assert.deepEqual(quota.spec.hard, { pods: "1" });
+    await checkAxe(admin, "compliance");
+    await page.setViewportSize({ width: 1440, height: 1300 });
+    await admin.screenshot("policies-compliance");
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    await page.getByRole("link", { name: "Policies" }).first().click();
+    const listed = page.getByTestId("list-ClusterPolicy").locator('tr[data-row="shop-pods"]');
+    await listed.locator('[data-mode="Enforce"]').waitFor();
+    await listed.locator('[data-state="Applied"][data-count="3"]').waitFor();
+    admin.assertClean("cluster policy");
+  });
+
+  test("a namespace's tabs show the policy's quota and its usage, a network policy in words, limit range defaults and pod security levels", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/sim-1/namespaces");
+    await page.getByTestId("list-Namespace").getByRole("link", { name: "shop", exact: true }).click();
+    await page.waitForURL(/\/clusters\/sim-1\/namespaces\/shop$/);
+
+    await page.getByRole("tab", { name: "Quotas" }).click();
+    const quotas = page.getByTestId("list-ResourceQuota");
+    await quotas.locator('tr[data-row="kpanda-policy-shop-pods"] [data-policy="shop-pods"]').waitFor();
+    await page.getByTestId("quota-usage").locator('[data-resource="pods"]').waitFor();
+    await checkAxe(admin, "quotas tab");
+
+    await page.getByRole("tab", { name: "Network policies" }).click();
+    await page.getByTestId("list-NetworkPolicy").waitFor();
+    await page.getByRole("button", { name: "Create from YAML" }).click();
+    await setEditor("YAML", [
+      "apiVersion: networking.k8s.io/v1",
+      "kind: NetworkPolicy",
+      "metadata:",
+      "  name: web-from-frontend",
+      "spec:",
+      "  podSelector:",
+      "    matchLabels:",
+      "      app: web",
+      "  ingress:",
+      "    - from:",
+      "        - podSelector:",
+      "            matchLabels:",
+      "              role: frontend",
+      "      ports:",
+      "        - port: 80",
+      "",
+    ].join("\n"));
+    await page.getByRole("dialog").getByRole("button", { name: "Create" }).click();
+    const np = page.getByTestId("list-NetworkPolicy").locator('tr[data-row="web-from-frontend"]');
+    await np.waitFor();
+    // NetworkPolicySpec: policyTypes defaults to Ingress; a port's protocol defaults to TCP.
+    assert.match(
+      (await np.textContent()) ?? "",
+      /Selects pods with app=web in namespace shop\. Allows ingress from pods with role=frontend in namespace shop on TCP 80\./,
+    );
+    assert.equal((await t.direct("sim-1", ["get", "networkpolicy", "web-from-frontend", "-n", "shop", "-o", "name"])).stdout.trim(), "networkpolicy.networking.k8s.io/web-from-frontend");
+    await np.getByRole("button", { name: "Kebab toggle" }).click();
+    await page.getByRole("menuitem", { name: "Delete" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+    await until("the network policy gone from the list", async () => (await np.count()) === 0, 30_000);
+
+    await page.getByRole("tab", { name: "Limit ranges" }).click();
+    await page.getByTestId("list-LimitRange").waitFor();
+    await page.getByRole("button", { name: "Create from YAML" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Create" }).click();
+    const defaults = page.getByTestId("limit-defaults").locator('tr[data-row="Container"]');
+    await defaults.waitFor();
+    assert.match((await defaults.textContent()) ?? "", /cpu: 100m, memory: 128Mi.*cpu: 500m, memory: 512Mi/);
+
+    await page.getByRole("tab", { name: "Pod security" }).click();
+    const psa = page.getByTestId("pod-security");
+    await psa.locator('tr[data-row="enforce"] [data-level=""]').waitFor();
+    await page.locator("#psa-level").selectOption("restricted");
+    await page.getByRole("button", { name: "Apply" }).click();
+    // The member warns of the running pods that the restricted level would refuse (pod-security-admission).
+    await psa.getByText(/warnings? about existing pods/).waitFor();
+    await psa.locator('tr[data-row="enforce"] [data-level="restricted"]').waitFor();
+    await psa.locator('tr[data-row="warn"] [data-level="restricted"]').waitFor();
+    await checkAxe(admin, "pod security tab");
+    await admin.screenshot("policies-namespace-psa");
+    const labels = JSON.parse((await t.direct("sim-1", ["get", "namespace", "shop", "-o", "json"])).stdout).metadata.labels;
+    assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted");
+    assert.equal(labels["pod-security.kubernetes.io/enforce-version"], "latest");
+    await page.getByRole("button", { name: "Remove labels" }).click();
+    await psa.locator('tr[data-row="enforce"] [data-level=""]').waitFor();
+    admin.assertClean("namespace tabs");
+  });
+});
