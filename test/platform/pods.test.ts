@@ -173,6 +173,22 @@ describe("terminal", () => {
     assert.match(r.body.message, /User "kpanda:viewer" cannot (get|create) resource "pods\/exec" in API group "" in the namespace "shop"/);
   });
 
+  it("closes with 1011 when the connection to the member breaks", async () => {
+    const ws = await openTerminal(editor);
+    assert.ok(ws instanceof WebSocket);
+    let out = "";
+    ws.on("message", (d: Buffer) => (out += d.toString("utf8")));
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    await until("the shell's prompt", () => out.includes("# "));
+    const { faults } = sim.cluster("dev");
+    await faults.unreachable();
+    try {
+      assert.equal(await closed, 1011);
+    } finally {
+      await faults.reachable();
+    }
+  });
+
   it("without a token answers 401, and a plain GET 426", async () => {
     const wsUrl = `${t.platform.url.replace(/^https/, "wss")}${API}${POD}/containers/main/terminal`;
     const status = await new Promise<number>((resolve, reject) => {

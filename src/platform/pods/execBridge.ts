@@ -26,6 +26,9 @@ const RESIZE = 4;
 
 export type ExecTarget = { namespace: string; pod: string; container: string };
 
+/** The end's reason when the member's connection broke without a Status. */
+export const LOST = "ConnectionLost";
+
 /** A member's refusal of the exec's handshake (403 from its RBAC, 404 for a missing pod…), with its Status. */
 export class ExecRefused extends Error {
   readonly code: number;
@@ -125,7 +128,7 @@ export async function openTerminal(m: Member, caller: Caller, t: ExecTarget, on:
         }
       }
     });
-    sock.once("close", () => {
+    sock.once("close", (code: number) => {
       clearTimeout(grace);
       if (closed) return;
       if (!started && status && couldNotStart(status) && shell + 1 < SHELLS.length) {
@@ -140,7 +143,8 @@ export async function openTerminal(m: Member, caller: Caller, t: ExecTarget, on:
         );
         return;
       }
-      finish(status ?? { status: "Success" });
+      // No Status: the member ended the stream cleanly (a shell that exited), or the connection broke.
+      finish(status ?? (code === 1000 ? { status: "Success" } : { status: "Failure", reason: LOST, message: `the connection to the member closed (${code})` }));
     });
     sock.on("error", () => {});
   };

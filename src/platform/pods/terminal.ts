@@ -14,7 +14,7 @@ import type { FastifyInstance } from "fastify";
 import { WebSocketServer, type WebSocket } from "ws";
 import { authenticate } from "../http/auth.ts";
 import type { PlatformContext, Principal } from "../http/context.ts";
-import { ExecRefused, openTerminal, type Terminal } from "./execBridge.ts";
+import { ExecRefused, LOST, openTerminal, type Terminal } from "./execBridge.ts";
 
 export const TERMINAL_SUBPROTOCOL = "terminal.kpanda.io";
 const BEARER_PROTOCOL = "base64url.bearer.authorization.k8s.io.";
@@ -24,7 +24,7 @@ export const TERMINAL_PROTOCOL_DOC = `Upgrades to a WebSocket carrying an intera
 Authentication: the bearer token in Authorization, or (browsers) the subprotocol "base64url.bearer.authorization.k8s.io.<token as unpadded base64url>" offered together with "${TERMINAL_SUBPROTOCOL}", which the server selects.
 Client to server: a text frame is keyboard input (UTF-8, as xterm.js's onData gives it), except a text frame that is exactly a JSON object {"type":"resize","cols":N,"rows":N}, which resizes the terminal; a binary frame is always input.
 Server to client: text frames of terminal output (UTF-8; the shell runs under a tty, so stderr is merged and lines end in CR LF).
-End: the server closes with 1000 and the reason "exit 0", "exit N" (the shell's exit code) or the member's message when the session failed; 1011 when the member could not be reached. Closing the socket ends the shell.`;
+End: the server closes with 1000 and the reason "exit 0", "exit N" (the shell's exit code) or the member's message when the session failed; with 1011 when the connection to the member broke. A member that cannot be reached at the start answers the handshake with 503. Closing the socket ends the shell.`;
 
 type Target = { cluster: string; namespace: string; pod: string; container: string };
 
@@ -116,7 +116,7 @@ async function serve(ctx: PlatformContext, wss: WebSocketServer, req: IncomingMe
       },
       end: (status) => {
         const reason = status.status === "Success" ? "exit 0" : exitReason(status);
-        if (client) client.close(1000, truncate(reason));
+        if (client) client.close(status.reason === LOST ? 1011 : 1000, truncate(reason));
         else socket.destroy();
       },
     });
