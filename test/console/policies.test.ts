@@ -5,7 +5,7 @@
 // limit, found by a search), enforced, and its compliance reaching Applied
 // for the fleet and per cluster; then a namespace's tabs: the quota the
 // policy made (marked as kept by it, with its usage bar), a NetworkPolicy
-// created from YAML and described in words, then deleted, a LimitRange's
+// built through the form and described in words, then deleted, a LimitRange's
 // effective defaults, and the namespace's Pod Security levels set and
 // removed. Screenshots go to test-artifacts/console/ (the README's come from there).
 import assert from "node:assert/strict";
@@ -128,26 +128,19 @@ describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
 
     await page.getByRole("tab", { name: "Network policies" }).click();
     await page.getByTestId("list-NetworkPolicy").waitFor();
-    await page.getByRole("button", { name: "Create from YAML" }).click();
-    await setEditor("YAML", [
-      "apiVersion: networking.k8s.io/v1",
-      "kind: NetworkPolicy",
-      "metadata:",
-      "  name: web-from-frontend",
-      "spec:",
-      "  podSelector:",
-      "    matchLabels:",
-      "      app: web",
-      "  ingress:",
-      "    - from:",
-      "        - podSelector:",
-      "            matchLabels:",
-      "              role: frontend",
-      "      ports:",
-      "        - port: 80",
-      "",
-    ].join("\n"));
-    await page.getByRole("dialog").getByRole("button", { name: "Create" }).click();
+    // Built through the form, its words shown while it is built.
+    await page.getByRole("button", { name: "Create with form" }).click();
+    const form = page.getByRole("dialog");
+    await form.locator("#np-name").fill("web-from-frontend");
+    await form.locator("#np-pods").fill("app=web");
+    await form.getByRole("textbox", { name: "Pod selector", exact: true }).fill("role=frontend");
+    await form.getByRole("button", { name: "Add port" }).click();
+    await form.getByRole("textbox", { name: "Port", exact: true }).fill("80");
+    const words = "Selects pods with app=web in namespace shop.Allows ingress from pods with role=frontend in namespace shop on TCP 80.";
+    await until("the words of the form", async () => (await form.getByTestId("netpol-words").locator("li").allTextContents()).join("") === words);
+    await checkAxe(admin, "network policy form");
+    await admin.screenshot("policies-netpol-form");
+    await form.getByRole("button", { name: "Create", exact: true }).click();
     const np = page.getByTestId("list-NetworkPolicy").locator('tr[data-row="web-from-frontend"]');
     await np.waitFor();
     // NetworkPolicySpec: policyTypes defaults to Ingress; a port's protocol defaults to TCP.

@@ -12,6 +12,7 @@ import type { Action } from "../api/types.ts";
 import { ConfirmDialog } from "../components/ConfirmDialog.tsx";
 import { CREATED, kind, type KindDescription, type RowDialogProps } from "../kinds/types.ts";
 import { age } from "../lib/format.ts";
+import { NetpolFormDialog } from "./NetpolFormDialog.tsx";
 import { describeNetworkPolicy } from "./netpolWords.ts";
 import { kindOfResource } from "./templates.ts";
 import { YAML_CREATE } from "./YamlCreateDialog.tsx";
@@ -120,7 +121,10 @@ export function nsPolicyKind(resource: NsResource): KindDescription<NsObject> {
       ...summaryColumn(resource),
       { id: "age", title: "common.age", sortKey: CREATED, render: (o) => age(o.metadata.creationTimestamp) },
     ],
-    toolbarActions: [{ id: "create", label: "policies.ns.createYaml", action: WRITE[resource], dialog: YAML_CREATE[resource] }],
+    toolbarActions: [
+      ...(resource === "networkpolicies" ? [{ id: "form", label: "policies.np.createForm", action: WRITE[resource], dialog: NetpolFormDialog }] : []),
+      { id: "create", label: "policies.ns.createYaml", action: WRITE[resource], dialog: YAML_CREATE[resource] },
+    ],
     rowActions: [{ id: "delete", label: "common.delete", action: WRITE[resource], danger: true, dialog: DELETE[resource] }],
   });
 }
