@@ -17,7 +17,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -44,6 +44,8 @@ const parts = new Set(String(values.only).split(","));
 const KPANDA = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/kpanda");
 const API = "/apis/kpanda.io/v1alpha1";
 const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+/** The machine's load average (1, 5, 15 min): the figures mean little on a busy machine. */
+const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`;
 
 type Child = { proc: ChildProcess; line: (match: (l: string) => boolean, timeoutMs: number) => Promise<string>; stop(): Promise<void> };
 
@@ -116,16 +118,28 @@ async function login(at: Kpanda, dataDir: string): Promise<string> {
 
 const names = Array.from({ length: N }, (_, i) => `sim-${i + 1}`);
 
-/** Integrates every cluster through POST /clusters, 8 at a time; false when the endpoint is missing. */
+/**
+ * Integrates every cluster through POST /clusters, 8 at a time; false when
+ * the endpoint is missing. On a loaded machine a validation may time out
+ * (400, "timed out"): that one is tried again, up to 5 times, and counted.
+ */
 async function integrateAll(call: ReturnType<typeof rest>, simDir: string): Promise<boolean> {
   const t0 = performance.now();
   let missing = false;
+  let retries = 0;
   await runConcurrent(N, 8, async (i) => {
     const kubeconfig = await readFile(join(simDir, names[i], "kubeconfig"), "utf8");
-    const r = await call("POST", "/clusters", { name: names[i], kubeconfig });
-    if (r.status === 404 && r.body?.message?.startsWith("no route")) missing = true;
-    else if (r.status !== 201 && r.status !== 409) throw new Error(`integrate ${names[i]}: ${r.status} ${JSON.stringify(r.body)}`);
+    for (let attempt = 1; ; attempt++) {
+      const r = await call("POST", "/clusters", { name: names[i], kubeconfig });
+      if (r.status === 404 && r.body?.message?.startsWith("no route")) missing = true;
+      else if (r.status === 400 && /timed out/.test(r.body?.message ?? "") && attempt < 5) {
+        retries++;
+        continue;
+      } else if (r.status !== 201 && r.status !== 409) throw new Error(`integrate ${names[i]}: ${r.status} ${JSON.stringify(r.body)}`);
+      break;
+    }
   });
+  if (retries) console.log(`(${retries} integrations timed out in validation and were tried again)`);
   if (!missing) console.log(`integrated ${N} clusters through POST /clusters in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return !missing;
 }
@@ -156,7 +170,7 @@ async function proxyVsDirect(at: Kpanda, token: string, simDir: string): Promise
   console.log(`1. GET of a pod, ${GETS} sequential each`);
   console.log(`   direct:  p50 ${ms(d.p50)}  p99 ${ms(d.p99)}`);
   console.log(`   proxied: p50 ${ms(p.p50)}  p99 ${ms(p.p99)}`);
-  console.log(`   ratio:   p50 ${(p.p50 / d.p50).toFixed(2)}  p99 ${(p.p99 / d.p99).toFixed(2)}  (target: p50 ratio <= 1.3)`);
+  console.log(`   ratio:   p50 ${(p.p50 / d.p50).toFixed(2)}  p99 ${(p.p99 / d.p99).toFixed(2)}  (target: p50 ratio <= 1.3)  ${load()}`);
   await direct.close();
   await proxied.close();
 }
@@ -175,7 +189,7 @@ async function summaries(at: Kpanda, token: string): Promise<void> {
   }
   const s = lat.summary();
   console.log(`2. GET /clustersummary with ${first.body.pagination.total} clusters, ${count} sequential`);
-  console.log(`   p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  (target with 100 clusters: p99 <= 100 ms)`);
+  console.log(`   p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  (target with 100 clusters: p99 <= 100 ms)  ${load()}`);
 }
 
 /** From spawning serve until every cluster is Running with a lastSeen after the spawn. */
@@ -194,7 +208,7 @@ async function coldStart(dataDir: string): Promise<{ child: Child } & Kpanda> {
   }
   const all = (performance.now() - t0) / 1000;
   console.log(`3. cold start of serve with ${N} integrated clusters`);
-  console.log(`   serving after ${(listening / 1000).toFixed(1)} s; all ${N} Running (freshly probed) after ${all.toFixed(1)} s  (target with 100: <= 10 s)`);
+  console.log(`   serving after ${(listening / 1000).toFixed(1)} s; all ${N} Running (freshly probed) after ${all.toFixed(1)} s  (target with 100: <= 10 s)  ${load()}`);
   return serve;
 }
 

@@ -185,6 +185,7 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
         await searchSync?.stop();
         await index?.close();
         await demo?.stop();
+        members.close();
         for (const c of caches) await c.stop();
         await host.close();
       },

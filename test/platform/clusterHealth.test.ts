@@ -203,6 +203,27 @@ describe("cluster health", () => {
     assert.ok(obj?.status?.summary?.computedAt);
     assert.equal(obj.status.summary.nodes.total, 3);
   });
+
+  it("turns a recovered cluster Running on its probe alone: the status write does not wait for a new summary", async () => {
+    const east = sim.cluster("east");
+    await east.faults.unreachable();
+    try {
+      await until("east Unknown", () => (t.platform.ctx.members.cluster("east")?.status?.phase === "Unknown" ? true : undefined), 30_000);
+    } finally {
+      await east.faults.reachable();
+    }
+    const recovered = Date.now();
+    // The first Running status (seen in the host's cache as it changes) still carries the summary made
+    // before the outage: the summary of every pod and event comes after the cluster is Running.
+    const running = await until("east Running", async () => {
+      const o = t.platform.ctx.members.cluster("east");
+      if (o?.status?.phase === "Running") return o;
+      await new Promise((r) => setTimeout(r, 10));
+      return undefined;
+    });
+    assert.ok(Date.parse(running.status.summary.computedAt) < recovered, `${running.status.summary.computedAt} is after the recovery`);
+    await until("a summary made after the recovery", async () => Date.parse((await summary("east")).computedAt) > recovered);
+  });
 });
 
 describe("health under leader changes", () => {

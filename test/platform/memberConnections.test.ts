@@ -1,6 +1,8 @@
 // Calls to a member reuse kept-alive connections: client-node 2.x would give
 // every typed request a new connection (and TLS handshake), which at a
-// hundred clusters probed every few seconds costs more than the calls.
+// hundred clusters probed every few seconds costs more than the calls; and
+// plain GETs, the search sync's lists and its watches share one pool per
+// member (memberAgent), so a cold start opens each member's connections once.
 // Connections are counted by a TCP relay in front of a simulated cluster.
 import assert from "node:assert/strict";
 import { connect, createServer, type Server } from "node:net";
@@ -9,6 +11,7 @@ import { CoreV1Api } from "@kubernetes/client-node";
 import { parseKubeconfig } from "../../src/platform/clusters/kubeconfig.ts";
 import { closeMemberConnections, memberGet } from "../../src/platform/clusters/memberHttp.ts";
 import { Member } from "../../src/platform/clusters/members.ts";
+import { listAll, watch } from "../../src/platform/search/memberWatch.ts";
 import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 
 let sim: Simulator;
@@ -33,7 +36,7 @@ after(async () => {
   await sim?.stop();
 });
 
-it("typed calls and plain GETs to a member reuse kept-alive connections, plain GETs at most two at once", async () => {
+it("typed calls, plain GETs and watches to a member reuse kept-alive connections", async () => {
   const cred = parseKubeconfig(sim.cluster("pool").kubeconfig());
   const { port } = relay.address() as { port: number };
   // The serving certificate names 127.0.0.1, so TLS verifies through the relay as it does direct.
@@ -46,9 +49,18 @@ it("typed calls and plain GETs to a member reuse kept-alive connections, plain G
     assert.ok(typed <= 2, `typed calls opened ${typed} connections`);
     for (let i = 0; i < 10; i++) await m.run((signal) => memberGet(m, "/version", signal));
     assert.equal(connections - typed, 1, "plain GETs share one connection");
-    // Six at once (a summary's calls) open at most one more: two per member.
+    // Six at once (a summary's calls) open at most one each, and six more after them open none.
     await Promise.all(Array.from({ length: 6 }, () => m.run((signal) => memberGet(m, "/version", signal))));
-    assert.equal(connections - typed, 2, "six parallel GETs use two connections");
+    const parallel = connections - typed;
+    assert.ok(parallel <= 6, `six parallel GETs opened ${parallel} connections`);
+    await Promise.all(Array.from({ length: 6 }, () => m.run((signal) => memberGet(m, "/version", signal))));
+    assert.equal(connections - typed, parallel, "kept connections carry the next six");
+    // A list, then a watch from its resourceVersion that the server ends, then GETs: all over kept connections.
+    const { resourceVersion } = await listAll(m, { group: "", version: "v1", resource: "namespaces" }, AbortSignal.timeout(10_000));
+    const signal = AbortSignal.timeout(10_000);
+    await watch(m, { group: "", version: "v1", resource: "namespaces" }, resourceVersion, { signal, timeoutSeconds: 1, idleMs: 5000 }, () => {});
+    for (let i = 0; i < 3; i++) await m.run((s) => memberGet(m, "/version", s));
+    assert.equal(connections - typed, parallel, "lists and watches go over the member's kept connections");
   } finally {
     closeMemberConnections(m);
   }

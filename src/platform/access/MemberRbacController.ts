@@ -2,9 +2,13 @@
 // kpanda's four ClusterRoles, and one binding per kpanda RoleBinding that
 // reaches the cluster. A cluster is reconciled when it turns Running (so a
 // newly integrated one gets them), when a kpanda RoleBinding that reaches it
-// changes, and every `resyncMs` (10 s), which repairs drift: a kpanda
-// ClusterRole or binding deleted or edited in the member is back within one
-// resync. Bindings carrying kpanda.io/rolebinding that no RoleBinding wants
+// changes, and every `resyncMs` (15 s, give or take a tenth), which repairs
+// drift: a kpanda ClusterRole or binding deleted or edited in the member is
+// back within one resync. Each cluster keeps its own resync time, the first
+// at a random point between a tenth and 0.4 of a period after the start, so
+// that a hundred clusters are not all listed at the same moment, nor in the
+// first second of a leader's start, when health probes matter more. The resync's three lists are plain GETs over
+// the member's kept-alive connections (memberHttp.ts); writes are typed calls. Bindings carrying kpanda.io/rolebinding that no RoleBinding wants
 // any more are deleted. One reconcile per cluster at a time (a change during
 // one runs it again after), every call within the member's own limit
 // (Member.run), so a slow cluster holds up nobody else.
@@ -13,8 +17,9 @@
 // there are replicas): start(signal) and stop(). What it made goes with the
 // cluster's removal (clusters/teardown.ts deletes everything labelled
 // app.kubernetes.io/managed-by=kpanda).
-import { RbacAuthorizationV1Api, type V1ClusterRoleBinding, type V1RoleBinding } from "@kubernetes/client-node";
+import { RbacAuthorizationV1Api, type V1ClusterRole, type V1ClusterRoleBinding, type V1RoleBinding } from "@kubernetes/client-node";
 import type { Logger } from "pino";
+import { memberGet } from "../clusters/memberHttp.ts";
 import type { Member, MemberRegistry } from "../clusters/members.ts";
 import { codeOf } from "../host/host.ts";
 import type { KindCache, KObj } from "../host/kindCache.ts";
@@ -34,9 +39,14 @@ export type MemberRbacOptions = {
   bindings: KindCache;
   authz: Authorizer;
   log: Logger;
-  /** How often every Running cluster is checked for drift (default 10 s). */
+  /** How often every Running cluster is checked for drift (default 15 s, each cluster jittered by up to a tenth). */
   resyncMs?: number;
 };
+
+const RESYNC_MS = 15_000;
+/** How often the resync times are looked at. */
+const TICK_MS = 1000;
+const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 
 type ClusterState = { running?: Promise<void>; again: boolean; lastError?: string };
 type AnyBinding = V1ClusterRoleBinding | V1RoleBinding;
@@ -54,11 +64,19 @@ const ignore404 = (e: unknown) => (codeOf(e) === 404 ? undefined : Promise.rejec
 const apis = new WeakMap<Member, RbacAuthorizationV1Api>();
 const rbacOf = (m: Member) => apis.get(m) ?? apis.set(m, m.kc.makeApiClient(RbacAuthorizationV1Api)).get(m)!;
 
+/** The items of a list of the member's, by label selector, within its limit. */
+async function listJson<T>(m: Member, path: string, labelSelector: string): Promise<T[]> {
+  const list = await m.run((signal) => memberGet<{ items?: T[] }>(m, `${path}?labelSelector=${encodeURIComponent(labelSelector)}`, signal));
+  return list?.items ?? [];
+}
+
 export class MemberRbacController {
   private readonly opts: MemberRbacOptions;
   private readonly log: Logger;
   private readonly states = new Map<string, ClusterState>();
   private readonly wasRunning = new Set<string>();
+  /** When each cluster is next checked for drift. */
+  private readonly nextResync = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private active = false;
 
@@ -83,9 +101,32 @@ export class MemberRbacController {
     if (this.active) return;
     this.active = true;
     signal?.addEventListener("abort", () => void this.stop(), { once: true });
-    this.timer = setInterval(() => this.enqueueAll(), this.opts.resyncMs ?? 10_000);
+    this.nextResync.clear();
+    this.timer = setInterval(() => this.resyncDue(), Math.min(TICK_MS, this.resyncMs));
     this.timer.unref();
-    this.enqueueAll();
+    this.resyncDue();
+  }
+
+  private get resyncMs(): number {
+    return this.opts.resyncMs ?? RESYNC_MS;
+  }
+
+  /** Enqueues each Running cluster whose resync time has come; a cluster seen first gets one soon (see above). */
+  private resyncDue(): void {
+    const now = Date.now();
+    const running = new Set<string>();
+    for (const c of this.opts.members.clusterObjects()) {
+      if (!isRunning(c)) continue;
+      const name = c.metadata!.name!;
+      running.add(name);
+      const due = this.nextResync.get(name);
+      if (due === undefined) this.nextResync.set(name, now + this.resyncMs * (0.1 + Math.random() * 0.3));
+      else if (now >= due) {
+        this.nextResync.set(name, now + this.resyncMs * (0.9 + Math.random() * 0.2));
+        this.enqueue(name);
+      }
+    }
+    for (const name of this.nextResync.keys()) if (!running.has(name)) this.nextResync.delete(name);
   }
 
   /** Stops reconciling; resolves once the reconciles under way have ended. */
@@ -107,7 +148,7 @@ export class MemberRbacController {
     await step(
       this.syncBindings(member, want.clusterRoleBindings, {
         kind: "ClusterRoleBinding",
-        list: async () => (await rbac.listClusterRoleBinding({ labelSelector: BINDINGS_SELECTOR })).items,
+        list: async () => listJson<V1ClusterRoleBinding>(member, `${RBAC}/clusterrolebindings`, BINDINGS_SELECTOR),
         create: (b) => rbac.createClusterRoleBinding({ body: b }),
         replace: (b) => rbac.replaceClusterRoleBinding({ name: b.metadata!.name!, body: b }),
         read: (b) => rbac.readClusterRoleBinding({ name: b.metadata!.name! }),
@@ -117,7 +158,7 @@ export class MemberRbacController {
     await step(
       this.syncBindings(member, want.roleBindings, {
         kind: "RoleBinding",
-        list: async () => (await rbac.listRoleBindingForAllNamespaces({ labelSelector: BINDINGS_SELECTOR })).items,
+        list: async () => listJson<V1RoleBinding>(member, `${RBAC}/rolebindings`, BINDINGS_SELECTOR),
         create: (b) => rbac.createNamespacedRoleBinding({ namespace: b.metadata!.namespace!, body: b }),
         replace: (b) => rbac.replaceNamespacedRoleBinding({ name: b.metadata!.name!, namespace: b.metadata!.namespace!, body: b }),
         read: (b) => rbac.readNamespacedRoleBinding({ name: b.metadata!.name!, namespace: b.metadata!.namespace! }),
@@ -162,10 +203,10 @@ export class MemberRbacController {
 
   private async syncClusterRoles(member: Member): Promise<void> {
     const rbac = rbacOf(member);
-    const have = await member.run(() => rbac.listClusterRole({ labelSelector: `${MANAGED_BY}=kpanda` }));
+    const have = await listJson<V1ClusterRole>(member, `${RBAC}/clusterroles`, `${MANAGED_BY}=kpanda`);
     for (const want of CLUSTER_ROLES) {
       const name = want.metadata!.name!;
-      const got = have.items.find((r) => r.metadata?.name === name);
+      const got = have.find((r) => r.metadata?.name === name);
       if (got && !clusterRoleDrifts(want, got)) continue;
       const replace = async () => {
         const cur = got ?? (await member.run(() => rbac.readClusterRole({ name })));
@@ -180,7 +221,7 @@ export class MemberRbacController {
   }
 
   private async syncBindings(member: Member, want: AnyBinding[], ops: BindingOps): Promise<void> {
-    const have = await member.run(() => ops.list());
+    const have = await ops.list();
     const key = (b: AnyBinding) => `${b.metadata?.namespace ?? ""}/${b.metadata?.name}`;
     const byKey = new Map(have.map((b) => [key(b), b]));
     // One binding's failure (say, its namespace does not exist yet) does not stop the others.

@@ -174,13 +174,27 @@ export class HealthController {
       s.failures = 0;
       s.firstFailure = undefined;
       s.lastOk = now;
-      if (m && (now - s.summaryAt >= this.opts.summaryIntervalMs || st.phase !== "Running")) await this.summarize(name, m, s);
       if (m) void this.maybeRenew(name, m, obj, s);
     } else {
       s.failures++;
       s.firstFailure ??= now;
     }
+    // The phase and lastSeen first: a cluster is Running on its probe alone, not once its summary is made.
     await this.record(name, obj, s, probe, now);
+    if (probe.ok && m && this.summaryDue(s, st, now)) await this.summarize(name, m, s);
+  }
+
+  /**
+   * A summary is made every summaryIntervalMs, and at once for a cluster
+   * that is not Running yet. At a start, a cluster Running already has the
+   * summary kept in its status to serve meanwhile: its first one here comes
+   * at a random point of the first interval, so a hundred clusters are not
+   * all summarized (every pod and event read) at the same moment.
+   */
+  private summaryDue(s: ClusterState, st: ClusterStatus, now: number): boolean {
+    if (st.phase !== "Running") return true;
+    if (!s.summaryAt && st.summary) s.summaryAt = now - Math.random() * this.opts.summaryIntervalMs;
+    return now - s.summaryAt >= this.opts.summaryIntervalMs;
   }
 
   private async probe(m: Member): Promise<Probe> {
@@ -213,8 +227,11 @@ export class HealthController {
 
   private async summarize(name: string, m: Member, s: ClusterState): Promise<void> {
     try {
+      const first = !s.summary;
       s.summary = await computeSummary(m, this.opts.timeoutMs);
       s.summaryAt = Date.now();
+      // This replica's first is kept in status at once (for other replicas and restarts); later ones go with the next status write.
+      if (first) await patchClusterStatus(this.host, name, { summary: s.summary });
     } catch (e) {
       this.log.debug({ cluster: name, err: String(e) }, "cluster summary failed");
     }

@@ -2,7 +2,15 @@
 // member: the health loop and the summaries call every cluster every few
 // seconds, and a TLS handshake per call (what client-node 2.x does: a new
 // dispatcher per request) would cost more than the calls themselves. Writes
-// and typed calls go through client-node (member.kc). A failure is shaped
+// and typed calls go through client-node (member.kc).
+//
+// memberAgent(m) is the member's one pool of connections for every plain
+// HTTPS call kpanda makes to it: these GETs, the search sync's lists and
+// watches, and the Kubernetes proxy's requests. One TLS context per member
+// (parsing its CA, certificate and key for each connection cost more than a
+// call), no cap on connections (a watch holds one for minutes, and a health
+// probe must never queue behind a search list), and a connection a call is
+// done with is kept for the next (a relist's goes on to carry its watch). A failure is shaped
 // like client-node's ApiException ({code, body}) so fromMember() and
 // codeOf() read both alike; a connection failure is a plain Error whose
 // message says what went wrong, as Go's dialer words it.
@@ -26,16 +34,17 @@ export class MemberHttpError extends Error {
 
 const agents = new WeakMap<Member, Agent>();
 
-function agentOf(m: Member): Agent {
+/** The member's kept-alive HTTPS connections (see above); a new Member (a new credential) gets new ones. */
+export function memberAgent(m: Member): Agent {
   let a = agents.get(m);
   if (!a) {
     const c = m.cred;
     a = new Agent({
       keepAlive: true,
-      // Two connections carry a probe's three calls and a summary's six; at start, a hundred
-      // clusters then cost two TLS handshakes each, not six.
-      maxSockets: 2,
-      // One TLS context per member: building it (parsing the CA, certificate and key) per connection costs more than the call.
+      maxFreeSockets: 32,
+      // An idle kept connection closes after a minute (a watch's own idle timer is longer and its own).
+      timeout: 60_000,
+      scheduling: "lifo",
       secureContext: createSecureContext({ ca: c.ca, cert: c.cert, key: c.key }),
       rejectUnauthorized: !c.insecureSkipTLSVerify,
       servername: c.tlsServerName,
@@ -45,7 +54,7 @@ function agentOf(m: Member): Agent {
   return a;
 }
 
-/** Closes a member's kept-alive connections, these and its typed client's (a throwaway member, or one whose credential was replaced). */
+/** Closes a member's kept-alive connections, these and its typed client's (a throwaway member, one whose credential was replaced, shutdown). */
 export function closeMemberConnections(m: Member): void {
   if (m.kc instanceof PooledKubeConfig) m.kc.closePool();
   agents.get(m)?.destroy();
@@ -59,7 +68,7 @@ export function memberGet<T = any>(m: Member, path: string, signal?: AbortSignal
   const headers: Record<string, string> = { accept: "application/json" };
   if (m.cred.token) headers.authorization = `Bearer ${m.cred.token}`;
   return new Promise<T>((resolve, reject) => {
-    const req = request(url, { agent: agentOf(m), headers, signal }, (res) => {
+    const req = request(url, { agent: memberAgent(m), headers, signal }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (d: Buffer) => chunks.push(d));
       res.on("error", reject);

@@ -11,6 +11,7 @@ import { KPANDA_NAMESPACE } from "../host/crds.ts";
 import { codeOf, type Host } from "../host/host.ts";
 import type { KindCache, KObj } from "../host/kindCache.ts";
 import { kubeConfigFor, type MemberCredential } from "./kubeconfig.ts";
+import { closeMemberConnections } from "./memberHttp.ts";
 
 export const credentialSecretName = (cluster: string) => `kpanda-cluster-${cluster}`;
 /** An annotation on a Cluster that changes whenever its credential is replaced. */
@@ -130,6 +131,11 @@ export class MemberRegistry {
     const m = new Member(name, cred, this.opts, rev);
     if (this.clusters.get(name) && (this.generation.get(name) ?? 0) === gen) this.members.set(name, m);
     return m;
+  }
+
+  /** Closes the kept-alive connections of every member loaded (on shutdown). */
+  close(): void {
+    for (const m of this.members.values()) closeMemberConnections(m);
   }
 
   /** Drops a cached member so the next get() reads its credential again. */

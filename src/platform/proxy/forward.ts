@@ -9,6 +9,8 @@ import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type 
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { ProxyError, relayResponse, stripHopByHop, type Upstream } from "../../net/proxy.ts";
+import { memberAgent } from "../clusters/memberHttp.ts";
+import { Member } from "../clusters/members.ts";
 import { DEFAULT_CONNECT_TIMEOUT_MS, describeDialError, isTls, upstreamHost, upstreamPort } from "../../net/upstream.ts";
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -17,13 +19,15 @@ type Headers = Record<string, string | string[] | undefined>;
  * One keep-alive agent per member, replaced when the member is (a new
  * credential makes a new Member object). Watches hold a socket each for as
  * long as they run, so the number of sockets is not capped; idle ones are
- * kept up to a bound and closed after a while.
+ * kept up to a bound and closed after a while. An HTTPS member's is the
+ * member's own (memberAgent), shared with kpanda's other calls to it.
  */
 export class MemberPool {
   private readonly agents = new Map<string, { key: object; agent: HttpAgent }>();
 
   /** The agent for `cluster`, whose member (any object identifying its credential) is `key`. */
   agent(cluster: string, key: object, up: Upstream): HttpAgent {
+    if (key instanceof Member && isTls(up.url)) return memberAgent(key);
     const known = this.agents.get(cluster);
     if (known?.key === key) return known.agent;
     known?.agent.destroy();
@@ -42,7 +46,7 @@ export class MemberPool {
     return agent;
   }
 
-  /** Closes every kept connection (on shutdown). */
+  /** Closes every kept connection of its own (on shutdown; members' own agents close with the registry). */
   close(): void {
     for (const { agent } of this.agents.values()) agent.destroy();
     this.agents.clear();

@@ -3,11 +3,12 @@
 // pages (limit/continue) read at one resourceVersion, then a watch from that
 // resourceVersion with allowWatchBookmarks. Watches hold a connection each
 // for minutes, so they bypass Member.run (whose concurrency limit is for
-// short calls) and use an agent of their own per member.
-import { Agent, request } from "node:https";
+// short calls); lists and watches alike go over the member's kept-alive
+// connections (memberAgent), so a relist's connection carries its watch.
+import { request } from "node:https";
 import type { IncomingMessage } from "node:http";
 import type { Member } from "../clusters/members.ts";
-import { memberGet, MemberHttpError } from "../clusters/memberHttp.ts";
+import { memberAgent, memberGet, MemberHttpError } from "../clusters/memberHttp.ts";
 import type { GVR, KObject } from "./index.ts";
 
 export type WatchEvent = { type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR"; object: KObject };
@@ -66,24 +67,6 @@ export async function servedResources(m: Member, group: string, version: string,
   }
 }
 
-const watchAgents = new WeakMap<Member, Agent>();
-
-function agentFor(m: Member): Agent {
-  let a = watchAgents.get(m);
-  if (!a) {
-    const up = m.upstream("/");
-    a = new Agent({ keepAlive: true, ...up.tls });
-    watchAgents.set(m, a);
-  }
-  return a;
-}
-
-/** Closes a member's watch connections (its credential was replaced, or it was removed). */
-export function closeWatchConnections(m: Member): void {
-  watchAgents.get(m)?.destroy();
-  watchAgents.delete(m);
-}
-
 /**
  * Watches from `resourceVersion` and calls onEvent per event, in order.
  * Resolves when the server ends the watch (its timeout): watch again from
@@ -124,7 +107,7 @@ export function watch(
       idle = setTimeout(() => fail(new Error(`watch idle for ${opts.idleMs} ms`)), opts.idleMs);
       idle.unref();
     };
-    const req = request(up.url, { agent: agentFor(m), headers: { ...up.headers, accept: "application/json" } }, (res) => {
+    const req = request(up.url, { agent: memberAgent(m), headers: { ...up.headers, accept: "application/json" } }, (res) => {
       if (res.statusCode !== 200) return readError(res).then(fail, fail);
       touch();
       let buf = "";
