@@ -23,6 +23,10 @@ const PoliciesPage = lazy(() => import("./pages/PoliciesPage.tsx"));
 const PolicyCreatePage = lazy(() => import("./pages/PolicyCreatePage.tsx"));
 const PolicyPage = lazy(() => import("./pages/PolicyPage.tsx"));
 const NamespacePage = lazy(() => import("./pages/NamespacePage.tsx"));
+const WorkloadsPage = lazy(() => import("./pages/WorkloadsPage.tsx"));
+const WorkloadPage = lazy(() => import("./pages/WorkloadPage.tsx"));
+const YamlEditPage = lazy(() => import("./pages/YamlEditPage.tsx"));
+const PodPage = lazy(() => import("./pages/PodPage.tsx"));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage.tsx"));
 
 function useSession() {
@@ -52,6 +56,12 @@ export function App() {
           </Route>
           <Route path="clusters/:cluster/nodes/:node" element={<NodePage />} />
           <Route path="clusters/:cluster/yaml" element={<YamlPage />} />
+          <Route path="clusters/:cluster/workloads" element={<WorkloadsPage />} />
+          <Route path="clusters/:cluster/workloads/:kind" element={<WorkloadsPage />} />
+          <Route path="clusters/:cluster/workloads/:kind/create" element={<YamlEditPage />} />
+          <Route path="clusters/:cluster/namespaces/:namespace/pods/:name" element={<PodPage />} />
+          <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name" element={<WorkloadPage />} />
+          <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/edit" element={<YamlEditPage />} />
           <Route path="access" element={<Navigate to="/access/rolebindings" replace />} />
           <Route path="access/:tab" element={<AccessPage />} />
           <Route path="audit" element={<AuditPage />} />

@@ -1,12 +1,15 @@
 // The one error type of the console: the REST API's error body
 // {"code","reason","message","cluster"?}, plus Retry-After when rate limited.
-// Network failures become code 0, reason "NetworkError".
-export type ErrorBody = { code: number; reason: string; message: string; cluster?: string };
+// Network failures become code 0, reason "NetworkError". A member's 422
+// carries its field-by-field causes (details.causes), for forms and editors.
+export type Cause = { field?: string; reason?: string; message?: string };
+export type ErrorBody = { code: number; reason: string; message: string; cluster?: string; details?: { causes?: Cause[] } };
 
 export class ApiError extends Error {
   readonly code: number;
   readonly reason: string;
   readonly cluster?: string;
+  readonly causes: Cause[];
   /** Seconds to wait, from a 429's Retry-After header. */
   readonly retryAfter?: number;
 
@@ -16,6 +19,7 @@ export class ApiError extends Error {
     this.code = body.code;
     this.reason = body.reason;
     this.cluster = body.cluster;
+    this.causes = body.details?.causes ?? [];
     this.retryAfter = retryAfter;
   }
 
@@ -35,6 +39,7 @@ export class ApiError extends Error {
         reason: body.reason ?? (res.statusText || "Error"),
         message: body.message ?? `${res.status} ${res.statusText}`.trim(),
         cluster: body.cluster,
+        details: body.details,
       },
       retryAfter,
     );

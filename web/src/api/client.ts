@@ -21,7 +21,8 @@ export function apiURL(path: string, query: Query = {}): string {
   return `${API_PREFIX}${path}${s ? `?${s}` : ""}`;
 }
 
-export type RequestOptions = { body?: unknown; query?: Query; signal?: AbortSignal; headers?: Record<string, string> };
+/** `body` goes as JSON; `raw` as it is, with the content-type its `headers` give (YAML, a patch). */
+export type RequestOptions = { body?: unknown; raw?: string; query?: Query; signal?: AbortSignal; headers?: Record<string, string> };
 
 export function authHeaders(): Record<string, string> {
   const token = session.get()?.token;
@@ -30,14 +31,15 @@ export function authHeaders(): Record<string, string> {
 
 /** A raw fetch of an API path with the session's token; throws ApiError unless 2xx. */
 export async function apiFetch(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { accept: "application/json", ...authHeaders(), ...opts.headers };
+  const headers: Record<string, string> = { accept: "application/json", ...authHeaders() };
   if (opts.body !== undefined) headers["content-type"] = "application/json";
+  Object.assign(headers, opts.headers);
   let res: Response;
   try {
     res = await fetch(apiURL(path, opts.query), {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       signal: opts.signal,
     });
   } catch (e) {

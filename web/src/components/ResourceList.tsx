@@ -64,8 +64,9 @@ export function ResourceList<T>({ kind, params = {}, toolbar, fixed }: Props<T>)
     sortBy: sort.by,
     sortDir: sort.dir,
     fuzzySearch: filters.search,
-    labelSelector: filters.labelSelector,
-    filters: { ...filters.values, ...fixed },
+    // A fixed label selector (a workload's pods) narrows whatever the user types.
+    labelSelector: [fixed?.labelSelector, filters.labelSelector].filter((x) => x?.trim()).join(","),
+    filters: { ...filters.values, ...fixed, labelSelector: undefined },
   };
   const list = useList<T>(kind.path(params), listParams);
   const data = list.data;

@@ -32,6 +32,10 @@ const TONE: Record<string, Tone> = {
   CrashLoopBackOff: "bad",
   ImagePullBackOff: "bad",
   ErrImagePull: "bad",
+  Normal: "ok",
+  Warning: "warn",
+  Terminated: "unknown",
+  ContainerCreating: "busy",
 };
 
 const LOOK: Record<Tone, { color: "green" | "blue" | "orange" | "red" | "grey"; icon: React.ReactNode }> = {

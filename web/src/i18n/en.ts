@@ -1,5 +1,7 @@
 // English strings. Keys are grouped by where they are used; zh.ts has the same
 // keys (a test checks that the two agree).
+import { appsEn } from "./apps.en.ts";
+
 import { policiesEn } from "./policies.en.ts";
 export const en = {
   common: {
@@ -167,6 +169,8 @@ export const en = {
     Stopped: "Stopped",
     Completed: "Completed",
     Suspended: "Suspended",
+    Normal: "Normal",
+    Warning: "Warning",
   },
   error: {
     generic: "Something went wrong",
@@ -403,6 +407,7 @@ export const en = {
     namespaces: "Namespaces",
     nodes: "Nodes",
   },
+  apps: appsEn,
   policies: policiesEn,
   yaml: { label: "YAML of {{name}}" },
   notFound: { title: "Page not found", body: "There is no page at this address.", back: "Go to clusters" },

@@ -1,4 +1,6 @@
 // 简体中文。键与 en.ts 相同（复数只有 _other 形式）。
+import { appsZh } from "./apps.zh.ts";
+
 import { policiesZh } from "./policies.zh.ts";
 export const zh = {
   common: {
@@ -162,6 +164,8 @@ export const zh = {
     Stopped: "已停止",
     Completed: "已完成",
     Suspended: "已暂停",
+    Normal: "正常",
+    Warning: "警告",
   },
   error: {
     generic: "出错了",
@@ -394,6 +398,7 @@ export const zh = {
     namespaces: "命名空间",
     nodes: "节点",
   },
+  apps: appsZh,
   policies: policiesZh,
   yaml: { label: "{{name}} 的 YAML" },
   notFound: { title: "页面不存在", body: "此地址没有页面。", back: "前往集群列表" },

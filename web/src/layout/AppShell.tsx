@@ -36,9 +36,9 @@ const MAIN_ID = "kpanda-main";
 
 const HomeLink = (p: object) => <NavLink {...p} to="/clusters" />;
 
-function Item({ to, children, end }: { to: string; children: string; end?: boolean }) {
+function Item({ to, children, end, also }: { to: string; children: string; end?: boolean; also?: RegExp }) {
   const { pathname } = useLocation();
-  const active = end ? pathname === to : pathname === to || pathname.startsWith(`${to}/`);
+  const active = (end ? pathname === to : pathname === to || pathname.startsWith(`${to}/`)) || !!also?.test(pathname);
   return (
     <NavItem isActive={active}>
       <NavLink to={to} end={end}>
@@ -67,7 +67,13 @@ function Navigation() {
               {t("nav.overview")}
             </Item>
             {can("nodes.view", { cluster }) && <Item to={`${base}/nodes`}>{t("nav.nodes")}</Item>}
-            <Item to={`${base}/namespaces`}>{t("nav.namespaces")}</Item>
+            <Item to={`${base}/namespaces`} end>
+              {t("nav.namespaces")}
+            </Item>
+            {/* A workload's or pod's page (…/namespaces/{ns}/{kind}/{name}) is in the workloads section. */}
+            <Item to={`${base}/workloads`} also={/^\/clusters\/[^/]+\/namespaces\/[^/]+\/[^/]+\/[^/]+/}>
+              {t("apps.workloads")}
+            </Item>
           </NavExpandable>
         )}
         <NavExpandable title={t("nav.access")} isExpanded isActive={pathname.startsWith("/access")}>
