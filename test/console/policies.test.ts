@@ -58,6 +58,18 @@ describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
     await admin.page.keyboard.insertText(text);
   }
 
+  /** A signed-in page of `user` (made with its roles). */
+  async function signIn(user: string, roles: Parameters<WithMembers["addUser"]>[1]): Promise<WatchedPage> {
+    await t.addUser(user, roles);
+    const p = await openPage(browser, t.platform.url);
+    await p.page.goto("/");
+    await p.page.getByLabel(/^Username/).fill(user);
+    await p.page.getByLabel(/^Password/).fill(`${user}-password-1`);
+    await p.page.getByRole("button", { name: "Log in" }).click();
+    await p.page.waitForURL(/\/clusters$/);
+    return p;
+  }
+
   test("a quota policy is created through the form, its dry run names the namespace over the limit, and enforced it reaches Applied", async () => {
     const { page } = admin;
     await page.getByRole("link", { name: "Policies" }).click();
@@ -179,5 +191,41 @@ describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
     await page.getByRole("button", { name: "Remove labels" }).click();
     await psa.locator('tr[data-row="enforce"] [data-level=""]').waitFor();
     admin.assertClean("namespace tabs");
+  });
+
+  test("actions are offered only where GET /me allows: an NS viewer only reads, an NS editor writes network policies but not quotas or pod security, a cluster admin manages only its clusters' policies", async () => {
+    const viewer = await signIn("viewer", [{ role: "NSViewer", cluster: "sim-1", namespace: "shop" }]);
+    const editor = await signIn("editor", [{ role: "NSEditor", cluster: "sim-1", namespace: "shop" }]);
+    const admin2 = await signIn("admin2", [{ role: "ClusterAdmin", cluster: "sim-2" }]);
+    try {
+      const tab = (p: WatchedPage, name: string) => p.page.getByRole("tab", { name }).click();
+      for (const p of [viewer, editor]) {
+        await p.page.goto("/clusters/sim-1/namespaces/shop");
+        await p.page.getByTestId("list-NetworkPolicy").waitFor();
+        // Policies are managed by an Owner, or a ClusterAdmin of the clusters they name.
+        assert.equal(await p.page.getByRole("link", { name: "Policies" }).count(), 0);
+      }
+      // NetworkPolicies: kube's edit role writes them (kpanda's NSEditor); view only reads.
+      assert.equal(await viewer.page.getByRole("button", { name: "Create from YAML" }).count(), 0);
+      await editor.page.getByRole("button", { name: "Create from YAML" }).waitFor();
+      await editor.page.getByRole("button", { name: "Create with form" }).waitFor();
+      // ResourceQuotas: kube's admin and edit roles only read them; kpanda gives writes to ClusterAdmins.
+      await tab(editor, "Quotas");
+      await editor.page.getByTestId("list-ResourceQuota").locator('tr[data-row="kpanda-policy-shop-pods"]').waitFor();
+      assert.equal(await editor.page.getByRole("button", { name: "Create from YAML" }).count(), 0);
+      assert.equal(await editor.page.getByTestId("list-ResourceQuota").getByRole("button", { name: "Kebab toggle" }).count(), 0);
+      // Pod Security labels need a ClusterAdmin (roles.ts namespace.podSecurity).
+      await tab(viewer, "Pod security");
+      await viewer.page.getByTestId("pod-security").locator('tr[data-row="enforce"]').waitFor();
+      assert.equal(await viewer.page.getByRole("button", { name: "Apply" }).count(), 0);
+      await checkAxe(viewer, "pod security, read only");
+
+      await admin2.page.getByRole("link", { name: "Policies" }).click();
+      await admin2.page.getByTestId("list-ClusterPolicy").locator(".pf-v6-c-empty-state").waitFor();
+      assert.equal(await admin2.page.getByTestId("list-ClusterPolicy").locator('tr[data-row="shop-pods"]').count(), 0, "shop-pods names sim-1 too");
+      for (const p of [viewer, editor, admin2]) p.assertClean("permissions");
+    } finally {
+      for (const p of [viewer, editor, admin2]) await p.close();
+    }
   });
 });
