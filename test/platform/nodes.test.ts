@@ -192,8 +192,12 @@ describe("draining a node", () => {
     assert.ok(web.includes(report.evicted[0].name));
     const blocked = report.failed.find((p: { name: string }) => p.name.startsWith("web-"));
     assert.deepEqual([blocked.namespace, web.includes(blocked.name)], ["default", true]);
+    // kubectl's words at its global timeout (k8s.io/kubectl/pkg/drain/drain.go evictPods), naming the pod, then
     // kube's eviction answer (pkg/registry/core/pod/storage/eviction.go).
-    assert.match(blocked.reason, /^Cannot evict pod as it would violate the pod's disruption budget\./);
+    assert.match(
+      blocked.reason,
+      new RegExp(`^error when evicting pods/"${blocked.name}" -n "default": global timeout reached: 3s \\(last refused: Cannot evict pod as it would violate the pod's disruption budget\\.`),
+    );
     // kubectl drain's filters (k8s.io/kubectl/pkg/drain/filters.go).
     assert.deepEqual(
       report.failed.filter((p: { name: string }) => p.name === "loner"),
@@ -204,4 +208,51 @@ describe("draining a node", () => {
     await until("the evicted pod gone", async () => !(await podsOnNode2()).includes(`pod/${report.evicted[0].name}`));
     await t.call("POST", `/clusters/${C}/nodes/node-2/uncordon`, undefined, clusterAdmin);
   });
+
+  test("evicts nothing once its timeout is reached, even when the budget would allow it by then", async () => {
+    await t.direct(C, ["apply", "-f", "-"], { input: BLOCKED_FIXTURE });
+    const dbPod = async () => {
+      const r = await t.direct(C, ["get", "pods", "-n", "default", "-l", "app=db", "--field-selector", "status.phase=Running", "-o", "name"]);
+      return r.stdout.trim().split("\n").filter(Boolean)[0]?.slice(4);
+    };
+    const db = await until("db running on node-1", dbPod);
+    await until("the budget allows no disruption", async () => {
+      const r = await t.direct(C, ["get", "pdb", "db", "-n", "default", "-o", "jsonpath={.status.currentHealthy}"]);
+      return r.stdout === "1";
+    });
+    // kubectl retries a refused eviction every 5 s, checking its global timeout first: with 9 s, at about
+    // 0 s and 5 s, and not at 10 s. The budget goes at 7 s; an attempt at the 9 s deadline would now succeed.
+    const drained = t.call("POST", `/clusters/${C}/nodes/node-1:drain`, { timeoutSeconds: 9, force: true }, clusterAdmin);
+    await new Promise((r) => setTimeout(r, 7000));
+    await t.direct(C, ["delete", "pdb", "db", "-n", "default"]);
+    const r = await drained;
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const blocked = r.body.failed.find((p: { name: string }) => p.name === db);
+    assert.ok(blocked, JSON.stringify(r.body));
+    assert.match(blocked.reason, new RegExp(`^error when evicting pods/"${db}" -n "default": global timeout reached: 9s \\(last refused: Cannot evict pod`));
+    assert.ok(!r.body.evicted.some((p: { name: string }) => p.name === db));
+    assert.equal(await dbPod(), db, "the pod is still there");
+    await t.call("POST", `/clusters/${C}/nodes/node-1/uncordon`, undefined, clusterAdmin);
+  });
 });
+
+const BLOCKED_FIXTURE = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db, namespace: default}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      nodeSelector: {kubernetes.io/hostname: node-1}
+      containers: [{name: db, image: postgres:16}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: db, namespace: default}
+spec:
+  minAvailable: 1
+  selector: {matchLabels: {app: db}}
+`;

@@ -1,8 +1,11 @@
 // Draining a node as `kubectl drain --ignore-daemonsets` does
 // (k8s.io/kubectl/pkg/drain): cordon it, sort its pods with kubectl's
 // filters, evict the others through the Eviction API (retrying the 429s of
-// a PodDisruptionBudget every 5 s until the deadline), and wait for the
-// evicted pods to go. Unlike kubectl, which stops before evicting anything
+// a PodDisruptionBudget every 5 s), and wait for the evicted pods to go, all
+// within one global timeout. As kubectl's evictPods, the timeout is checked
+// before every eviction: once it is reached nothing more is evicted, and a
+// pod still refused is reported by name with kubectl's words ("error when
+// evicting pods/NAME -n NS: global timeout reached") and the last refusal. Unlike kubectl, which stops before evicting anything
 // when one pod may not be deleted, the drain evicts what it may and reports
 // the rest: {"evicted", "failed", "skipped"}, each pod with the reason.
 import { codeOf } from "../host/host.ts";
@@ -91,6 +94,13 @@ function refusal(m: Member, e: unknown): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
+/** kubectl's words for a pod whose eviction the timeout ended, with the last refusal it got. */
+function timedOut(pod: KPod, opts: DrainOptions, refused: string | undefined): string {
+  const { name, namespace } = pod.metadata;
+  const why = `error when evicting pods/"${name}" -n "${namespace}": global timeout reached: ${opts.timeoutSeconds ?? DEFAULT_DRAIN_SECONDS}s`;
+  return refused ? `${why} (last refused: ${refused})` : why;
+}
+
 /** Evicts one pod and waits for it to go; answers undefined when it went, else why not. */
 async function evictOne(m: Member, pod: KPod, apiVersion: string, opts: DrainOptions, deadline: number): Promise<string | undefined> {
   const { name, namespace, uid } = pod.metadata;
@@ -100,15 +110,18 @@ async function evictOne(m: Member, pod: KPod, apiVersion: string, opts: DrainOpt
     metadata: { name, namespace },
     ...(opts.gracePeriodSeconds !== undefined ? { deleteOptions: { gracePeriodSeconds: opts.gracePeriodSeconds } } : {}),
   };
+  let refused: string | undefined;
   for (;;) {
+    // kubectl checks its global timeout before each attempt (evictPods' ctx.Done()): none is made after it.
+    if (Date.now() >= deadline) return timedOut(pod, opts, refused);
     try {
       await m.run(() => coreOf(m).createNamespacedPodEviction({ name, namespace, body: body as never }));
       break;
     } catch (e) {
       if (codeOf(e) === 404) return undefined;
       if (codeOf(e) !== 429) return refusal(m, e);
-      // A disruption budget says not now: kubectl tries again in 5 s, for as long as its timeout allows.
-      if (Date.now() >= deadline) return refusal(m, e);
+      // A disruption budget says not now: kubectl tries again in 5 s (EvictErrorRetryDelay), for as long as its timeout allows.
+      refused = refusal(m, e);
       await sleep(Math.min(RETRY_MS, deadline - Date.now()));
     }
   }
