@@ -225,4 +225,14 @@ describe("CronHorizontalPodAutoscaler", () => {
     assert.equal(missed?.state, "Missed");
     assert.match(missed?.message ?? "", /missed 1 scheduled run\(s\), the last at .*T07:00:00Z: more than 2100 s late, past the starting deadline/);
   });
+
+  it("is replaced by PUT without a resourceVersion although kpanda keeps writing its status", async () => {
+    const current = (await t.call("GET", `${NS}/cronhorizontalpodautoscalers/batch-hours`, undefined, admin)).body;
+    const { resourceVersion: _, ...metadata } = current.metadata;
+    const r = await t.call("PUT", `${NS}/cronhorizontalpodautoscalers/batch-hours`, { metadata, spec: { ...current.spec, startingDeadlineSeconds: 300 } }, admin);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.spec.startingDeadlineSeconds, 300);
+    // Its status is kpanda's: a replace of the object leaves it as it was.
+    assert.deepEqual(r.body.status, current.status);
+  });
 });

@@ -10,6 +10,7 @@ import { parseSchedule } from "../../../cron/cron.ts";
 import { requireClusterVisible } from "../../access/roles.ts";
 import { type Caller, callerJson, type CallerRequest } from "../../clusters/callerHttp.ts";
 import { memberOf } from "../../clusters/memberApi.ts";
+import { MemberHttpError } from "../../clusters/memberHttp.ts";
 import type { Member } from "../../clusters/members.ts";
 import { CRONHPA_GROUP, CRONHPA_KIND, CRONHPA_VERSION, cronHpaPath, cronHpaServed, ensureCronHpaCrd } from "../../scaling/cronHpaCrd.ts";
 import { hpaPath, hpaVersion, SCALABLE, SCALABLE_PLURALS, scalePath } from "../../scaling/scale.ts";
@@ -171,17 +172,18 @@ function hpaRoutes(app: FastifyInstance, ctx: PlatformContext, visible: Pre): vo
     {
       preHandler: visible,
       config: resource,
-      schema: { tags, summary: "Replace a HorizontalPodAutoscaler (metadata.resourceVersion, when given, must be current)", params: nameParams, querystring: dryRunQuery, body: anyObject, response: { 200: anyObject, ...errors } },
+      schema: { tags, summary: "Replace a HorizontalPodAutoscaler (metadata.resourceVersion, when given, must be current; without, the body replaces the current one)", params: nameParams, querystring: dryRunQuery, body: anyObject, response: { 200: anyObject, ...errors } },
     },
     async (req) => {
       const { namespace, name } = req.params;
-      return clean(
-        await call(ctx, req.params.cluster, req, async (m) => {
-          const v = await hpaVersion(m);
-          const body = objectOf(req.body, "HorizontalPodAutoscaler", `autoscaling/${v}`, namespace, name);
-          return { method: "PUT", path: hpaPath(v, namespace, name) + dry(req.query), body: await withResourceVersion(m, caller(req), hpaPath(v, namespace, name), body) };
-        }),
-      );
+      const m = await memberOf(ctx, req.params.cluster);
+      try {
+        const v = await hpaVersion(m);
+        const body = objectOf(req.body, "HorizontalPodAutoscaler", `autoscaling/${v}`, namespace, name);
+        return clean(await replaceCurrent(m, caller(req), hpaPath(v, namespace, name), dry(req.query), body));
+      } catch (e) {
+        throw fromMember(m.name, e);
+      }
     },
   );
   app.delete<{ Params: NameP }>(
@@ -191,11 +193,23 @@ function hpaRoutes(app: FastifyInstance, ctx: PlatformContext, visible: Pre): vo
   );
 }
 
-/** A replace without metadata.resourceVersion takes the current one (the member wants one on an update of these kinds). */
-async function withResourceVersion(m: Member, who: Caller, path: string, body: Obj): Promise<Obj> {
-  if (body.metadata?.resourceVersion) return body;
-  const current = await callerJson<Obj>(m, who, { path });
-  return { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion } };
+/**
+ * Replaces the object at `path` (with `query`). With metadata.resourceVersion
+ * the member checks it (409 when stale); without, the body replaces whatever
+ * is current: it takes the current resourceVersion (the member wants one on
+ * an update of these kinds), again after a 409 from a controller's status
+ * write in between (the HPA controller's, kpanda's CronHPA controller's).
+ */
+async function replaceCurrent(m: Member, who: Caller, path: string, query: string, body: Obj): Promise<Obj> {
+  if (body.metadata?.resourceVersion) return callerJson<Obj>(m, who, { method: "PUT", path: path + query, body });
+  for (let attempt = 0; ; attempt++) {
+    const current = await callerJson<Obj>(m, who, { path });
+    try {
+      return await callerJson<Obj>(m, who, { method: "PUT", path: path + query, body: { ...body, metadata: { ...body.metadata, resourceVersion: current.metadata?.resourceVersion } } });
+    } catch (e) {
+      if (!(e instanceof MemberHttpError && e.code === 409) || attempt >= 4) throw e;
+    }
+  }
 }
 
 function cronHpaRoutes(app: FastifyInstance, ctx: PlatformContext, visible: Pre): void {
@@ -262,13 +276,12 @@ function cronHpaRoutes(app: FastifyInstance, ctx: PlatformContext, visible: Pre)
       const { namespace, name } = req.params;
       const body = objectOf(req.body, CRONHPA_KIND, apiVersion, namespace, name);
       validateCronHpa(body);
-      return clean(
-        await call(ctx, req.params.cluster, req, async (m) => ({
-          method: "PUT",
-          path: cronHpaPath(namespace, name) + dry(req.query),
-          body: await withResourceVersion(m, caller(req), cronHpaPath(namespace, name), body),
-        })),
-      );
+      const m = await memberOf(ctx, req.params.cluster);
+      try {
+        return clean(await replaceCurrent(m, caller(req), cronHpaPath(namespace, name), dry(req.query), body));
+      } catch (e) {
+        throw fromMember(m.name, e);
+      }
     },
   );
   app.delete<{ Params: NameP }>(
