@@ -1,5 +1,15 @@
 // Search index benchmark. Prints, per backend (embedded SQLite on a file,
 // SQLite in memory, PostgreSQL):
+//   platform phase (the default; searchPlatformPhase.ts, issue 11's
+//   acceptance): --objects objects over --clusters member API servers, all in
+//   one child process (searchMembers.ts) filled by direct creates; kpanda
+//   (startPlatform here, the index on the backend) integrates them through
+//   POST /clusters; the time to first full sync; p50/p99 of a page of 50 by
+//   name over HTTPS from /clusters/{c}/pods and /asl/pods, with and without
+//   fuzzySearch; the lag from a member write to the index's change feed at
+//   --write-rate writes/s; kpanda's RSS after GC per cached pod; database
+//   size. The members are filled once and serve every backend in turn. Ends
+//   with one JSON line of the figures.
 //   index phase: --objects objects over --clusters clusters loaded straight
 //   into the index (a relist per cluster and kind, as a first full sync
 //   writes it): the load time; p50/p99 of a page of 50 sorted by name, from
@@ -10,9 +20,9 @@
 //   --sync-clusters member API servers, each a process of its own, filled by
 //   creates; the first full sync through kpanda's SearchSync; the lag from a
 //   member write to the index at --write-rate writes/s; RSS; database size.
-// Usage: node --expose-gc bench/search.ts [--backends sqlite,memory,postgres] [--phases index,sync]
+// Usage: node --expose-gc bench/search.ts [--backends sqlite,memory,postgres] [--phases platform,index,sync]
 //          [--objects 1000000] [--clusters 100] [--queries 200] [--postgres-url URL]
-//          [--sync-objects 100000] [--sync-clusters 10] [--write-rate 1000]
+//          [--sync-objects 100000] [--sync-clusters 10] [--write-rate 1000] [--members-heap 14000 (MiB)]
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +34,7 @@ import { SqliteDb } from "../src/platform/search/SqliteDb.ts";
 import { SqlIndex } from "../src/platform/search/SqlIndex.ts";
 import { startPostgres, type TestPostgres } from "../test/postgres.ts";
 import { MIX, makeObject, nameOf } from "./searchData.ts";
+import { loadAvg, type Members, platformPhase, startMembers } from "./searchPlatformPhase.ts";
 import { syncPhase } from "./searchSyncPhase.ts";
 import { Samples } from "./stats.ts";
 
@@ -36,7 +47,8 @@ const { values } = parseArgs({
     "write-rate": { type: "string", default: "1000" },
     "write-seconds": { type: "string", default: "10" },
     "postgres-url": { type: "string" },
-    phases: { type: "string", default: "index,sync" },
+    phases: { type: "string", default: "platform" },
+    "members-heap": { type: "string", default: "14000" },
     // Member API servers are processes of their own: 1M objects over 100 of them needs more memory than a 24 GiB machine shares.
     "sync-clusters": { type: "string", default: "10" },
     "sync-objects": { type: "string", default: "100000" },
@@ -150,6 +162,19 @@ async function bench(name: string, open: () => Promise<{ index: SearchIndex; siz
   await b.close();
 }
 
+/** A SQLite database's size with its WAL. */
+function fileSize(path: string): number {
+  return statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+}
+
+async function pgSize(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const r = await c.query("SELECT pg_database_size(current_database()) AS n");
+  await c.end();
+  return Number(r.rows[0].n);
+}
+
 type Opened = { index: SearchIndex; size(): Promise<number>; close(): Promise<void> };
 
 let server: TestPostgres | undefined;
@@ -163,10 +188,7 @@ async function openBackend(backend: string): Promise<Opened | undefined> {
     const index = await SqlIndex.open(new SqliteDb({ path }));
     return {
       index,
-      async size() {
-        if (backend === "memory") return 0;
-        return statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
-      },
+      size: async () => (backend === "memory" ? 0 : fileSize(path)),
       async close() {
         await index.close();
         rmSync(dir, { recursive: true, force: true });
@@ -179,22 +201,33 @@ async function openBackend(backend: string): Promise<Opened | undefined> {
   const index = await SqlIndex.open(new PostgresDb(url));
   return {
     index,
-    async size() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      const r = await c.query("SELECT pg_database_size(current_database()) AS n");
-      await c.end();
-      return Number(r.rows[0].n);
-    },
+    size: () => pgSize(url),
     close: () => index.close(),
   };
 }
 
 const LABELS: Record<string, string> = { sqlite: "embedded SQLite (file, WAL)", memory: "embedded SQLite (in memory)", postgres: "PostgreSQL" };
 const phases = new Set(String(values.phases).split(","));
+let members: Members | undefined;
+const membersDir = mkdtempSync(join(tmpdir(), "kpanda-search-members-"));
+const figures: unknown[] = [];
 try {
   for (const backend of String(values.backends).split(",")) {
     const label = LABELS[backend] ?? backend;
+    if (phases.has("platform")) {
+      members ??= await startMembers(membersDir, CLUSTERS, OBJECTS, Number(values["members-heap"]));
+      const dataDir = mkdtempSync(join(tmpdir(), "kpanda-search-platform-"));
+      if (backend === "postgres" && !values["postgres-url"]) server ??= await startPostgres();
+      const pgUrl = backend === "postgres" ? (values["postgres-url"] ?? (await server?.createDatabase(`platform${++databases}`))) : undefined;
+      const searchDb = backend === "postgres" ? pgUrl : backend === "memory" ? ":memory:" : join(dataDir, "search", "index.db");
+      if (!searchDb) console.log(`\n== ${label}: not available, skipped`);
+      else {
+        const size = pgUrl ? () => pgSize(pgUrl) : async () => (searchDb === ":memory:" ? 0 : fileSize(searchDb));
+        const o = { clusters: CLUSTERS, objects: OBJECTS, queries: QUERIES, writeRate: Number(values["write-rate"]), writeSeconds: Number(values["write-seconds"]) };
+        figures.push(await platformPhase(members, label, dataDir, searchDb, size, o));
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
     if (phases.has("index")) {
       const b = await openBackend(backend);
       if (b) await bench(label, async () => b);
@@ -211,6 +244,9 @@ try {
       }
     }
   }
+  if (figures.length) console.log(JSON.stringify({ bench: "search", load: loadAvg(), figures }));
 } finally {
+  await members?.stop();
+  rmSync(membersDir, { recursive: true, force: true });
   await server?.stop();
 }
