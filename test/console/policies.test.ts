@@ -3,10 +3,10 @@
 // ResourceQuota cluster policy created through the form in DryRun mode, its
 // dry-run report read (the namespace whose pods already exceed the new hard
 // limit, found by a search), enforced, and its compliance reaching Applied
-// for the fleet and per cluster; then a namespace's tabs: the quota the
+// for the fleet and per cluster, then edited through the same form; then a namespace's tabs: the quota the
 // policy made (marked as kept by it, with its usage bar), a NetworkPolicy
 // built through the form and described in words, then deleted, a LimitRange's
-// effective defaults, and the namespace's Pod Security levels set and
+// effective defaults (created and edited as YAML), and the namespace's Pod Security levels set and
 // removed. Screenshots go to test-artifacts/console/ (the README's come from there).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -119,6 +119,18 @@ describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
     await admin.screenshot("policies-compliance");
     await page.setViewportSize({ width: 1440, height: 900 });
 
+    // Edited through the same form: the member's quota follows the new spec.
+    await page.getByRole("button", { name: "Edit" }).click();
+    await page.waitForURL(/\/policies\/shop-pods\/edit$/);
+    assert.equal(await page.locator("#policy-name").isDisabled(), true, "the name cannot change");
+    await setEditor("ResourceQuota spec (YAML)", 'hard:\n  pods: "5"\n');
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.waitForURL(/\/policies\/shop-pods$/);
+    await until("the quota replaced in sim-1/shop", async () => {
+      const q = JSON.parse((await t.direct("sim-1", ["get", "resourcequota", "kpanda-policy-shop-pods", "-n", "shop", "-o", "json"])).stdout);
+      return q.spec.hard.pods === "5";
+    });
+
     await page.getByRole("link", { name: "Policies" }).first().click();
     const listed = page.getByTestId("list-ClusterPolicy").locator('tr[data-row="shop-pods"]');
     await listed.locator('[data-mode="Enforce"]').waitFor();
@@ -173,6 +185,14 @@ describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
     const defaults = page.getByTestId("limit-defaults").locator('tr[data-row="Container"]');
     await defaults.waitFor();
     assert.match((await defaults.textContent()) ?? "", /cpu: 100m, memory: 128Mi.*cpu: 500m, memory: 512Mi/);
+    // Edited as YAML: the effective default limit follows.
+    await page.getByTestId("list-LimitRange").locator('tr[data-row="my-limitrange"]').getByRole("button", { name: "Kebab toggle" }).click();
+    await page.getByRole("menuitem", { name: "Edit YAML" }).click();
+    await page.getByRole("dialog").getByRole("textbox", { name: "YAML" }).waitFor();
+    await until("the object read into the editor", async () => ((await page.getByRole("dialog").getByRole("textbox", { name: "YAML" }).textContent()) ?? "").includes("resourceVersion"));
+    await setEditor("YAML", ["apiVersion: v1", "kind: LimitRange", "metadata:", "  name: my-limitrange", "spec:", "  limits:", "    - type: Container", "      default:", "        cpu: 400m", ""].join("\n"));
+    await page.getByRole("dialog").getByRole("button", { name: "Save" }).click();
+    await until("the new default shown", async () => /cpu: 400m/.test((await defaults.textContent()) ?? ""), 30_000);
 
     await page.getByRole("tab", { name: "Pod security" }).click();
     const psa = page.getByTestId("pod-security");

@@ -83,6 +83,7 @@ export function specOf(p: ClusterPolicy): PolicySpec {
 export const setMode = (p: ClusterPolicy, mode: Mode) => api<ClusterPolicy>("PUT", policyPaths.policy(p.name), { body: { ...specOf(p), mode } });
 
 export const createPolicy = (body: PolicySpec & { name: string }) => post<ClusterPolicy>(policyPaths.policies, body);
+export const replacePolicy = ({ name, ...spec }: PolicySpec & { name: string }) => api<ClusterPolicy>("PUT", policyPaths.policy(name), { body: spec });
 
 const SET = /^([^\s!=()]+)\s+(in|notin)\s+\(([^)]*)\)$/;
 const PAIR = /^([^\s!=()]+)\s*(==|=|!=)\s*([^\s!=(),]*)$/;

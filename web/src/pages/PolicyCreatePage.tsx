@@ -3,6 +3,7 @@
 // name or by a label selector over their labels), a namespace selector, the
 // exclusions (the server's defaults prefilled) and the mode. DryRun is the
 // default, so the dry-run report comes first and Enforce is a second step.
+// The same form edits a policy (its spec replaced; the name stays).
 import {
   ActionGroup,
   Breadcrumb,
@@ -24,10 +25,11 @@ import { useQuery } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { get } from "../api/client.ts";
 import { paths } from "../api/paths.ts";
 import {
+  type ClusterPolicy,
   createPolicy,
   DEFAULT_EXCLUDE,
   LEVELS,
@@ -38,6 +40,8 @@ import {
   type PolicyKind,
   type PolicySpec,
   parseSelector,
+  replacePolicy,
+  selectorText,
 } from "../api/policies.ts";
 import type { Cluster, Paged } from "../api/types.ts";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
@@ -84,24 +88,41 @@ function bodyOf(f: { name: string; kind: PolicyKind; yaml: string; level: Level;
 }
 
 export default function PolicyCreatePage() {
+  return <PolicyForm />;
+}
+
+/** The form, empty for a new policy or filled from `existing` (its name fixed) to replace its spec. */
+export function PolicyForm({ existing }: { existing?: ClusterPolicy }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const init: Pick<ClusterPolicy, "name" | "kind" | "mode" | "clusters" | "exclude"> = existing ?? {
+    name: "",
+    kind: "ResourceQuota",
+    mode: "DryRun",
+    clusters: { names: [] },
+    exclude: DEFAULT_EXCLUDE,
+  };
   const clusters = useQuery({
     queryKey: ["clusterNames"],
     queryFn: ({ signal }) => get<Paged<Cluster>>(paths.clusters, { pageSize: 500 }, signal),
   });
-  const [name, setName] = useState("");
-  const [kind, setKind] = useState<PolicyKind>("ResourceQuota");
-  const [yamlText, setYaml] = useState<string>();
-  const [level, setLevel] = useState<Level>("baseline");
-  const [version, setVersion] = useState("latest");
-  const [targets, setTargets] = useState<Targets>({ by: "names", names: [], selector: "" });
-  const [nsSelector, setNsSelector] = useState("");
-  const [exclude, setExclude] = useState(DEFAULT_EXCLUDE.join(", "));
-  const [mode, setMode] = useState<Mode>("DryRun");
+  const [name, setName] = useState(init.name);
+  const [kind, setKind] = useState<PolicyKind>(init.kind);
+  const [yamlText, setYaml] = useState<string | undefined>(existing?.template ? stringify(existing.template) : undefined);
+  const [level, setLevel] = useState<Level>(existing?.level ?? "baseline");
+  const [version, setVersion] = useState(existing?.version ?? "latest");
+  const [targets, setTargets] = useState<Targets>({
+    by: init.clusters.names ? "names" : "selector",
+    names: init.clusters.names ?? [],
+    selector: selectorText(init.clusters.selector),
+  });
+  const [nsSelector, setNsSelector] = useState(selectorText(existing?.namespaceSelector));
+  const [exclude, setExclude] = useState(init.exclude.join(", "));
+  const [mode, setMode] = useState<Mode>(init.mode);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const yaml = yamlText ?? specTemplate(kind);
+  const title = existing ? t("policies.editTitle", { name: existing.name }) : t("policies.create");
 
   const submit = async () => {
     setError(undefined);
@@ -114,7 +135,8 @@ export default function PolicyCreatePage() {
     }
     setBusy(true);
     try {
-      await createPolicy(body);
+      if (existing) await replacePolicy(body);
+      else await createPolicy(body);
       navigate(`/policies/${encodeURIComponent(name)}`);
     } catch (e) {
       setError(e);
@@ -131,9 +153,9 @@ export default function PolicyCreatePage() {
           <BreadcrumbItem>
             <Link to="/policies">{t("policies.title")}</Link>
           </BreadcrumbItem>
-          <BreadcrumbItem isActive>{t("policies.create")}</BreadcrumbItem>
+          <BreadcrumbItem isActive>{title}</BreadcrumbItem>
         </Breadcrumb>
-        <Title headingLevel="h1">{t("policies.create")}</Title>
+        <Title headingLevel="h1">{title}</Title>
       </PageSection>
       <PageSection>
         <Form
@@ -144,7 +166,7 @@ export default function PolicyCreatePage() {
           style={{ maxWidth: "56rem" }}
         >
           <FormGroup label={t("common.name")} fieldId="policy-name" isRequired>
-            <TextInput id="policy-name" isRequired value={name} onChange={(_e, v) => setName(v)} />
+            <TextInput id="policy-name" isRequired value={name} isDisabled={!!existing} onChange={(_e, v) => setName(v)} />
             <HelperText>
               <HelperTextItem>{t("common.dnsLabelHelp")}</HelperTextItem>
             </HelperText>
@@ -153,6 +175,7 @@ export default function PolicyCreatePage() {
             <FormSelect
               id="policy-kind"
               value={kind}
+              isDisabled={!!existing}
               onChange={(_e, v) => {
                 setKind(v as PolicyKind);
                 setYaml(undefined);
@@ -243,9 +266,9 @@ export default function PolicyCreatePage() {
           {error !== undefined && <ErrorAlert error={error} />}
           <ActionGroup>
             <Button type="submit" isLoading={busy} isDisabled={busy}>
-              {t("common.create")}
+              {existing ? t("common.save") : t("common.create")}
             </Button>
-            <Button variant="link" onClick={() => navigate("/policies")}>
+            <Button variant="link" onClick={() => navigate(existing ? `/policies/${encodeURIComponent(existing.name)}` : "/policies")}>
               {t("common.cancel")}
             </Button>
           </ActionGroup>

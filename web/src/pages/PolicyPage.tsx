@@ -1,5 +1,6 @@
 // One cluster policy: what it is (kind, template or level, targets,
-// exclusions, mode), an Enforce action once its dry run has been read, and
+// exclusions, mode), an Enforce action once its dry run has been read, Edit
+// (the create form, filled), and
 // two tabs: the dry-run report and the compliance view.
 import {
   Breadcrumb,
@@ -29,6 +30,7 @@ import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { PageLoading } from "../components/PageLoading.tsx";
 import { RouteTabs } from "../components/RouteTabs.tsx";
 import { Compliance } from "../policies/Compliance.tsx";
+import { PolicyForm } from "./PolicyCreatePage.tsx";
 import { DryRunReport } from "../policies/DryRunReport.tsx";
 import { DeletePolicy, ModeLabel, Targets } from "../policies/policyKind.tsx";
 import { dateTime } from "../lib/format.ts";
@@ -80,6 +82,7 @@ export default function PolicyPage() {
   const p = q.data;
   const base = `/policies/${encodeURIComponent(name)}`;
   const active = TABS.find((x) => x === tab) ?? (p?.mode === "Enforce" ? "compliance" : "dryrun");
+  if (tab === "edit" && p) return <PolicyForm existing={p} />;
   return (
     <>
       <PageSection>
@@ -100,6 +103,9 @@ export default function PolicyPage() {
                   {t("policies.enforce")}
                 </Button>
               )}
+              <Button variant="secondary" className="pf-v6-u-mr-sm" onClick={() => navigate(`${base}/edit`)}>
+                {t("policies.edit")}
+              </Button>
               <Button variant="danger" onClick={() => setOpen("delete")}>
                 {t("common.delete")}
               </Button>

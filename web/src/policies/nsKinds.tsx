@@ -15,7 +15,7 @@ import { age } from "../lib/format.ts";
 import { NetpolFormDialog } from "./NetpolFormDialog.tsx";
 import { describeNetworkPolicy } from "./netpolWords.ts";
 import { kindOfResource } from "./templates.ts";
-import { YAML_CREATE } from "./YamlCreateDialog.tsx";
+import { YAML_CREATE, YAML_EDIT } from "./YamlCreateDialog.tsx";
 
 /** A cached object of these kinds (plus the cluster the cache adds). */
 export type NsObject = {
@@ -125,7 +125,10 @@ export function nsPolicyKind(resource: NsResource): KindDescription<NsObject> {
       ...(resource === "networkpolicies" ? [{ id: "form", label: "policies.np.createForm", action: WRITE[resource], dialog: NetpolFormDialog }] : []),
       { id: "create", label: "policies.ns.createYaml", action: WRITE[resource], dialog: YAML_CREATE[resource] },
     ],
-    rowActions: [{ id: "delete", label: "common.delete", action: WRITE[resource], danger: true, dialog: DELETE[resource] }],
+    rowActions: [
+      { id: "edit", label: "policies.ns.editYaml", action: WRITE[resource], dialog: YAML_EDIT[resource] },
+      { id: "delete", label: "common.delete", action: WRITE[resource], danger: true, dialog: DELETE[resource] },
+    ],
   });
 }
 
