@@ -15,7 +15,7 @@ import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 import { ensureConsoleBuilt } from "../../web/build.ts";
 import { runKubectl } from "../harness.ts";
 import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { integrate, until } from "../platform/members.ts";
+import { addUser, integrate, until } from "../platform/members.ts";
 import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
 
 const skip = chromiumMissing();
@@ -285,5 +285,82 @@ describe("application pages in a browser", { skip, timeout: 900_000 }, () => {
     await page.getByTestId("terminal").getByText("GREETING=hello-from-configmap").waitFor({ timeout: 30_000 });
     await admin.screenshot("apps-terminal");
     admin.assertClean("terminal");
+  });
+
+  step("a Deployment's YAML is edited: the diff is shown, and only Apply saves it", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/namespaces/shop/deployments/web");
+    await action("Edit YAML");
+    await page.waitForURL(/\/deployments\/web\/edit$/);
+    const editor = page.getByRole("textbox", { name: "YAML" });
+    await editor.click();
+    // spec is the last top-level key of the object as read (status is left out): a line indented by two is one of its fields.
+    await page.keyboard.press("ControlOrMeta+End");
+    await page.keyboard.insertText("  minReadySeconds: 5\n");
+    await page.getByRole("button", { name: "Review and save" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByTestId("diff").locator('[data-change="added"]', { hasText: "minReadySeconds: 5" }).waitFor();
+    assert.equal(await dialog.getByTestId("diff").locator("[data-change]").count(), 1, "one line changes");
+    await admin.screenshot("apps-edit-diff");
+    const minReady = () => kubectl(["get", "deployment", "web", "-n", "shop", "-o", "jsonpath={.spec.minReadySeconds}"]);
+    assert.equal((await minReady()).stdout, "", "the dry run stored nothing");
+    await dialog.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/\/deployments\/web$/);
+    assert.equal((await minReady()).stdout, "5");
+    admin.assertClean("edit YAML");
+  });
+
+  step("an autoscaler and scheduled scaling are set from the Scaling tab", async () => {
+    const { page } = admin;
+    await page.getByRole("tab", { name: "Scaling" }).click();
+    await page.getByRole("button", { name: "Create autoscaler" }).click();
+    let dialog = page.getByRole("dialog");
+    await dialog.getByRole("spinbutton", { name: /^Maximum replicas/ }).fill("6");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByTestId("hpa-range").getByText("1 – 6").waitFor({ timeout: 30_000 });
+    await page.getByRole("button", { name: "Schedule scaling" }).click();
+    dialog = page.getByRole("dialog");
+    await dialog.getByRole("textbox", { name: "Time zone of job 1" }).fill("Asia/Shanghai");
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const cron = page.getByTestId("cronhpa");
+    await cron.locator('tr[data-row="scale-up"]').getByText("Asia/Shanghai").waitFor({ timeout: 30_000 });
+    await cron.locator('tr[data-row="scale-down"]').waitFor();
+    const hpa = await kubectl(["get", "hpa", "web", "-n", "shop", "-o", "jsonpath={.spec.maxReplicas}"]);
+    assert.equal(hpa.stdout, "6");
+    await admin.screenshot("apps-scaling");
+    await checkAxe(admin, "scaling");
+    admin.assertClean("scaling");
+  });
+
+  step("a namespace viewer sees the workloads, their pods and logs, and no action, editor or terminal", async () => {
+    const token = await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    // kpanda writes the member's RoleBinding: the viewer reads the Deployment once it is there.
+    await until("the viewer's member RBAC", async () => (await t.call("GET", "/clusters/dev/namespaces/shop/deployments/web", undefined, token)).status === 200, 30_000);
+    const viewer = await openPage(browser, t.platform.url);
+    try {
+      const { page } = viewer;
+      await page.goto("/");
+      await page.getByLabel(/^Username/).fill("viewer");
+      await page.getByLabel(/^Password/).fill("viewer-password-1");
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(/\/clusters$/);
+      await page.goto("/clusters/dev/workloads/deployments");
+      const row = page.getByTestId("list-Deployment").locator('tr[data-row="shop/web"]');
+      await row.waitFor();
+      assert.equal(await page.getByRole("combobox", { name: "Namespace" }).locator("option").allTextContents().then((o) => o.join(",")), "All namespaces,shop");
+      assert.equal(await page.getByRole("button", { name: "Create from YAML" }).count(), 0);
+      assert.equal(await row.getByRole("button", { name: "Kebab toggle" }).count(), 0);
+      await row.getByRole("link", { name: "web" }).click();
+      await page.getByTestId("workload-status").waitFor();
+      assert.equal(await page.getByRole("button", { name: "Actions" }).count(), 0);
+      await page.getByTestId("list-Pod").locator("tbody tr[data-row] a").first().click();
+      await page.getByRole("tab", { name: "Logs" }).waitFor();
+      assert.equal(await page.getByRole("tab", { name: "Terminal" }).count(), 0);
+      viewer.assertClean("viewer");
+    } finally {
+      await viewer.close();
+    }
   });
 });

@@ -5,7 +5,6 @@
 import {
   Breadcrumb,
   BreadcrumbItem,
-  Button,
   Card,
   CardBody,
   DescriptionList,
@@ -21,7 +20,7 @@ import {
   Title,
 } from "@patternfly/react-core";
 import { useQuery } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, useParams, useSearchParams } from "react-router";
 import type { ApiError } from "../api/ApiError.ts";
@@ -34,10 +33,10 @@ import {
   workloadKind,
 } from "../api/apps.ts";
 import { get } from "../api/client.ts";
-import { useCan } from "../api/me.ts";
 import { RevisionsTab, type WorkloadRef } from "../apps/RevisionsTab.tsx";
 import { TimelineTab } from "../apps/TimelineTab.tsx";
-import { ScaleDialog, WorkloadActions } from "../apps/WorkloadActions.tsx";
+import { ScalingTab } from "../apps/ScalingTab.tsx";
+import { WorkloadActions } from "../apps/WorkloadActions.tsx";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { LabelList } from "../components/LabelList.tsx";
 import { PageLoading } from "../components/PageLoading.tsx";
@@ -92,36 +91,6 @@ function Summary({ w, o }: { w: WorkloadRef; o: KObject }) {
   );
 }
 
-function ScalingTab({ w, o }: { w: WorkloadRef; o: KObject }) {
-  const { t } = useTranslation();
-  const can = useCan();
-  const [open, setOpen] = useState(false);
-  return (
-    <Card isPlain>
-      <CardBody>
-        <DescriptionList isHorizontal isCompact>
-          <DescriptionListGroup>
-            <DescriptionListTerm>{t("apps.desiredReplicas")}</DescriptionListTerm>
-            <DescriptionListDescription data-testid="desired-replicas">
-              {o.spec?.replicas ?? 1}
-            </DescriptionListDescription>
-          </DescriptionListGroup>
-          <DescriptionListGroup>
-            <DescriptionListTerm>{t("apps.readyReplicas")}</DescriptionListTerm>
-            <DescriptionListDescription>{o.status?.readyReplicas ?? 0}</DescriptionListDescription>
-          </DescriptionListGroup>
-        </DescriptionList>
-        {can("workloads.edit", w) && (
-          <Button className="pf-v6-u-mt-md" onClick={() => setOpen(true)}>
-            {t("apps.scale")}
-          </Button>
-        )}
-        {open && <ScaleDialog w={w} replicas={o.spec?.replicas ?? 1} onClose={() => setOpen(false)} />}
-      </CardBody>
-    </Card>
-  );
-}
-
 export default function WorkloadPage() {
   const { t } = useTranslation();
   const {
@@ -167,7 +136,7 @@ export default function WorkloadPage() {
           />
         );
       default:
-        return <ScalingTab w={w} o={o} />;
+        return <ScalingTab w={w} wk={wk} o={o} />;
     }
   };
   return (
