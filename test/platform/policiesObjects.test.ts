@@ -123,6 +123,14 @@ test("Warn mode sets only the warn and audit Pod Security labels", async () => {
   const r = await t.call("POST", "/clusters/sim-2/namespaces/shop/podsecurity:enable", { level: "restricted" }, admin);
   assert.equal(r.status, 409);
   assert.match(r.body.message, /kept by cluster policy "warn-baseline"/);
+  // Back to DryRun: what the policy set goes, and the namespaces wait.
+  const put = await t.call("PUT", "/clusterpolicies/warn-baseline", { kind: "PodSecurity", level: "baseline", clusters: { names: ["sim-2"] }, mode: "DryRun" }, admin);
+  assert.equal(put.status, 200);
+  await until("labels removed", async () => {
+    const l = (await t.sim.cluster("sim-2").client.get(R.namespaces, "", "shop")).metadata?.labels ?? {};
+    return !Object.keys(l).some((k) => k.startsWith("pod-security.kubernetes.io/") || k === "kpanda.io/cluster-policy");
+  });
+  await until("Pending", async () => (await t.call("GET", "/clusterpolicies/warn-baseline/compliance", undefined, admin)).body.totals.fleet.Pending === 2);
 });
 
 test("a ClusterAdmin manages policies naming only its own clusters; selectors are the Owner's", async () => {

@@ -103,13 +103,14 @@ function hasPodSecurity(version: unknown): boolean {
 
 async function podSecurityFindings(deps: DryRunDeps, policy: string, spec: PolicySpec, c: KObj, nss: KObject[], caller: Caller): Promise<Finding[]> {
   const cluster = c.metadata!.name!;
-  const version = c.status?.kubernetesVersion;
+  const m = await deps.members.get(cluster);
+  if (!m) return [];
+  // The health loop records the version; until it has, ask.
+  const version = c.status?.kubernetesVersion ?? (await memberCall(m, { path: "/version" })).body?.gitVersion;
   if (!hasPodSecurity(version)) {
     const reason = `Kubernetes ${version} has no Pod Security admission on by default (1.23 and later have it): the labels would have no effect`;
     return [{ cluster, namespace: "", kind: "Cluster", name: cluster, reason }];
   }
-  const m = await deps.members.get(cluster);
-  if (!m) return [];
   const level = podSecurityLabels({ ...spec, mode: "Enforce" });
   const enforce = { "pod-security.kubernetes.io/enforce": level["pod-security.kubernetes.io/enforce"], "pod-security.kubernetes.io/enforce-version": level["pod-security.kubernetes.io/enforce-version"] };
   const lists = await Promise.all(

@@ -75,10 +75,10 @@ type Filter = PageQuery & { fuzzySearch?: string; cluster?: string; namespace?: 
 const filterQuery = (props: Record<string, object>) => ({ ...pageQuery, properties: { ...pageQuery.properties, ...props } });
 
 const who = (req: FastifyRequest) => req.principal?.name ?? "";
-const hostError = (e: unknown): never => {
+const hostError = (name: string) => (e: unknown): never => {
   const code = codeOf(e);
-  if (code === 409) throw conflict("a cluster policy of that name exists");
-  if (code === 404) throw notFound("cluster policy", "");
+  if (code === 409) throw conflict(`cluster policy "${name}" exists`);
+  if (code === 404) throw notFound("cluster policy", name);
   if (code === 422 || code === 400) throw badRequest((e as { body?: { message?: string } }).body?.message ?? "the host refused the policy");
   throw e;
 };
@@ -112,7 +112,7 @@ export async function policyRoutes(app: FastifyInstance, ctx: PlatformContext): 
       if (!validPolicyName(name)) throw badRequest("name must be a DNS label (lower case letters, digits and '-', at most 63)");
       const spec = checkInput(req, req.body);
       const body = { apiVersion: `${GROUP}/${VERSION}`, kind: "ClusterPolicy", metadata: { name, finalizers: [FINALIZER] }, spec };
-      const created = (await ctx.host.custom.createClusterCustomObject({ ...where, body }).catch(hostError)) as KObj;
+      const created = (await ctx.host.custom.createClusterCustomObject({ ...where, body }).catch(hostError(name))) as KObj;
       return reply.code(201).send(policyView(created));
     },
   );
@@ -157,7 +157,7 @@ export async function policyRoutes(app: FastifyInstance, ctx: PlatformContext): 
       if (old.metadata?.deletionTimestamp) throw conflict(`cluster policy "${req.params.name}" is being deleted`);
       const spec = checkInput(req, req.body);
       const body = [{ op: "replace", path: "/spec", value: spec }];
-      const got = await ctx.host.custom.patchClusterCustomObject({ ...where, name: req.params.name, body }, jsonPatch).catch(hostError);
+      const got = await ctx.host.custom.patchClusterCustomObject({ ...where, name: req.params.name, body }, jsonPatch).catch(hostError(req.params.name));
       return policyView(got as KObj);
     },
   );
@@ -179,9 +179,9 @@ export async function policyRoutes(app: FastifyInstance, ctx: PlatformContext): 
       const { name } = req.params;
       if (req.query.keep) {
         const body = { metadata: { annotations: { [KEEP_ANNOTATION]: "true" } } };
-        await ctx.host.custom.patchClusterCustomObject({ ...where, name, body }, mergePatch).catch(hostError);
+        await ctx.host.custom.patchClusterCustomObject({ ...where, name, body }, mergePatch).catch(hostError(name));
       }
-      await ctx.host.custom.deleteClusterCustomObject({ ...where, name }).catch(hostError);
+      await ctx.host.custom.deleteClusterCustomObject({ ...where, name }).catch(hostError(name));
       return { ...policyView(old), deleting: true };
     },
   );
