@@ -26,7 +26,7 @@ import pino from "pino";
 import { addUser } from "../test/platform/members.ts";
 import { integrateDirect, until } from "../test/platform/accessFixture.ts";
 import { startTestPlatform } from "../test/platform/fixture.ts";
-import { callerJson, KPANDA } from "../src/platform/clusters/callerHttp.ts";
+import { callerJson, KPANDA } from "../src/platform/apps/callAs.ts";
 import { startSimulator } from "../src/simulator/index.ts";
 import { makeObject } from "./searchData.ts";
 import { ms, Samples } from "./stats.ts";

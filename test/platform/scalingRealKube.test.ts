@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import pino from "pino";
-import { callerJson, KPANDA } from "../../src/platform/clusters/callerHttp.ts";
+import { callerJson, KPANDA } from "../../src/platform/apps/callAs.ts";
 import { parseKubeconfig } from "../../src/platform/clusters/kubeconfig.ts";
 import { Member } from "../../src/platform/clusters/members.ts";
 import { CRONHPA_CRD, cronHpaPath, ensureCronHpaCrd } from "../../src/platform/scaling/cronHpaCrd.ts";

@@ -13,7 +13,7 @@
 // after it) and a uid precondition (a Job made again meanwhile by someone
 // else is not deleted); the new one is created once the name is free.
 import { PlatformError } from "../http/errors.ts";
-import type { Answer } from "./callAs.ts";
+import { type Answer, callAs } from "./callAs.ts";
 import { createObject, type KObject, readObject, type Target } from "./objects.ts";
 import { pathOf } from "./kinds.ts";
 
@@ -59,7 +59,9 @@ export async function restartJob(t: Target, name: string, waitMs = 30_000): Prom
   const old = await readObject(t, name);
   const fresh = jobFrom(old);
   const uid = old.metadata?.uid as string;
-  await t.calls.call(t.m, t.who, "DELETE", await pathOf(t.m, t.kind, t.namespace, name), {
+  await callAs(t.m, t.who, {
+    method: "DELETE",
+    path: await pathOf(t.m, t.kind, t.namespace, name),
     body: { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: "Background", preconditions: { uid } },
   });
   await gone(t, name, uid, waitMs);

@@ -5,7 +5,7 @@
 import { badRequest } from "../http/errors.ts";
 import type { Member } from "../clusters/members.ts";
 import { qs } from "../clusters/memberApi.ts";
-import type { Answer, Caller, MemberCalls } from "./callAs.ts";
+import { type Answer, type Caller, callAs } from "./callAs.ts";
 import { apiVersionOf, type ObjectKind, pathOf } from "./kinds.ts";
 
 export type KObject = {
@@ -16,7 +16,7 @@ export type KObject = {
 };
 
 /** Where a call goes and as whom. */
-export type Target = { calls: MemberCalls; m: Member; who: Caller; kind: ObjectKind; namespace: string };
+export type Target = { m: Member; who: Caller; kind: ObjectKind; namespace: string };
 
 export type WriteOptions = { dryRun?: string };
 
@@ -48,22 +48,22 @@ const writeQuery = (o: WriteOptions) => qs({ dryRun: o.dryRun });
 
 export async function createObject(t: Target, obj: KObject, o: WriteOptions = {}): Promise<Answer<KObject>> {
   const body = await prepared(t, obj);
-  return t.calls.call(t.m, t.who, "POST", `${await pathOf(t.m, t.kind, t.namespace)}${writeQuery(o)}`, { body });
+  return callAs(t.m, t.who, { method: "POST", path: `${await pathOf(t.m, t.kind, t.namespace)}${writeQuery(o)}`, body });
 }
 
 export async function replaceObject(t: Target, name: string, obj: KObject, o: WriteOptions = {}): Promise<Answer<KObject>> {
   const body = await prepared(t, obj, name);
-  return t.calls.call(t.m, t.who, "PUT", `${await pathOf(t.m, t.kind, t.namespace, name)}${writeQuery(o)}`, { body });
+  return callAs(t.m, t.who, { method: "PUT", path: `${await pathOf(t.m, t.kind, t.namespace, name)}${writeQuery(o)}`, body });
 }
 
 export async function readObject(t: Target, name: string): Promise<KObject> {
-  return t.calls.get(t.m, t.who, await pathOf(t.m, t.kind, t.namespace, name));
+  return (await callAs<KObject>(t.m, t.who, { path: await pathOf(t.m, t.kind, t.namespace, name) })).body;
 }
 
 /** A patch of the type its Content-Type names, passed through to the member. */
 export async function patchObject(t: Target, name: string, patch: unknown, contentType: string, o: WriteOptions = {}): Promise<Answer<KObject>> {
   const path = `${await pathOf(t.m, t.kind, t.namespace, name)}${writeQuery(o)}`;
-  return t.calls.call(t.m, t.who, "PATCH", path, { body: patch, contentType });
+  return callAs(t.m, t.who, { method: "PATCH", path, body: patch, contentType });
 }
 
 /**
@@ -76,7 +76,7 @@ export async function patchObject(t: Target, name: string, patch: unknown, conte
  */
 export async function deleteObject(t: Target, name: string, policy: PropagationPolicy = "Background", o: WriteOptions = {}): Promise<Answer<unknown>> {
   const body = { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy: policy };
-  return t.calls.call(t.m, t.who, "DELETE", `${await pathOf(t.m, t.kind, t.namespace, name)}${writeQuery(o)}`, { body });
+  return callAs(t.m, t.who, { method: "DELETE", path: `${await pathOf(t.m, t.kind, t.namespace, name)}${writeQuery(o)}`, body });
 }
 
 /** The object as GET /{kind}/{name} shows it: without managedFields, with the cluster it lives in. */

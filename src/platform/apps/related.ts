@@ -4,7 +4,7 @@
 // from the member as the caller, one list per workload kind; Jobs that a
 // CronJob made are its CronJob's use, not listed again.
 import type { Member } from "../clusters/members.ts";
-import type { Caller, MemberCalls } from "./callAs.ts";
+import { type Caller, callAs } from "./callAs.ts";
 import { kindNamed, type ObjectKind, pathOf } from "./kinds.ts";
 import type { KObject } from "./objects.ts";
 
@@ -47,8 +47,8 @@ const madeByCronJob = (o: KObject) =>
   ((o.metadata?.ownerReferences as { kind?: string; controller?: boolean }[] | undefined) ?? []).some((r) => r.controller && r.kind === "CronJob");
 
 /** The workloads of `namespace` using ConfigMap or Secret `name`, by kind then name. */
-export async function relatedWorkloads(calls: MemberCalls, m: Member, who: Caller, namespace: string, source: Source, name: string) {
-  const lists = await Promise.all(WORKLOADS.map(async (kind) => ({ kind, items: (await calls.get<{ items?: KObject[] }>(m, who, await pathOf(m, kind, namespace))).items ?? [] })));
+export async function relatedWorkloads(m: Member, who: Caller, namespace: string, source: Source, name: string) {
+  const lists = await Promise.all(WORKLOADS.map(async (kind) => ({ kind, items: (await callAs<{ items?: KObject[] }>(m, who, { path: await pathOf(m, kind, namespace) })).body.items ?? [] })));
   const out: RelatedWorkload[] = [];
   for (const { kind, items } of lists) {
     const byName = [...items].sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)));

@@ -19,6 +19,7 @@ import { stringify } from "yaml";
 import { conflict, PlatformError } from "../http/errors.ts";
 import { qs } from "../clusters/memberApi.ts";
 import { patchObject, type KObject, readObject, type Target } from "./objects.ts";
+import { callAs } from "./callAs.ts";
 
 export const REVISION = "deployment.kubernetes.io/revision";
 export const CHANGE_CAUSE = "kubernetes.io/change-cause";
@@ -86,11 +87,9 @@ export async function revisionsOf(t: Target, name: string): Promise<{ workload: 
   const spec = (workload.spec ?? {}) as { selector?: Selector; template?: unknown };
   const deployment = t.kind.plural === "deployments";
   const path = deployment ? "replicasets" : "controllerrevisions";
-  const list = await t.calls.get<{ items?: KObject[] }>(
-    t.m,
-    t.who,
-    `/apis/apps/v1/namespaces/${encodeURIComponent(t.namespace)}/${path}${qs({ labelSelector: selectorString(spec.selector) || undefined })}`,
-  );
+  const { body: list } = await callAs<{ items?: KObject[] }>(t.m, t.who, {
+    path: `/apis/apps/v1/namespaces/${encodeURIComponent(t.namespace)}/${path}${qs({ labelSelector: selectorString(spec.selector) || undefined })}`,
+  });
   const current = bareTemplate(spec.template);
   const revisions: Revision[] = [];
   for (const o of list.items ?? []) {

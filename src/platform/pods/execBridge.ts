@@ -12,7 +12,7 @@
 // is tried. Input typed before the shell wrote anything is held and replayed
 // to the shell that starts.
 import WebSocket from "ws";
-import { type Caller, callerWebSocket } from "../clusters/callerHttp.ts";
+import { type Caller, callerWebSocket } from "../apps/callAs.ts";
 import type { Member } from "../clusters/members.ts";
 
 export const EXEC_PROTOCOLS = ["v5.channel.k8s.io", "v4.channel.k8s.io"];

@@ -12,7 +12,7 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { type Clock, RealClock, type TimerHandle } from "../../simulator/clock.ts";
-import { callerJson, KPANDA } from "../clusters/callerHttp.ts";
+import { callerJson, KPANDA } from "../apps/callAs.ts";
 import { memberGet } from "../clusters/memberHttp.ts";
 import type { Member } from "../clusters/members.ts";
 import type { ClusterSource } from "../search/SearchSync.ts";

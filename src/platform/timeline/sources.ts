@@ -3,7 +3,7 @@
 // the timeline at all), its Events from kpanda's search cache, and the
 // audit log.
 import { selectorString } from "../apps/revisions.ts";
-import { type Caller, callerJson } from "../clusters/callerHttp.ts";
+import { type Caller, callerJson } from "../apps/callAs.ts";
 import type { Member } from "../clusters/members.ts";
 import type { PlatformContext } from "../http/context.ts";
 import type { KObject } from "../search/index.ts";

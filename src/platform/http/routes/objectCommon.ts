@@ -1,7 +1,6 @@
 // What the object, action and revision routes share: their params and
 // schemas, and the Target of a request (the member, as the caller).
 import type { FastifyRequest } from "fastify";
-import type { MemberCalls } from "../../apps/callAs.ts";
 import type { ObjectKind } from "../../apps/kinds.ts";
 import type { Target } from "../../apps/objects.ts";
 import { memberOf } from "../../clusters/memberApi.ts";
@@ -41,8 +40,8 @@ export const errors = {
 } as const;
 
 /** The member of the request's cluster, called as its caller. */
-export async function targetOf(ctx: PlatformContext, calls: MemberCalls, req: FastifyRequest, kind: ObjectKind): Promise<Target> {
+export async function targetOf(ctx: PlatformContext, req: FastifyRequest, kind: ObjectKind): Promise<Target> {
   const p = req.params as NsParams;
   const m = await memberOf(ctx, p.cluster);
-  return { calls, m, who: { user: req.principal?.name ?? "", ip: req.ip }, kind, namespace: p.namespace };
+  return { m, who: { user: req.principal?.name ?? "", ip: req.ip }, kind, namespace: p.namespace };
 }

@@ -13,7 +13,7 @@
 // so an NS Viewer, may not, and gets the member's 403). Lists are elsewhere
 // (routes/lists.ts, from the cache).
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { Answer, MemberCalls } from "../../apps/callAs.ts";
+import type { Answer } from "../../apps/callAs.ts";
 import { OBJECT_KINDS, type ObjectKind } from "../../apps/kinds.ts";
 import {
   createObject,
@@ -37,16 +37,16 @@ type Write = { Params: NameParams; Querystring: { dryRun?: string }; Body: KObje
 
 const send = (reply: FastifyReply, a: Answer<unknown>) => reply.code(a.status).send(a.body);
 
-export function objectRoutes(app: FastifyInstance, ctx: PlatformContext, calls: MemberCalls): void {
-  for (const kind of OBJECT_KINDS) kindRoutes(app, ctx, calls, kind);
+export function objectRoutes(app: FastifyInstance, ctx: PlatformContext): void {
+  for (const kind of OBJECT_KINDS) kindRoutes(app, ctx, kind);
 }
 
-function kindRoutes(app: FastifyInstance, ctx: PlatformContext, calls: MemberCalls, kind: ObjectKind): void {
+function kindRoutes(app: FastifyInstance, ctx: PlatformContext, kind: ObjectKind): void {
   const base = `${NS_PREFIX}/${kind.plural}`;
   const tags = [kind.plural];
   const what = kind.kind;
   const common = { preHandler: requireClusterVisible(ctx.authz), config: { audit: { resource: kind.plural } } };
-  const target = (req: Parameters<typeof targetOf>[2]) => targetOf(ctx, calls, req, kind);
+  const target = (req: Parameters<typeof targetOf>[1]) => targetOf(ctx, req, kind);
   const written = { 200: objectSchema, 201: objectSchema, ...errors };
 
   if (!kind.readOnly) {

@@ -4,7 +4,7 @@
 // cache (routes/lists.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { requireClusterVisible } from "../../access/roles.ts";
-import { type Caller, callerJson, callerStream, readBody } from "../../clusters/callerHttp.ts";
+import { type Caller, callerJson, callerStream, readBody } from "../../apps/callAs.ts";
 import { memberOf } from "../../clusters/memberApi.ts";
 import { MemberHttpError } from "../../clusters/memberHttp.ts";
 import { registerTerminal, TERMINAL_PROTOCOL_DOC } from "../../pods/terminal.ts";

@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { parseSchedule } from "../../../cron/cron.ts";
 import { requireClusterVisible } from "../../access/roles.ts";
-import { type Caller, callerJson, type CallerRequest } from "../../clusters/callerHttp.ts";
+import { type Caller, callerJson, type CallerRequest } from "../../apps/callAs.ts";
 import { memberOf } from "../../clusters/memberApi.ts";
 import { MemberHttpError } from "../../clusters/memberHttp.ts";
 import type { Member } from "../../clusters/members.ts";

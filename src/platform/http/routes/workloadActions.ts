@@ -11,7 +11,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { requireClusterVisible } from "../../access/roles.ts";
 import { restart, setPaused, start, stop } from "../../apps/actions.ts";
-import type { MemberCalls } from "../../apps/callAs.ts";
 import { restartJob } from "../../apps/jobRestart.ts";
 import { kindNamed, type ObjectKind } from "../../apps/kinds.ts";
 import type { Target } from "../../apps/objects.ts";
@@ -70,11 +69,11 @@ const relatedSchema = {
 /** A name param that stops at the ":" of an action. */
 const actionPath = (kind: ObjectKind, action: string) => `${NS_PREFIX}/${kind.plural}/:name(^[^:]+)::${action}`;
 
-export function workloadActionRoutes(app: FastifyInstance, ctx: PlatformContext, calls: MemberCalls): void {
+export function workloadActionRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   const visible = requireClusterVisible(ctx.authz);
   for (const [plural, actions] of Object.entries(ACTIONS)) {
     const kind = kindNamed(plural);
-    const target = (req: FastifyRequest) => targetOf(ctx, calls, req, kind);
+    const target = (req: FastifyRequest) => targetOf(ctx, req, kind);
     for (const action of actions) {
       const job = plural === "jobs";
       app.post<{ Params: NameParams }>(
@@ -97,7 +96,7 @@ export function workloadActionRoutes(app: FastifyInstance, ctx: PlatformContext,
       );
     }
   }
-  for (const plural of WITH_REVISIONS) revisionRoutes(app, ctx, calls, kindNamed(plural));
+  for (const plural of WITH_REVISIONS) revisionRoutes(app, ctx, kindNamed(plural));
   for (const source of ["configmaps", "secrets"] as Source[]) {
     app.get<{ Params: NameParams; Querystring: PageQuery }>(
       `${NS_PREFIX}/${source}/:name/related`,
@@ -114,7 +113,7 @@ export function workloadActionRoutes(app: FastifyInstance, ctx: PlatformContext,
       async (req) => {
         const m = await memberOf(ctx, req.params.cluster);
         const who = { user: req.principal?.name ?? "", ip: req.ip };
-        return page(await relatedWorkloads(calls, m, who, req.params.namespace, source, req.params.name), req.query);
+        return page(await relatedWorkloads(m, who, req.params.namespace, source, req.params.name), req.query);
       },
     );
   }
@@ -132,10 +131,10 @@ function revisionParam(s: string): number {
   return Number(s);
 }
 
-function revisionRoutes(app: FastifyInstance, ctx: PlatformContext, calls: MemberCalls, kind: ObjectKind): void {
+function revisionRoutes(app: FastifyInstance, ctx: PlatformContext, kind: ObjectKind): void {
   const visible = requireClusterVisible(ctx.authz);
   const tags = [kind.plural];
-  const target = (req: FastifyRequest) => targetOf(ctx, calls, req, kind);
+  const target = (req: FastifyRequest) => targetOf(ctx, req, kind);
   app.post<{ Params: NameParams; Querystring: { dryRun?: string }; Body: { revision: number } }>(
     actionPath(kind, "rollback"),
     {
