@@ -17,6 +17,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import type { PlatformContext } from "./context.ts";
 import { PlatformError } from "./errors.ts";
 import { clusterRoutes } from "./routes/clusters.ts";
+import { customResourceRoutes } from "./routes/customResources.ts";
 import { listRoutes } from "./routes/lists.ts";
 import { loginRoutes } from "./routes/login.ts";
 import { meRoutes } from "./routes/me.ts";
@@ -37,7 +38,7 @@ export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
 /** A module of routes under the API prefix. */
 export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, searchKubeconfigRoutes, podRoutes, scalingRoutes, namespacePolicyRoutes, policyRoutes, timelineRoutes];
+export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, searchKubeconfigRoutes, podRoutes, scalingRoutes, namespacePolicyRoutes, policyRoutes, timelineRoutes, customResourceRoutes];
 
 /** How the app listens: with `https`, over TLS with this certificate and key (PEM); else plain HTTP. */
 export type AppOptions = { https?: { cert: string; key: string } };

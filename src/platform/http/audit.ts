@@ -16,7 +16,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { PlatformContext } from "./context.ts";
 
 /** What a call acted on, where its params do not say. */
-export type AuditTarget = { cluster?: string; namespace?: string; name?: string };
+export type AuditTarget = { cluster?: string; namespace?: string; name?: string; resource?: string };
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -39,7 +39,7 @@ export function registerAudit(app: FastifyInstance, ctx: PlatformContext): void 
   app.addHook("onResponse", async (req, reply) => {
     if (!MUTATING.has(req.method) || req.routeOptions.config?.public) return;
     const cfg = req.routeOptions.config?.audit;
-    const resource = cfg?.resource ?? resourceOf(req);
+    const resource = req.auditTarget?.resource ?? cfg?.resource ?? resourceOf(req);
     const verb = cfg?.verb ?? verbOf(req);
     ctx.audit.record({
       time: new Date().toISOString(),
