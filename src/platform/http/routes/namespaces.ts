@@ -16,7 +16,7 @@ import { createNamespace, deleteNamespace, namespaceView, readNamespace, replace
 import { kindSpec } from "../../search/kinds.ts";
 import { scopeOf } from "../../search/scope.ts";
 import type { PlatformContext } from "../context.ts";
-import { errorSchema, forbidden } from "../errors.ts";
+import { errorSchema, forbidden, notFound } from "../errors.ts";
 import { type ListQs, listErrors, listQuerySchema, listResponse, queryOf, serveList } from "../cacheList.ts";
 import { endStreamsOnClose } from "../listWatch.ts";
 
