@@ -1,6 +1,13 @@
-// A list followed live (watch=true) as the console follows it: fetch with the
-// bearer token and Accept: text/event-stream, events read by the console's
-// own parser (web/src/api/sse.ts).
+// A list followed live (watch=true) as the console follows it: the bearer
+// token and Accept: text/event-stream, events read by the console's own
+// parser (web/src/api/sse.ts). Over node:https rather than fetch: an aborted
+// fetch leaves undici opening a spare connection that sends no request, and
+// such a connection holds the server's close until its headers timeout
+// (about a minute), which the tests that close the platform would wait for.
+import type { IncomingMessage } from "node:http";
+import { request } from "node:https";
+import { Readable } from "node:stream";
+import type { ReadableStream } from "node:stream/web";
 import { readEvents, type StreamEvent } from "../../web/src/api/sse.ts";
 import { API, type TestPlatform } from "./fixture.ts";
 
@@ -16,17 +23,20 @@ export type Watch = {
 
 /** Opens `path` (with its query) plus watch=true; throws with the status and body when it does not answer 200. */
 export async function openWatch(t: TestPlatform, path: string, token: string): Promise<Watch> {
-  const ctl = new AbortController();
-  const url = `${t.platform.url}${API}${path}${path.includes("?") ? "&" : "?"}watch=true`;
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" }, signal: ctl.signal });
-  if (res.status !== 200 || !res.body) throw new Error(`watch ${path}: ${res.status} ${await res.text()}`);
-  if (!res.headers.get("content-type")?.startsWith("text/event-stream")) throw new Error(`watch ${path}: ${res.headers.get("content-type")}`);
+  const url = new URL(`${t.platform.url}${API}${path}${path.includes("?") ? "&" : "?"}watch=true`);
+  const res = await new Promise<IncomingMessage>((resolve, reject) =>
+    request(url, { headers: { authorization: `Bearer ${token}`, accept: "text/event-stream" } }, resolve)
+      .on("error", reject)
+      .end(),
+  );
+  if (res.statusCode !== 200) throw new Error(`watch ${path}: ${res.statusCode} ${(await res.toArray()).join("")}`);
+  if (!res.headers["content-type"]?.startsWith("text/event-stream")) throw new Error(`watch ${path}: ${res.headers["content-type"]}`);
   const events: StreamEvent[] = [];
   let done = false;
   let wake: () => void = () => {};
   void (async () => {
     try {
-      for await (const e of readEvents(res.body!)) {
+      for await (const e of readEvents(Readable.toWeb(res) as ReadableStream<Uint8Array>)) {
         events.push(e);
         wake();
       }
@@ -57,6 +67,6 @@ export async function openWatch(t: TestPlatform, path: string, token: string): P
         });
       }
     },
-    close: () => ctl.abort(),
+    close: () => res.destroy(),
   };
 }
