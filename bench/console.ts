@@ -55,8 +55,9 @@ async function when(page: Page, cond: string, arg?: unknown): Promise<number> {
     return (await h.jsonValue()) as number;
   } catch (e) {
     const where = await page.evaluate(() => {
-      const c = (globalThis as any).document.querySelector('[data-testid="search-results"]');
-      return `${(globalThis as any).location.href} loading=${c?.dataset.loading} rows=${c?.querySelectorAll("tbody tr").length}`;
+      const doc = (globalThis as any).document;
+      const c = doc.querySelector('[data-testid="search-results"]');
+      return `${(globalThis as any).location.href} loading=${c?.dataset.loading} rows=${c?.querySelectorAll("tbody tr").length}; the page says: ${doc.body.textContent.slice(0, 400).replace(/\s+/g, " ")}`;
     });
     throw new Error(`waiting for ${cond} (${JSON.stringify(arg)}) at ${where}: ${(e as Error).message}`);
   }
@@ -89,8 +90,17 @@ function report(l: Line): void {
   );
 }
 
-async function measureLoads(ctx: BrowserContext, what: string, url: string, cond: string, target: number, note?: string): Promise<void> {
+/** A new page that prints what goes wrong in it (errors, failed requests and responses), which would otherwise only show as a timeout. */
+async function watched(ctx: BrowserContext): Promise<Page> {
   const page = await ctx.newPage();
+  page.on("pageerror", (e) => console.log(`  ! page error: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && console.log(`  ! console: ${m.text()}`));
+  page.on("requestfailed", (r) => r.failure()?.errorText !== "net::ERR_ABORTED" && console.log(`  ! failed: ${r.url()} ${r.failure()?.errorText}`));
+  return page;
+}
+
+async function measureLoads(ctx: BrowserContext, what: string, url: string, cond: string, target: number, note?: string): Promise<void> {
+  const page = await watched(ctx);
   const warm = new Samples();
   const cold = await load(page, url, cond);
   for (let i = 0; i < RUNS; i++) warm.add(await load(page, url, cond));
@@ -104,7 +114,7 @@ async function overview(ctx: BrowserContext): Promise<void> {
 }
 
 async function nodes(ctx: BrowserContext): Promise<void> {
-  const page = await ctx.newPage();
+  const page = await watched(ctx);
   let largest = 0;
   let largestBytes = 0;
   let overPage = 0;
@@ -132,7 +142,7 @@ async function pods(ctx: BrowserContext): Promise<void> {
   await measureLoads(ctx, "global search 'payments' across kinds: first group", "/search?q=payments", rows("search-pods", 5), 1000);
   await measureLoads(ctx, "cluster's pod list: a page of 500 rows", `${list}&pageSize=500`, rows("search-results", Math.min(500, BIG_PODS)), 1000, "first paint of 500 rows");
 
-  const page = await ctx.newPage();
+  const page = await watched(ctx);
   await load(page, list, rows("search-results", 20));
   /** From the input `act` makes to the table showing the answer to an address containing `expect`. */
   const after = async (act: () => Promise<unknown>, expect: string) => {
