@@ -2,12 +2,14 @@
 // playwright-core) against a real platform with two simulated members: a
 // ResourceQuota cluster policy created through the form in DryRun mode, its
 // dry-run report read (the namespace whose pods already exceed the new hard
-// limit, found by a search), enforced, and its compliance reaching Applied
-// for the fleet and per cluster, then edited through the same form; then a namespace's tabs: the quota the
-// policy made (marked as kept by it, with its usage bar), a NetworkPolicy
-// built through the form and described in words, then deleted, a LimitRange's
-// effective defaults (created and edited as YAML), and the namespace's Pod Security levels set and
-// removed. Screenshots go to test-artifacts/console/ (the README's come from there).
+// limit, found by a search), enforced, its compliance reaching Applied for
+// the fleet and per cluster, then edited through the same form; a
+// namespace's tabs: the quota the policy made (marked as kept by it, with
+// its usage bar), a NetworkPolicy built through the form and described in
+// words, then deleted, a LimitRange's effective defaults (created and edited
+// as YAML), and the namespace's Pod Security levels set and removed; and
+// what each role is offered. Screenshots go to test-artifacts/console/ (the
+// README's come from there).
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
@@ -162,7 +164,10 @@ describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
     await form.getByRole("textbox", { name: "Port", exact: true }).fill("80");
     const words = "Selects pods with app=web in namespace shop.Allows ingress from pods with role=frontend in namespace shop on TCP 80.";
     await until("the words of the form", async () => (await form.getByTestId("netpol-words").locator("li").allTextContents()).join("") === words);
+    // The graph's accessible name is the same words.
+    assert.equal(await form.getByTestId("netpol-graph").getAttribute("aria-label"), words.replace(".A", ". A"));
     await checkAxe(admin, "network policy form");
+    await form.getByTestId("netpol-graph").scrollIntoViewIfNeeded();
     await admin.screenshot("policies-netpol-form");
     await form.getByRole("button", { name: "Create", exact: true }).click();
     const np = page.getByTestId("list-NetworkPolicy").locator('tr[data-row="web-from-frontend"]');

@@ -1,6 +1,7 @@
 // A NetworkPolicy built through a form: the pods it selects, and for
 // ingress and egress the rules (peers and ports), with the policy in words
-// beside it as it is built. Sent to the member first with dryRun=All, then for real.
+// and as a small graph as it is built. Sent to the member first with
+// dryRun=All, then for real.
 import {
   Alert,
   Button,
@@ -38,7 +39,8 @@ import {
   type PortRow,
   type RuleRow,
 } from "./netpolForm.ts";
-import { describeNetworkPolicy } from "./netpolWords.ts";
+import { NetpolGraph } from "./NetpolGraph.tsx";
+import { describeNetworkPolicy, type NetpolSpec } from "./netpolWords.ts";
 
 type RuleProps = { dir: Direction; index: number; rule: RuleRow; onChange: (r: RuleRow) => void; onRemove: () => void };
 
@@ -142,9 +144,11 @@ export function NetpolFormDialog({ params, onClose }: ToolbarDialogProps) {
   const { t } = useTranslation();
   const [f, setF] = useState<NetpolForm>(newForm);
   let words: string[] = [];
+  let spec: NetpolSpec | undefined;
   let problem: string | undefined;
   try {
-    words = describeNetworkPolicy(t, params.namespace!, objectOf({ ...f, name: f.name || "x" }).spec);
+    spec = objectOf({ ...f, name: f.name || "x" }).spec;
+    words = describeNetworkPolicy(t, params.namespace!, spec);
   } catch (e) {
     if (!(e instanceof FormProblem)) throw e;
     problem = e.message;
@@ -203,6 +207,7 @@ export function NetpolFormDialog({ params, onClose }: ToolbarDialogProps) {
           </List>
         )}
       </Alert>
+      {spec && <NetpolGraph namespace={params.namespace!} spec={spec} />}
     </FormDialog>
   );
 }

@@ -10,7 +10,7 @@ import { selectorText } from "../api/policies.ts";
 type Sel = Parameters<typeof selectorText>[0];
 type Peer = { podSelector?: Sel; namespaceSelector?: Sel; ipBlock?: { cidr: string; except?: string[] } };
 type Port = { protocol?: string; port?: number | string; endPort?: number };
-type Rule = { from?: Peer[]; to?: Peer[]; ports?: Port[] };
+export type Rule = { from?: Peer[]; to?: Peer[]; ports?: Port[] };
 export type NetpolSpec = { podSelector?: Sel; policyTypes?: string[]; ingress?: Rule[]; egress?: Rule[] };
 
 const pods = (t: TFunction, s: Sel) => {
@@ -18,7 +18,8 @@ const pods = (t: TFunction, s: Sel) => {
   return text ? t("policies.words.podsWith", { selector: text }) : t("policies.words.allPods");
 };
 
-function peer(t: TFunction, ns: string, p: Peer): string {
+/** One peer in words: an IP block, pods in namespaces by selector, or pods of the policy's namespace. */
+export function peerText(t: TFunction, ns: string, p: Peer): string {
   if (p.ipBlock) {
     const except = p.ipBlock.except?.length ? t("policies.words.except", { cidrs: p.ipBlock.except.join(", ") }) : "";
     return `${p.ipBlock.cidr}${except}`;
@@ -31,7 +32,8 @@ function peer(t: TFunction, ns: string, p: Peer): string {
   return `${pods(t, p.podSelector)} ${t("policies.words.inNamespace", { namespace: ns })}`;
 }
 
-function ports(t: TFunction, list: Port[] | undefined): string {
+/** A rule's ports in words ("on all ports" when it names none). */
+export function portsText(t: TFunction, list: Port[] | undefined): string {
   if (!list?.length) return t("policies.words.allPorts");
   const each = list.map((p) => {
     const proto = p.protocol ?? "TCP";
@@ -45,14 +47,19 @@ function direction(t: TFunction, ns: string, dir: "ingress" | "egress", rules: R
   if (!rules?.length) return [t(`policies.words.denyAll.${dir}`)];
   return rules.map((r) => {
     const peers = (dir === "ingress" ? r.from : r.to) ?? [];
-    const who = peers.length ? peers.map((p) => peer(t, ns, p)).join(t("policies.words.or")) : t("policies.words.anywhere");
-    return t(`policies.words.allows.${dir}`, { peers: who, ports: ports(t, r.ports) });
+    const who = peers.length ? peers.map((p) => peerText(t, ns, p)).join(t("policies.words.or")) : t("policies.words.anywhere");
+    return t(`policies.words.allows.${dir}`, { peers: who, ports: portsText(t, r.ports) });
   });
+}
+
+/** The directions a spec restricts: its policyTypes, or Ingress plus Egress when it has egress rules. */
+export function typesOf(spec: NetpolSpec): string[] {
+  return spec.policyTypes?.length ? spec.policyTypes : spec.egress?.length ? ["Ingress", "Egress"] : ["Ingress"];
 }
 
 /** Sentences: what the policy selects, then one per rule (or a deny-all) for each of its directions. */
 export function describeNetworkPolicy(t: TFunction, namespace: string, spec: NetpolSpec): string[] {
-  const types = spec.policyTypes?.length ? spec.policyTypes : spec.egress?.length ? ["Ingress", "Egress"] : ["Ingress"];
+  const types = typesOf(spec);
   const out = [t("policies.words.selects", { pods: pods(t, spec.podSelector), namespace })];
   if (types.includes("Ingress")) out.push(...direction(t, namespace, "ingress", spec.ingress));
   if (types.includes("Egress")) out.push(...direction(t, namespace, "egress", spec.egress));
