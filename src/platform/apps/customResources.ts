@@ -18,7 +18,7 @@ import type { PrinterColumn } from "../../apiserver/registry/types.ts";
 import { qs } from "../clusters/memberApi.ts";
 import type { Member } from "../clusters/members.ts";
 import type { PlatformContext } from "../http/context.ts";
-import { badRequest, PlatformError } from "../http/errors.ts";
+import { badRequest, fromMember, PlatformError } from "../http/errors.ts";
 import { type Answer, type Caller, callAs, callerJson, KPANDA } from "./callAs.ts";
 import type { KObject, PropagationPolicy } from "./objects.ts";
 
@@ -76,7 +76,7 @@ export async function crdOf(ctx: PlatformContext, m: Member, g: Gvr): Promise<Cr
     return await callerJson<Crd>(m, KPANDA, { path: crdPath(name) });
   } catch (e) {
     if ((e as { code?: number }).code === 404) return undefined;
-    throw e;
+    throw fromMember(m.name, e);
   }
 }
 
