@@ -334,6 +334,41 @@ describe("application pages in a browser", { skip, timeout: 900_000 }, () => {
     admin.assertClean("scaling");
   });
 
+  step("a Deployment with a ConfigMap-backed variable and a Service is created through the form, and runs", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/workloads/deployments?namespace=shop");
+    await page.getByRole("button", { name: "Create by form" }).click();
+    await page.waitForURL(/\/workloads\/deployments\/form\?namespace=shop/);
+    const next = () => page.getByRole("button", { name: "Next", exact: true }).click();
+    await page.getByRole("textbox", { name: /^Name/ }).fill("api");
+    await next();
+    await page.getByRole("textbox", { name: /^Image/ }).fill("nginx:1.27");
+    await page.getByRole("textbox", { name: /^Container ports/ }).fill("80");
+    await page.getByRole("button", { name: "Add a variable" }).click();
+    await page.getByRole("textbox", { name: "Name of variable 1" }).fill("GREETING");
+    await page.getByRole("combobox", { name: "Source of variable 1" }).selectOption("configMap");
+    await page.getByRole("combobox", { name: "ConfigMap of variable 1" }).selectOption("settings");
+    await page.getByRole("combobox", { name: "Key of variable 1" }).selectOption("greeting");
+    await page.getByRole("textbox", { name: /^CPU request/ }).fill("100m");
+    await admin.screenshot("apps-form-container");
+    await checkAxe(admin, "form: container");
+    await next();
+    await page.getByRole("checkbox", { name: "Create a Service for it" }).check();
+    await next();
+    await next();
+    const yaml = page.getByTestId("form-yaml");
+    await yaml.getByText("configMapKeyRef:").waitFor();
+    await yaml.getByText("kind: Service").waitFor();
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    await page.waitForURL(/\/clusters\/dev\/namespaces\/shop\/deployments\/api$/);
+    await page.getByTestId("workload-status").getByText("Running").waitFor({ timeout: 90_000 });
+    const env = await kubectl(["get", "deployment", "api", "-n", "shop", "-o", "jsonpath={.spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef.name}"]);
+    assert.equal(env.stdout, "settings");
+    const svc = await kubectl(["get", "service", "api", "-n", "shop", "-o", "jsonpath={.spec.ports[0].port} {.spec.selector.app}"]);
+    assert.equal(svc.stdout, "80 api");
+    admin.assertClean("create by form");
+  });
+
   step("a namespace viewer sees the workloads, their pods and logs, and no action, editor or terminal", async () => {
     const token = await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
     // kpanda writes the member's RoleBinding: the viewer reads the Deployment once it is there.

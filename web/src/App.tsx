@@ -26,6 +26,7 @@ const NamespacePage = lazy(() => import("./pages/NamespacePage.tsx"));
 const WorkloadsPage = lazy(() => import("./pages/WorkloadsPage.tsx"));
 const WorkloadPage = lazy(() => import("./pages/WorkloadPage.tsx"));
 const YamlEditPage = lazy(() => import("./pages/YamlEditPage.tsx"));
+const CreateFormPage = lazy(() => import("./pages/CreateFormPage.tsx"));
 const PodPage = lazy(() => import("./pages/PodPage.tsx"));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage.tsx"));
 
@@ -59,6 +60,7 @@ export function App() {
           <Route path="clusters/:cluster/workloads" element={<WorkloadsPage />} />
           <Route path="clusters/:cluster/workloads/:kind" element={<WorkloadsPage />} />
           <Route path="clusters/:cluster/workloads/:kind/create" element={<YamlEditPage />} />
+          <Route path="clusters/:cluster/workloads/:kind/form" element={<CreateFormPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/pods/:name" element={<PodPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name" element={<WorkloadPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/edit" element={<YamlEditPage />} />

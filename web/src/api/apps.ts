@@ -134,6 +134,8 @@ export const appPaths = {
 export const appRoutes = {
   workloads: (c: string, plural = "deployments", namespace?: string) =>
     `/clusters/${e(c)}/workloads/${plural}${namespace ? `?namespace=${e(namespace)}` : ""}`,
+  form: (c: string, plural: string, namespace?: string) =>
+    `/clusters/${e(c)}/workloads/${plural}/form${namespace ? `?namespace=${e(namespace)}` : ""}`,
   create: (c: string, plural: string, namespace?: string) =>
     `/clusters/${e(c)}/workloads/${plural}/create${namespace ? `?namespace=${e(namespace)}` : ""}`,
   workload: (c: string, n: string, plural: string, name: string, tab?: string) =>

@@ -29,6 +29,9 @@ import {
   type RowDialogProps,
 } from "./types.ts";
 
+/** The kinds the create-by-form wizard makes. */
+const FORM_KINDS = ["deployments", "statefulsets", "daemonsets"];
+
 export const STOPPED_ANNOTATION = "kpanda.io/stopped-replicas";
 
 /** The one-word state the cache sorts and filters on (src/platform/search/kinds.ts). */
@@ -169,6 +172,9 @@ export function workloadListKind(
       { id: "age", title: "common.age", sortKey: CREATED, render: (o) => age(o.metadata.creationTimestamp) },
     ],
     toolbarActions: [
+      ...(FORM_KINDS.includes(wk.plural)
+        ? [{ id: "form", label: "apps.createForm", action: "workloads.edit" as const, to: appRoutes.form(cluster, wk.plural, namespace) }]
+        : []),
       {
         id: "create",
         label: "apps.createYaml",

@@ -12,8 +12,6 @@ import {
   Flex,
   FlexItem,
   FormGroup,
-  List,
-  ListItem,
   Modal,
   ModalBody,
   ModalFooter,
@@ -35,6 +33,7 @@ import { problemsOf } from "../apps/yamlProblems.ts";
 import { templateFor } from "../apps/templates.ts";
 import { DiffView } from "../components/DiffView.tsx";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
+import { FieldErrors } from "../components/FieldErrors.tsx";
 import { NamespacePicker } from "../components/NamespacePicker.tsx";
 import { useNotify } from "../components/Notifications.tsx";
 import { PageLoading } from "../components/PageLoading.tsx";
@@ -247,47 +246,5 @@ export default function YamlEditPage() {
         </Modal>
       )}
     </>
-  );
-}
-
-/** The error of a write: a member's 422 as its list of fields, anything else as an alert. */
-function FieldErrors({ error }: { error: unknown }) {
-  const { t } = useTranslation();
-  if (!(error instanceof ApiError)) {
-    return (
-      <Alert
-        className="pf-v6-u-mt-md"
-        variant="danger"
-        isInline
-        title={t("apps.cannotWrite")}
-        data-testid="error-alert"
-      >
-        {(error as Error)?.message ?? String(error)}
-      </Alert>
-    );
-  }
-  if (!error.causes.length)
-    return (
-      <div className="pf-v6-u-mt-md">
-        <ErrorAlert error={error} />
-      </div>
-    );
-  return (
-    <Alert
-      className="pf-v6-u-mt-md"
-      variant="danger"
-      isInline
-      title={t("apps.fieldErrors", { count: error.causes.length })}
-      data-testid="field-errors"
-    >
-      <List>
-        {error.causes.map((c, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: causes of one answer
-          <ListItem key={i}>
-            <code>{c.field}</code>: {c.message}
-          </ListItem>
-        ))}
-      </List>
-    </Alert>
   );
 }
