@@ -137,6 +137,18 @@ describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
     const listed = page.getByTestId("list-ClusterPolicy").locator('tr[data-row="shop-pods"]');
     await listed.locator('[data-mode="Enforce"]').waitFor();
     await listed.locator('[data-state="Applied"][data-count="3"]').waitFor();
+
+    // In Chinese: the section, its columns and the compliance states.
+    await page.evaluate(() => (globalThis as any).localStorage.setItem("kpanda.lang", "zh"));
+    try {
+      await page.goto("/policies/shop-pods/compliance");
+      await page.getByRole("tab", { name: "合规" }).waitFor();
+      await page.getByTestId("totals-fleet").locator('[data-state="Applied"]', { hasText: "已应用" }).waitFor();
+      await page.getByRole("link", { name: "策略" }).first().waitFor();
+      await admin.screenshot("policies-compliance-zh");
+    } finally {
+      await page.evaluate(() => (globalThis as any).localStorage.setItem("kpanda.lang", "en"));
+    }
     admin.assertClean("cluster policy");
   });
 

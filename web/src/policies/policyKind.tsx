@@ -76,7 +76,8 @@ export const policyKind = kind<ClusterPolicy>({
     { id: "compliance", title: "policies.compliance", width: 30, render: (p) => <FleetTotals name={p.name} /> },
     { id: "age", title: "common.age", render: (p) => age(p.creationTimestamp) },
   ],
-  toolbarActions: [{ id: "create", label: "policies.create", to: "/policies/create" }],
+  // Who may create one: an Owner, or a ClusterAdmin (for its own clusters; the server checks which).
+  toolbarActions: [{ id: "create", label: "policies.create", action: "cluster.edit", to: "/policies/create" }],
   rowActions: [
     {
       id: "enforce",
