@@ -82,8 +82,14 @@ test("resourcequotas:compute shows usage against each hard limit; limitranges:co
     { resource: "pods", hard: "2", used: "1", remaining: "1", percent: 50, quota: "pods" },
     { resource: "requests.cpu", hard: "1", used: "250m", remaining: "750m", percent: 25, quota: "compute" },
   ]);
-  const lr = { metadata: { name: "limits" }, spec: { limits: [{ type: "Container", max: { cpu: "2" }, default: { cpu: "500m" } }] } };
-  assert.equal((await t.call("POST", `${NS}/limitranges`, lr, admin)).status, 201);
+  // As YAML, as a form's YAML view sends it.
+  const yaml = "metadata:\n  name: limits\nspec:\n  limits:\n    - type: Container\n      max: {cpu: '2'}\n      default: {cpu: 500m}\n";
+  const res = await fetch(`${t.platform.url}/apis/kpanda.io/v1alpha1${NS}/limitranges`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${admin}`, "content-type": "application/yaml" },
+    body: yaml,
+  });
+  assert.equal(res.status, 201, await res.text());
   const l = await t.call("GET", `${NS}/limitranges:compute`, undefined, admin);
   assert.equal(l.status, 200);
   // The member defaulted defaultRequest from default (LimitRange defaulting in core/v1).

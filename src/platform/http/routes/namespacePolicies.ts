@@ -4,7 +4,7 @@
 // LimitRanges and namespace labels, as Kubernetes' edit and admin roles
 // say). Under /clusters/{cluster}/namespaces/{namespace}/, per kind
 // (networkpolicies, resourcequotas, limitranges):
-//   POST {kind}            create (the object as JSON; ?dryRun=All)
+//   POST {kind}            create (the object as JSON or YAML; ?dryRun=All)
 //   GET  {kind}/{name}     read (without managedFields); …/json as the member serves it
 //   PUT  {kind}/{name}     replace (?dryRun=All)
 //   DELETE {kind}/{name}
@@ -24,6 +24,7 @@ import { LEVELS, POLICY_LABEL } from "../../policies/types.ts";
 import { auditTarget } from "../audit.ts";
 import type { PlatformContext } from "../context.ts";
 import { badRequest, conflict, errorSchema, fromMember } from "../errors.ts";
+import { addObjectParsers } from "./workloads.ts";
 
 const str = { type: "string" } as const;
 const objectSchema = { type: "object", additionalProperties: true, description: "a Kubernetes object" } as const;
@@ -70,6 +71,14 @@ const withoutManagedFields = (o: any) => {
 };
 
 export async function namespacePolicyRoutes(app: FastifyInstance, ctx: PlatformContext): Promise<void> {
+  // In a plugin of their own, with the object routes' body parsers: an object may come as YAML.
+  await app.register(async (scope) => {
+    addObjectParsers(scope);
+    routes(scope, ctx);
+  });
+}
+
+function routes(app: FastifyInstance, ctx: PlatformContext): void {
   const visible = requireClusterVisible(ctx.authz);
   /** A call on the request's cluster as its caller; the member's refusals keep their code and message. */
   const call = async (req: FastifyRequest, c: MemberCall) => {
