@@ -369,6 +369,27 @@ describe("application pages in a browser", { skip, timeout: 900_000 }, () => {
     admin.assertClean("create by form");
   });
 
+  step("a StatefulSet is created from YAML: an invalid name is refused first, then fixed, and it runs", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/workloads/statefulsets?namespace=shop");
+    await page.getByRole("button", { name: "Create from YAML" }).click();
+    await page.waitForURL(/\/workloads\/statefulsets\/create\?namespace=shop/);
+    await page.getByRole("textbox", { name: "YAML" }).waitFor();
+    const statefulSet = (name: string) =>
+      `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  serviceName: db\n  replicas: 1\n  selector:\n    matchLabels:\n      app: db\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n        - name: main\n          image: postgres:16\n`;
+    await setEditor(statefulSet("DB"));
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    // kube's ValidateObjectMeta: a StatefulSet's name must be a lowercase RFC 1123 subdomain.
+    await page.getByTestId("field-errors").getByText("metadata.name").waitFor();
+    await page.getByTestId("field-errors").getByText(/lowercase RFC 1123/).waitFor();
+    admin.allow(/422 POST .*\/statefulsets\/json\?dryRun=All/);
+    await setEditor(statefulSet("db"));
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    await page.waitForURL(/\/clusters\/dev\/namespaces\/shop\/statefulsets\/db$/);
+    await page.getByTestId("workload-status").getByText("Running").waitFor({ timeout: 90_000 });
+    admin.assertClean("StatefulSet from YAML");
+  });
+
   step("a namespace viewer sees the workloads, their pods and logs, and no action, editor or terminal", async () => {
     const token = await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
     // kpanda writes the member's RoleBinding: the viewer reads the Deployment once it is there.
