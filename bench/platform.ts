@@ -121,7 +121,7 @@ const names = Array.from({ length: N }, (_, i) => `sim-${i + 1}`);
 /**
  * Integrates every cluster through POST /clusters, 8 at a time; false when
  * the endpoint is missing. On a loaded machine a validation may time out
- * (400, "timed out"): that one is tried again, up to 5 times, and counted.
+ * (400, "timed out"): that one is tried again a second later, up to 10 times, and counted.
  */
 async function integrateAll(call: ReturnType<typeof rest>, simDir: string): Promise<boolean> {
   const t0 = performance.now();
@@ -132,8 +132,9 @@ async function integrateAll(call: ReturnType<typeof rest>, simDir: string): Prom
     for (let attempt = 1; ; attempt++) {
       const r = await call("POST", "/clusters", { name: names[i], kubeconfig });
       if (r.status === 404 && r.body?.message?.startsWith("no route")) missing = true;
-      else if (r.status === 400 && /timed out/.test(r.body?.message ?? "") && attempt < 5) {
+      else if (r.status === 400 && /timed out/.test(r.body?.message ?? "") && attempt < 10) {
         retries++;
+        await sleep(1000);
         continue;
       } else if (r.status !== 201 && r.status !== 409) throw new Error(`integrate ${names[i]}: ${r.status} ${JSON.stringify(r.body)}`);
       break;
