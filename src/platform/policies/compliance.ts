@@ -136,8 +136,10 @@ export class ComplianceBook {
     const batch = [...this.dirty];
     this.dirty.clear();
     for (const [policy, clusters] of batch) {
-      const compliance: Record<string, Record<string, Entry | null>> = {};
-      for (const [c, byNs] of clusters) compliance[c] = Object.fromEntries(byNs);
+      const compliance: Record<string, Record<string, object | null>> = {};
+      // A JSON merge patch (RFC 7386) keeps the keys it does not name: an entry
+      // without a reason or generation must null them, or the previous state's stay.
+      for (const [c, byNs] of clusters) compliance[c] = Object.fromEntries([...byNs].map(([ns, e]) => [ns, e && { reason: null, generation: null, ...e }]));
       try {
         await this.host.custom.patchClusterCustomObjectStatus(
           { group: GROUP, version: VERSION, plural: "clusterpolicies", name: policy, body: { status: { compliance } } },
