@@ -63,6 +63,9 @@ describe("creating and changing objects", () => {
     const replicas = r.body.details.causes.find((c: { field: string }) => c.field === "spec.replicas");
     assert.equal(replicas.reason, "FieldValueInvalid");
     assert.equal(await direct(t, NS, "deployment", "bad"), undefined);
+    // Audited, and marked as the dry runs they were (the timeline leaves them out).
+    const audited = (await t.auditEntries()).filter((e) => e.resource === "deployments" && (e.name === "dry" || e.name === "bad"));
+    assert.deepEqual(audited.map((e) => [e.name, e.code, e.dryRun]).sort(), [["bad", 422, true], ["dry", 201, true]]);
   });
 
   test("PUT replaces the object (dryRun=All changes nothing), and PATCH passes merge, strategic and JSON patches through", async () => {

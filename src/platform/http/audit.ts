@@ -51,6 +51,7 @@ export function registerAudit(app: FastifyInstance, ctx: PlatformContext): void 
       code: reply.statusCode,
       path: req.url.split("?")[0],
       via: "rest",
+      ...((req.query as { dryRun?: unknown } | undefined)?.dryRun === "All" ? { dryRun: true as const } : {}),
     });
   });
 }

@@ -38,6 +38,8 @@ export type AuditEntry = {
   code: number;
   path: string;
   via: "rest" | "proxy" | "login";
+  /** A dry run (dryRun=All): recorded, but it changed nothing. */
+  dryRun?: true;
 };
 
 /** The audit log: written for every audited action, read by GET /audit (newest first). */

@@ -37,7 +37,7 @@ const entry = (time: string, verb: string, extra: Partial<AuditEntry> = {}): Aud
   ...extra,
 });
 
-it("keeps the audit entries of the workload, through the REST API or the proxy, and not of another", () => {
+it("keeps the audit entries of the workload, through the REST API or the proxy, and not of another, nor its dry runs", () => {
   const kept = auditFor(web, [
     entry("2026-03-02T09:00:00.100Z", "create"),
     entry("2026-03-02T09:00:01.000Z", "scale", { resource: "deployments/scale" }),
@@ -45,6 +45,7 @@ it("keeps the audit entries of the workload, through the REST API or the proxy, 
     entry("2026-03-02T09:00:03.000Z", "update", { name: "web-api" }),
     entry("2026-03-02T09:00:04.000Z", "update", { namespace: "other" }),
     entry("2026-03-02T09:00:05.000Z", "update", { resource: "statefulsets" }),
+    entry("2026-03-02T09:00:06.000Z", "update", { dryRun: true }),
   ]);
   assert.deepEqual(
     kept.map((e) => e.verb),

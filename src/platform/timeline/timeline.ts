@@ -101,7 +101,8 @@ function eventEntries(w: WorkloadRef, events: readonly KObject[]): TimelineEntry
 export function auditFor(w: WorkloadRef, entries: readonly AuditEntry[]): AuditEntry[] {
   const names = new Set([w.plural, `${w.plural}.${w.group}`]);
   return entries.filter((e) => {
-    if (e.namespace !== w.namespace || e.name !== w.name || !e.resource) return false;
+    // A dry run changed nothing: it is in the audit log, not in the workload's history.
+    if (e.dryRun || e.namespace !== w.namespace || e.name !== w.name || !e.resource) return false;
     const [resource] = e.resource.split("/");
     return names.has(resource);
   });

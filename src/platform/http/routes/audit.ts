@@ -25,6 +25,7 @@ const entrySchema = {
     code: { type: "integer" },
     path: { type: "string" },
     via: { type: "string", enum: ["rest", "proxy", "login"] },
+    dryRun: { type: "boolean", description: "a dry run (dryRun=All): it changed nothing" },
   },
 } as const;
 
