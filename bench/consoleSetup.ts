@@ -32,6 +32,11 @@ export function kpanda(args: string[]): Child {
   createInterface({ input: proc.stdout! }).on("line", (l) => {
     for (const w of [...waiters]) if (w.match(l)) w.ok(l);
   });
+  let stopping = false;
+  // A child that dies mid-run would only show as the browser's refused connections: say so, with its last words.
+  proc.once("exit", (code, signal) => {
+    if (!stopping) console.log(`  ! kpanda ${args[0]} exited (${code ?? signal}) during the run:\n${stderr}`);
+  });
   const exited = new Promise<void>((r) => proc.once("exit", () => r()));
   return {
     line: (match, timeoutMs) =>
@@ -47,6 +52,7 @@ export function kpanda(args: string[]): Child {
         });
       }),
     stop: async () => {
+      stopping = true;
       if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
       await exited;
     },
