@@ -27,9 +27,18 @@ export type ClusterSyncOptions = {
   backoff?: { initialMs: number; maxMs: number };
   /** The server ends each watch after about this long (jittered). */
   watchTimeoutSeconds?: number;
+  /**
+   * Runs the first sync (discovery, then each kind's first list) in a slot
+   * shared with other clusters (SearchSync allows a few at once), so a start
+   * with many clusters does not open every watch and read every list at once.
+   */
+  gate?: <T>(fn: () => Promise<T>) => Promise<T>;
 };
 
-type KindState = { gvr: GVR; freshness: Freshness; watching: boolean; keepDeleted: boolean };
+/** How long the first sync holds its slot at most, while its lists are slow. */
+const FIRST_SYNC_SLOT_MS = 30_000;
+
+type KindState = { gvr: GVR; freshness: Freshness; watching: boolean; keepDeleted: boolean; listed?: () => void };
 
 export class ClusterSync {
   readonly name: string;
@@ -75,30 +84,10 @@ export class ClusterSync {
   }
 
   private async main(): Promise<void> {
+    const gate = this.opts.gate ?? ((fn) => fn());
     while (!this.stopped) {
       try {
-        const m = await this.member();
-        const served = await servedVersions(m, this.abort.signal);
-        const resources = new Map<string, Set<string>>();
-        for (const spec of this.opts.kinds) {
-          let version: string | undefined;
-          for (const v of spec.versions) {
-            if (!served.get(spec.group)?.has(v)) continue;
-            const gv = `${spec.group}/${v}`;
-            if (!resources.has(gv)) resources.set(gv, await servedResources(m, spec.group, v, this.abort.signal));
-            if (resources.get(gv)?.has(spec.resource)) {
-              version = v;
-              break;
-            }
-          }
-          if (!version) continue;
-          const state: KindState = { gvr: { group: spec.group, version, resource: spec.resource }, freshness: staleSince(), watching: false, keepDeleted: !!spec.keepDeleted };
-          this.kinds.set(`${spec.group}/${spec.resource}`, state);
-          await this.opts.index.setFreshness(this.name, spec, state.freshness);
-        }
-        this.succeeded();
-        this.log.info({ kinds: this.kinds.size }, "search sync started");
-        this.loops.push(...[...this.kinds.values()].map((k) => this.kindLoop(k)));
+        await gate(() => this.firstSync());
         return;
       } catch (err) {
         if (this.stopped) return;
@@ -106,6 +95,38 @@ export class ClusterSync {
         await this.backoff();
       }
     }
+  }
+
+  /** Discovery, then every kind's loop; resolves once each kind's first list is done (or failed), at most after a while. */
+  private async firstSync(): Promise<void> {
+    if (this.stopped) return;
+    const m = await this.member();
+    const served = await servedVersions(m, this.abort.signal);
+    const resources = new Map<string, Set<string>>();
+    for (const spec of this.opts.kinds) {
+      let version: string | undefined;
+      for (const v of spec.versions) {
+        if (!served.get(spec.group)?.has(v)) continue;
+        const gv = `${spec.group}/${v}`;
+        if (!resources.has(gv)) resources.set(gv, await servedResources(m, spec.group, v, this.abort.signal));
+        if (resources.get(gv)?.has(spec.resource)) {
+          version = v;
+          break;
+        }
+      }
+      if (!version) continue;
+      const state: KindState = { gvr: { group: spec.group, version, resource: spec.resource }, freshness: staleSince(), watching: false, keepDeleted: !!spec.keepDeleted };
+      this.kinds.set(`${spec.group}/${spec.resource}`, state);
+      await this.opts.index.setFreshness(this.name, spec, state.freshness);
+    }
+    this.succeeded();
+    this.log.info({ kinds: this.kinds.size }, "search sync started");
+    const listed = [...this.kinds.values()].map((k) => new Promise<void>((r) => (k.listed = r)));
+    this.loops.push(...[...this.kinds.values()].map((k) => this.kindLoop(k)));
+    let timer: NodeJS.Timeout | undefined;
+    const slot = new Promise<void>((r) => (timer = setTimeout(r, FIRST_SYNC_SLOT_MS)));
+    await Promise.race([Promise.all(listed), slot]);
+    clearTimeout(timer);
   }
 
   private async member(): Promise<Member> {
@@ -127,6 +148,7 @@ export class ClusterSync {
           else await this.opts.writer.replace(this.name, k.gvr, list.items);
           rv = list.resourceVersion;
           this.succeeded();
+          k.listed?.();
         }
         this.setWatching(k, true);
         const timeoutSeconds = Math.round((this.opts.watchTimeoutSeconds ?? 300) * (1 + Math.random() * 0.2));
@@ -141,6 +163,7 @@ export class ClusterSync {
           } else this.opts.writer.push({ type: "upsert", cluster: this.name, ...k.gvr, object: e.object });
         });
       } catch (err) {
+        k.listed?.();
         if (this.stopped) return;
         this.setWatching(k, false);
         if (err instanceof GoneError) {

@@ -7,6 +7,7 @@
 // PostgreSQL index shared by replicas only one should write: register
 // `controller()` with the controllers that run under the leader Lease
 // (ControllerManager), so that `start(signal)` and `stop()` follow the Lease.
+import pLimit, { type LimitFunction } from "p-limit";
 import type { Logger } from "pino";
 import type { Member } from "../clusters/members.ts";
 import { BatchWriter, type BatchWriterOptions } from "./BatchWriter.ts";
@@ -37,6 +38,14 @@ export type SearchSyncOptions = BatchWriterOptions & {
   compactEveryMs?: number;
   /** How long objects of kinds kept after deletion (Events) stay, by their age (default 7 days). */
   retentionMs?: number;
+  /**
+   * How many clusters make their first sync (discovery, every kind's first
+   * list, its watches opened) at once (default 4). At a start with a hundred
+   * clusters, all at once would open thousands of connections and read every
+   * list together, and the health probes that turn clusters Running would
+   * time out behind them.
+   */
+  firstSyncs?: number;
 };
 
 export const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
@@ -48,11 +57,14 @@ export class SearchSync {
   private writer?: BatchWriter;
   private active = false;
   private reconciling: Promise<void> = Promise.resolve();
+  /** Slots for clusters' first syncs (firstSyncs). */
+  private readonly firstSync: LimitFunction;
   private compactTimer?: NodeJS.Timeout;
 
   constructor(opts: SearchSyncOptions) {
     this.opts = opts;
     this.log = opts.log.child({ component: "search-sync" });
+    this.firstSync = pLimit(opts.firstSyncs ?? 4);
     opts.clusters.onChange(() => {
       if (this.active) this.reconcile();
     });
@@ -147,6 +159,7 @@ export class SearchSync {
           log: this.log,
           backoff: this.opts.backoff,
           watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
+          gate: (fn) => this.firstSync(fn),
         });
         this.syncs.set(name, s);
         s.start();
