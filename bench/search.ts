@@ -206,6 +206,25 @@ async function openBackend(backend: string): Promise<Opened | undefined> {
   };
 }
 
+/** The platform phase on one backend (a data dir of its own, removed after); undefined when the backend is not available. */
+async function platformBackend(members: Members, backend: string, label: string): Promise<unknown> {
+  const dataDir = mkdtempSync(join(tmpdir(), "kpanda-search-platform-"));
+  try {
+    if (backend === "postgres" && !values["postgres-url"]) server ??= await startPostgres();
+    const pgUrl = backend === "postgres" ? (values["postgres-url"] ?? (await server?.createDatabase(`platform${++databases}`))) : undefined;
+    const searchDb = backend === "postgres" ? pgUrl : backend === "memory" ? ":memory:" : join(dataDir, "search", "index.db");
+    if (!searchDb) {
+      console.log(`\n== ${label}: not available, skipped`);
+      return undefined;
+    }
+    const size = pgUrl ? () => pgSize(pgUrl) : async () => (searchDb === ":memory:" ? 0 : fileSize(searchDb));
+    const o = { clusters: CLUSTERS, objects: OBJECTS, queries: QUERIES, writeRate: Number(values["write-rate"]), writeSeconds: Number(values["write-seconds"]) };
+    return await platformPhase(members, label, dataDir, searchDb, size, o);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 const LABELS: Record<string, string> = { sqlite: "embedded SQLite (file, WAL)", memory: "embedded SQLite (in memory)", postgres: "PostgreSQL" };
 const phases = new Set(String(values.phases).split(","));
 let members: Members | undefined;
@@ -216,17 +235,8 @@ try {
     const label = LABELS[backend] ?? backend;
     if (phases.has("platform")) {
       members ??= await startMembers(membersDir, CLUSTERS, OBJECTS, Number(values["members-heap"]));
-      const dataDir = mkdtempSync(join(tmpdir(), "kpanda-search-platform-"));
-      if (backend === "postgres" && !values["postgres-url"]) server ??= await startPostgres();
-      const pgUrl = backend === "postgres" ? (values["postgres-url"] ?? (await server?.createDatabase(`platform${++databases}`))) : undefined;
-      const searchDb = backend === "postgres" ? pgUrl : backend === "memory" ? ":memory:" : join(dataDir, "search", "index.db");
-      if (!searchDb) console.log(`\n== ${label}: not available, skipped`);
-      else {
-        const size = pgUrl ? () => pgSize(pgUrl) : async () => (searchDb === ":memory:" ? 0 : fileSize(searchDb));
-        const o = { clusters: CLUSTERS, objects: OBJECTS, queries: QUERIES, writeRate: Number(values["write-rate"]), writeSeconds: Number(values["write-seconds"]) };
-        figures.push(await platformPhase(members, label, dataDir, searchDb, size, o));
-      }
-      rmSync(dataDir, { recursive: true, force: true });
+      const f = await platformBackend(members, backend, label);
+      if (f) figures.push(f);
     }
     if (phases.has("index")) {
       const b = await openBackend(backend);
