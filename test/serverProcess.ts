@@ -38,7 +38,12 @@ export async function startServerProcess(dir: string, args: string[] = []): Prom
   });
   const exited = new Promise<void>((r) => proc.once("exit", () => r()));
   const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`apiserver not ready in 30 s\n${stderr}`)), 30_000);
+    // A server that never became ready is killed, or its open pipes would keep the test process alive for good.
+    // 90 s: a cold start of TypeScript on a loaded 2-core machine has taken 10 s and more.
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      fail(new Error(`apiserver not ready in 90 s\n${stderr}`));
+    }, 90_000);
     proc.once("exit", (code, sig) => fail(new Error(`apiserver exited (${code ?? sig}) before serving\n${stderr}`)));
     createInterface({ input: proc.stdout! }).on("line", (line) => {
       try {
