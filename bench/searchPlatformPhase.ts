@@ -141,8 +141,8 @@ export async function platformPhase(members: Members, label: string, dataDir: st
       for (let attempt = 1; ; attempt++) {
         const r = await http.post("/clusters", { name, kubeconfig });
         if (r.status === 201) return;
-        // A check timed out while the member process was busy: the Cluster was not made, so try again.
-        if (r.status !== 400 || !/timed out/.test(r.body?.message) || attempt === 5) throw new Error(`integrate ${name}: ${r.status} ${JSON.stringify(r.body)}`);
+        // A check timed out or could not connect while the member process was busy: the Cluster was not made, so try again.
+        if (r.status !== 400 || !/timed out|fetch failed/.test(r.body?.message) || attempt === 5) throw new Error(`integrate ${name}: ${r.status} ${JSON.stringify(r.body)}`);
         console.log(`  integrate ${name}: ${r.body.message}; again`);
       }
     });
