@@ -96,8 +96,13 @@ test("limit-range defaults reach new pods' containers; the dry run names pods ou
 
 test("a quota dry run names the namespaces whose usage already exceeds the new hard limits, and by how much", async () => {
   await post({ name: "tight", kind: "ResourceQuota", template: { hard: { pods: "2", "requests.cpu": "600m" } }, clusters: { selector: {} }, mode: "DryRun" });
-  const findings = await dryRun("tight");
-  // Each cluster's shop runs web's two pods (500m each) and the plain one (100m by the limit range).
+  // Each cluster's shop runs web's two pods (500m each) and the plain one (100m by the limit range),
+  // made by the test before: the dry run reads usage from the cache, which sees that pod a moment later.
+  let findings: Awaited<ReturnType<typeof dryRun>> = [];
+  await until("the plain pods counted", async () => {
+    findings = await dryRun("tight");
+    return findings.filter((f) => f.namespace === "shop").length === 2 * t.sim.clusters.length;
+  });
   for (const c of t.sim.clusters) {
     const shop = findings.filter((f) => f.cluster === c.name && f.namespace === "shop").map((f) => f.reason);
     assert.deepEqual(shop, ["pods: 3 in use exceeds the hard limit 2 by 1", "requests.cpu: 1100m in use exceeds the hard limit 600m by 500m"]);

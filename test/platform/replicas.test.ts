@@ -70,7 +70,7 @@ describe("two platforms against one host", () => {
     await sleep(3000);
     assert.ok(counters[0].ticks > 0, "the leader's controller runs");
     assert.equal(counters[1].ticks, 0, "the follower's controller never ran");
-    assert.deepEqual(first.platform.ctx.controllers.running().sort(), ["counter", "health", "member-rbac"]);
+    assert.deepEqual(first.platform.ctx.controllers.running().sort(), ["cluster-policies", "counter", "cronhpa", "health", "member-rbac"]);
     assert.deepEqual(second.platform.ctx.controllers.running(), []);
     assert.equal(second.platform.elector.isLeader(), false);
     assert.equal(second.platform.elector.holder(), first.platform.elector.identity);
@@ -160,7 +160,7 @@ describe("two kpanda serve processes against one host", () => {
     await sleep(4500);
     assert.equal(b.identity, undefined, "b never led while a held the Lease");
     assert.deepEqual(b.started, [], "b started no controller");
-    assert.deepEqual(a.started.sort(), ["health", "member-rbac"]);
+    assert.deepEqual(a.started.sort(), ["cluster-policies", "cronhpa", "health", "member-rbac"]);
     assert.equal((await lease()).spec?.holderIdentity, a.identity);
 
     // A crash: nothing is released; b takes over when the last renewal it saw is 15 s old.
@@ -174,7 +174,7 @@ describe("two kpanda serve processes against one host", () => {
     const taken = (await lease()).spec;
     assert.equal(taken?.holderIdentity, b.identity);
     assert.equal(taken?.leaseTransitions, 1);
-    assert.deepEqual(b.started.sort(), ["health", "member-rbac"]);
+    assert.deepEqual(b.started.sort(), ["cluster-policies", "cronhpa", "health", "member-rbac"]);
 
     // A clean stop releases the Lease (client-go's ReleaseOnCancel), so the follower needs no expiry.
     const c = await serve(join(dir, "a"), hostKubeconfig);

@@ -131,7 +131,7 @@ describe("search sync", () => {
     await a.faults.reachable();
     setPhase("alpha", "Running");
     await until(async () => (await freshness("alpha")).every((s) => s === "synced"), 10_000, "alpha synced again");
-    await until(async () => (await names({ group: "", resource: "configmaps", fuzzySearch: "made-while-away" })).length === 1, 2000, "alpha's change");
+    await until(async () => (await names({ group: "", resource: "configmaps", fuzzySearch: "made-while-away" })).length === 1, 10_000, "alpha's change");
   });
 
   it("Secrets' data never reaches the index's database file", async () => {
