@@ -5,7 +5,8 @@
 // `tokens` option) or a ServiceAccount token signed by this server, whose
 // ServiceAccount (same uid) must still exist. Every authenticated user is in
 // system:authenticated. Once a request is authenticated, its front-proxy
-// headers are dropped (filters/authentication.go).
+// headers are dropped (filters/authentication.go). A ServiceAccount token's
+// success is remembered for 10 s, as kube's is (tokenCache.ts).
 //
 // Audiences. A token authenticates only for the audiences asked of it: a
 // request to the API server asks for the server's own (its issuer), a
@@ -21,6 +22,7 @@ import type { UserInfo } from "../registry/context.ts";
 import type { Storage } from "../storage/interface.ts";
 import { isAuthProxyHeader, issuedBy, parseCertBundle, type RequestHeaderAuthenticator } from "./requestHeader.ts";
 import { intersectAudiences, type ServiceAccountTokens } from "./serviceAccountTokens.ts";
+import { TokenCache } from "./tokenCache.ts";
 import { serviceAccountGroups, withAuthenticated } from "./types.ts";
 
 export type AuthenticatorOptions = {
@@ -36,6 +38,8 @@ export type AuthenticatorOptions = {
   clientCA?: string;
   /** Request-header authentication (--requestheader-*); off without it. */
   requestHeader?: RequestHeaderAuthenticator;
+  /** How long a ServiceAccount token's success is remembered (kube's TokenSuccessCacheTTL, 10 s); 0 turns it off. */
+  tokenSuccessCacheTTLMs?: number;
 };
 
 /** A bearer token's user and the audiences it was valid for, or why it is not valid. */
@@ -88,8 +92,10 @@ export class Authenticator {
   private readonly storage: Storage;
   private readonly clientCAs?: X509Certificate[];
   private readonly requestHeader?: RequestHeaderAuthenticator;
+  private readonly cache: TokenCache<{ user: UserInfo; audiences: string[] }>;
 
   constructor(opts: AuthenticatorOptions) {
+    this.cache = new TokenCache(opts.tokenSuccessCacheTTLMs);
     this.tokens = new Map([...opts.tokens].map(([t, u]) => [t, withAuthenticated(u)]));
     this.sa = opts.serviceAccounts;
     this.storage = opts.storage;
@@ -131,10 +137,16 @@ export class Authenticator {
       const common = intersectAudiences(this.sa.apiAudiences, audiences);
       return common.length ? { user: copy(user), audiences: common } : { error: INVALID_TOKEN };
     }
-    return this.serviceAccountUser(token, audiences);
+    const key = TokenCache.key(token, audiences);
+    const cached = this.cache.get(key);
+    if (cached) return { user: copy(cached.user), audiences: [...cached.audiences] };
+    const found = this.serviceAccountUser(token, audiences);
+    if (!("user" in found)) return found;
+    this.cache.set(key, { user: copy(found.user), audiences: [...found.audiences] }, found.expiresAtMs);
+    return { user: found.user, audiences: found.audiences };
   }
 
-  private serviceAccountUser(token: string, audiences: string[]): TokenAuthentication {
+  private serviceAccountUser(token: string, audiences: string[]): { user: UserInfo; audiences: string[]; expiresAtMs: number } | { error: string } {
     const claims = this.sa.verify(token);
     if (!claims) return { error: INVALID_TOKEN };
     const tokenAudiences = this.sa.tokenAudiences(claims);
@@ -154,10 +166,12 @@ export class Authenticator {
       groups: serviceAccountGroups(namespace),
       extra: { "authentication.kubernetes.io/credential-id": [`JTI=${claims.jti}`] },
     });
-    return { user, audiences: common };
+    return { user, audiences: common, expiresAtMs: claims.exp * 1000 };
   }
 }
 
 function copy(u: UserInfo): UserInfo {
-  return { ...u, groups: [...u.groups] };
+  const c: UserInfo = { ...u, groups: [...u.groups] };
+  if (u.extra) c.extra = Object.fromEntries(Object.entries(u.extra).map(([k, v]) => [k, [...v]]));
+  return c;
 }
