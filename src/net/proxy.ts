@@ -36,14 +36,25 @@ export function isUpgradeRequest(headers: IncomingMessage["headers"]): boolean {
   return Boolean(headers.upgrade) && connection.split(/\s*,\s*/).includes("upgrade");
 }
 
-/** A copy of headers without hop-by-hop ones (including those Connection names). */
-export function stripHopByHop(headers: Headers): Headers {
-  const named = new Set(
-    String(headers.connection ?? "")
+/** The headers a Connection header names (hop-by-hop too); empty without one. */
+export function connectionNamed(connection: string | string[] | undefined): Set<string> {
+  if (!connection) return new Set();
+  return new Set(
+    String(connection)
       .toLowerCase()
       .split(/\s*,\s*/)
       .filter(Boolean),
   );
+}
+
+/** True for a hop-by-hop header (lower-case `name`), given the ones Connection names. */
+export function isHopByHop(name: string, named: Set<string>): boolean {
+  return HOP_BY_HOP.has(name) || named.has(name);
+}
+
+/** A copy of headers without hop-by-hop ones (including those Connection names). */
+export function stripHopByHop(headers: Headers): Headers {
+  const named = connectionNamed(headers.connection);
   const out: Headers = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();

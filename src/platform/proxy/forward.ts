@@ -8,7 +8,7 @@
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type ServerResponse } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
-import { ProxyError, relayResponse, stripHopByHop, type Upstream } from "../../net/proxy.ts";
+import { ProxyError, relayResponse, type Upstream } from "../../net/proxy.ts";
 import { memberAgent } from "../clusters/memberHttp.ts";
 import { Member } from "../clusters/members.ts";
 import { DEFAULT_CONNECT_TIMEOUT_MS, describeDialError, isTls, upstreamHost, upstreamPort } from "../../net/upstream.ts";
@@ -54,8 +54,8 @@ export class MemberPool {
 }
 
 /**
- * Sends `req` to the upstream over `agent` with `headers` (already cleaned
- * and completed by the caller), then relays the answer to `res` as it
+ * Sends `req` to the upstream over `agent` with `headers` (already cleaned,
+ * without hop-by-hop ones, and completed by the caller: memberHeaders), then relays the answer to `res` as it
  * streams. Resolves with the upstream's status once its headers are relayed;
  * rejects with a ProxyError when nothing could be relayed (dial, TLS or
  * exchange failure), so the caller can answer with a Status. A bodiless
@@ -81,7 +81,7 @@ export function forwardHttp(
       port: upstreamPort(url),
       method: req.method ?? "GET",
       path: url.pathname + url.search,
-      headers: { ...stripHopByHop(headers), host: url.host },
+      headers: { ...headers, host: url.host },
       agent,
     });
     let answered = false;

@@ -16,7 +16,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import { ProxyError, proxyUpgrade, rejectUpgrade } from "../../net/proxy.ts";
+import { connectionNamed, isHopByHop, ProxyError, proxyUpgrade, rejectUpgrade } from "../../net/proxy.ts";
 import { USER_GROUP, USER_PREFIX } from "../access/memberRbac.ts";
 import type { Member } from "../clusters/members.ts";
 import { authenticate } from "../http/auth.ts";
@@ -50,8 +50,9 @@ export function registerK8sProxy(app: FastifyInstance, ctx: PlatformContext): vo
     s.once("close", () => open.delete(s));
   };
   const serve = (req: IncomingMessage, res: ServerResponse) => {
-    if (isStream(req)) track(res);
-    return serveHttp(ctx, pool, req, res).catch((err) => {
+    const target = parseTarget(req.method ?? "GET", req.url ?? "");
+    if (target && isStream(target)) track(res);
+    return serveHttp(ctx, pool, req, res, target).catch((err) => {
       ctx.log.error({ err }, "proxy request failed");
       if (!res.headersSent) sendStatus(res, new ProxyError("internal error", { code: 500, reason: "InternalError" }));
       else res.destroy();
@@ -81,11 +82,11 @@ export function registerK8sProxy(app: FastifyInstance, ctx: PlatformContext): vo
 }
 
 /** A request whose answer runs until someone stops it: a watch, or a followed log. */
-function isStream(req: IncomingMessage): boolean {
-  const url = req.url ?? "";
-  const query = new URLSearchParams(url.split("?", 2)[1] ?? "");
-  const follow = query.get("follow");
-  return parseTarget(req.method ?? "GET", url)?.info.verb === "watch" || (follow !== null && follow !== "false" && follow !== "0");
+function isStream(target: Target): boolean {
+  if (target.info.verb === "watch") return true;
+  if (!target.path.includes("follow=")) return false;
+  const follow = new URLSearchParams(target.path.split("?", 2)[1] ?? "").get("follow");
+  return follow !== null && follow !== "false" && follow !== "0";
 }
 
 /** The cluster and the member-side path (with query) of a proxy URL; undefined when malformed. */
@@ -107,8 +108,7 @@ export function parseTarget(method: string, url: string): Target | undefined {
 type Admitted = { target: Target; principal: Principal; member: Member };
 
 /** Authenticates the caller and finds its cluster; a ProxyError (401, 403, 404, 503) otherwise. */
-async function admit(ctx: PlatformContext, req: IncomingMessage): Promise<Admitted> {
-  const target = parseTarget(req.method ?? "GET", req.url ?? "");
+async function admit(ctx: PlatformContext, req: IncomingMessage, target = parseTarget(req.method ?? "GET", req.url ?? "")): Promise<Admitted> {
   if (!target) throw new ProxyError("the path names no cluster: use /k8s/clusters/{cluster}/…", { code: 404, reason: "NotFound" });
   const principal = await authenticate(ctx, bearer(req));
   // kube-apiserver's own answer to a request it cannot authenticate.
@@ -141,9 +141,12 @@ function bearer(req: IncomingMessage): string | undefined {
  */
 export function memberHeaders(incoming: IncomingMessage["headers"], user: string, credential: Record<string, unknown>, clientIP: string) {
   const headers: Record<string, string | string[] | undefined> = {};
-  for (const [name, value] of Object.entries(incoming)) {
+  // Hop-by-hop headers are dropped in the same pass (the caller sets its own Host and framing).
+  const named = connectionNamed(incoming.connection);
+  for (const name in incoming) {
     const lower = name.toLowerCase();
-    if (lower === "authorization" || lower.startsWith("impersonate-")) continue;
+    const value = incoming[name];
+    if (value === undefined || lower === "authorization" || lower.startsWith("impersonate-") || isHopByHop(lower, named)) continue;
     headers[lower] = value;
   }
   for (const [name, value] of Object.entries(credential)) headers[name.toLowerCase()] = value as string;
@@ -154,18 +157,19 @@ export function memberHeaders(incoming: IncomingMessage["headers"], user: string
   return headers;
 }
 
-async function serveHttp(ctx: PlatformContext, pool: MemberPool, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveHttp(ctx: PlatformContext, pool: MemberPool, req: IncomingMessage, res: ServerResponse, parsed?: Target): Promise<void> {
   const start = performance.now();
   let admitted: Admitted;
   try {
-    admitted = await admit(ctx, req);
+    admitted = await admit(ctx, req, parsed);
   } catch (err) {
     return sendStatus(res, err as ProxyError);
   }
   const { target, principal, member } = admitted;
   const clientIP = req.socket.remoteAddress ?? "";
   const up = member.upstream(target.path);
-  req.headers = memberHeaders(req.headers, principal.name, up.headers ?? {}, clientIP) as IncomingMessage["headers"];
+  // The client's own headers stay on req (forwardHttp reads its framing there).
+  const headers = memberHeaders(req.headers, principal.name, up.headers ?? {}, clientIP);
   const { info } = target;
   const audited = MUTATING_VERBS.has(info.verb);
   // A create names its object in the body: read the member's answer along to learn the name it got.
@@ -173,7 +177,7 @@ async function serveHttp(ctx: PlatformContext, pool: MemberPool, req: IncomingMe
   const onAnswer = audited && info.verb === "create" && !info.name ? (a: IncomingMessage) => (named = createdName(a)) : undefined;
   let code: number;
   try {
-    code = await forwardHttp(req, res, up, pool.agent(member.name, member, up), req.headers, onAnswer);
+    code = await forwardHttp(req, res, up, pool.agent(member.name, member, up), headers, onAnswer);
   } catch (err) {
     const e = err as ProxyError;
     ctx.log.child({ cluster: member.name }).warn({ err: e.message }, "proxy could not reach the member");
@@ -218,8 +222,10 @@ async function serveUpgrade(ctx: PlatformContext, req: IncomingMessage, socket: 
   const { target, principal, member } = admitted;
   const clientIP = req.socket.remoteAddress ?? "";
   const up = member.upstream(target.path);
-  // proxyUpgrade takes the request's own headers: replace them, then set no others.
-  req.headers = memberHeaders(req.headers, principal.name, up.headers ?? {}, clientIP) as IncomingMessage["headers"];
+  // proxyUpgrade takes the request's own headers: replace them (keeping Upgrade, which
+  // memberHeaders drops as hop-by-hop), then set no others.
+  const upgrade = req.headers.upgrade;
+  req.headers = { ...memberHeaders(req.headers, principal.name, up.headers ?? {}, clientIP), upgrade } as IncomingMessage["headers"];
   let code: number;
   try {
     code = await proxyUpgrade(req, socket, head, { ...up, headers: {} });
