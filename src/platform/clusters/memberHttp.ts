@@ -15,7 +15,7 @@
 // codeOf() read both alike; a connection failure is a plain Error whose
 // message says what went wrong, as Go's dialer words it.
 import { Agent, request } from "node:https";
-import { createSecureContext } from "node:tls";
+import { createSecureContext, type SecureContext } from "node:tls";
 import { describeDialError, upstreamHost, upstreamPort } from "../../net/upstream.ts";
 import { PooledKubeConfig } from "./kubeconfig.ts";
 import type { Member } from "./members.ts";
@@ -33,6 +33,23 @@ export class MemberHttpError extends Error {
 }
 
 const agents = new WeakMap<Member, Agent>();
+const contexts = new WeakMap<Member, SecureContext>();
+
+/**
+ * The member's one TLS context (its CA, client certificate and key, parsed
+ * once), for every agent that connects to it: without it each new
+ * connection parses them again, which cost more than the TLS handshake's
+ * own work when a policy opened hundreds of connections at once.
+ */
+export function memberSecureContext(m: Member): SecureContext {
+  let ctx = contexts.get(m);
+  if (!ctx) {
+    const c = m.cred;
+    ctx = createSecureContext({ ca: c.ca, cert: c.cert, key: c.key });
+    contexts.set(m, ctx);
+  }
+  return ctx;
+}
 
 /** The member's kept-alive HTTPS connections (see above); a new Member (a new credential) gets new ones. */
 export function memberAgent(m: Member): Agent {
@@ -45,7 +62,7 @@ export function memberAgent(m: Member): Agent {
       // An idle kept connection closes after a minute (a watch's own idle timer is longer and its own).
       timeout: 60_000,
       scheduling: "lifo",
-      secureContext: createSecureContext({ ca: c.ca, cert: c.cert, key: c.key }),
+      secureContext: memberSecureContext(m),
       rejectUnauthorized: !c.insecureSkipTLSVerify,
       servername: c.tlsServerName,
     });

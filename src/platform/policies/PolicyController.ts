@@ -33,11 +33,11 @@ import type { KindCache, KObj } from "../host/kindCache.ts";
 import { fromMember } from "../http/errors.ts";
 import { CompactedError, type KindRef, type KObject, type Query, type SearchIndex } from "../search/index.ts";
 import { ComplianceBook, CLUSTER_KEY } from "./compliance.ts";
-import { isOurs, targetsCluster, podSecurityRemoval } from "./desired.ts";
+import { desiredObject, isOurs, objectMatches, podSecurityRemoval, targetsCluster } from "./desired.ts";
 import { NAMESPACES, OBJECT_KINDS } from "./kinds.ts";
 import { CONNECTIONS } from "./memberCall.ts";
 import { clusterFailed, patchNamespace, type PolicyRef, reconcileNamespace, removeObject } from "./reconcile.ts";
-import { FINALIZER, KEEP_ANNOTATION, objectName, POLICY_LABEL, type PolicySpec } from "./types.ts";
+import { FINALIZER, GENERATION_ANNOTATION, KEEP_ANNOTATION, objectName, POLICY_LABEL, type PolicySpec } from "./types.ts";
 
 export type PolicyControllerOptions = {
   host: Host;
@@ -57,6 +57,8 @@ export type PolicyControllerOptions = {
 type Work = { policy: string; cluster: string; all: boolean; dirty: Set<string>; running?: Promise<void>; again: boolean };
 
 const WATCHED: KindRef[] = [NAMESPACES, ...Object.values(OBJECT_KINDS)];
+/** The least time between two reads of the index's changes when writes keep coming. */
+const PUMP_PAUSE_MS = 100;
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const isRunning = (c: KObj | undefined) => c?.status?.phase === "Running" && !c.metadata?.deletionTimestamp;
 const ref = (k: KindRef): KindRef => ({ group: k.group, resource: k.resource });
@@ -262,6 +264,9 @@ export class PolicyController {
           if (err instanceof CompactedError) return this.afterCompaction();
           this.log.error({ err }, "reading the search index's changes failed");
         });
+        // Under a stream of writes (a policy's own burst echoing back, a cluster's first sync)
+        // the next read waits a moment, so it takes many writes at once rather than a few.
+        if (this.pumpAgain && this.active) await new Promise((r) => setTimeout(r, PUMP_PAUSE_MS));
       } while (this.pumpAgain && this.active);
       this.pumping = undefined;
     })();
@@ -269,8 +274,16 @@ export class PolicyController {
 
   private async pumpOnce(): Promise<void> {
     const policies = this.opts.policies.list().filter((p) => !p.metadata?.deletionTimestamp);
+    // Only the kinds some policy acts on are read: with no policy, nothing is (a policy
+    // created later starts with a full pass over the index, not from these changes).
+    const kinds = new Set<KindRef>(policies.map((p) => OBJECT_KINDS[(p.spec as PolicySpec).kind as keyof typeof OBJECT_KINDS]).filter(Boolean));
+    const watched = policies.length ? WATCHED.filter((k) => k === NAMESPACES || kinds.has(k)) : [];
+    if (!watched.length) {
+      this.since = await this.opts.index.revision();
+      return;
+    }
     let next = Number.POSITIVE_INFINITY;
-    for (const kind of WATCHED) {
+    for (const kind of watched) {
       const res = await this.opts.index.changes(ref(kind), this.since);
       next = Math.min(next, res.revision);
       for (const ev of res.events) {
@@ -279,11 +292,28 @@ export class PolicyController {
         for (const p of policies) {
           const spec = p.spec as PolicySpec;
           if (kind !== NAMESPACES && OBJECT_KINDS[spec.kind as keyof typeof OBJECT_KINDS] !== kind) continue;
+          if (ev.type !== "DELETED" && kind !== NAMESPACES && this.echo(p, cluster, ns, ev.item.object)) continue;
           if (targetsCluster(spec, this.opts.clusters.get(cluster))) this.enqueue(p.metadata!.name!, cluster, ns);
         }
       }
     }
     if (Number.isFinite(next)) this.since = next;
+  }
+
+  /**
+   * The policy's own object coming back through the index as the policy
+   * wants it at this generation: the echo of kpanda's own write, which
+   * needs no pass (a pass would only find it in place). The write's own
+   * answer records the state, and often arrives after the echo, so the book
+   * is not asked, except that a Conflict (a foreign object) gets its pass.
+   * Anything else (an edit, a deletion, a foreign object) gets a pass.
+   */
+  private echo(p: KObj, cluster: string, ns: string, o: KObject): boolean {
+    const { name, generation, spec } = refOf(p);
+    if (spec.kind === "PodSecurity" || o.metadata?.name !== objectName(name)) return false;
+    if (o.metadata?.annotations?.[GENERATION_ANNOTATION] !== String(generation)) return false;
+    if (this.book.get(name, cluster, ns)?.state === "Conflict") return false;
+    return objectMatches(desiredObject(name, generation, spec, OBJECT_KINDS[spec.kind], ns), o);
   }
 
   private async afterCompaction(): Promise<void> {

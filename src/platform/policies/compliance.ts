@@ -166,8 +166,21 @@ export type Totals = Record<State, number>;
 
 const zero = (): Totals => Object.fromEntries(STATES.map((s) => [s, 0])) as Totals;
 
-/** The compliance rows of a policy's status, sorted by cluster and namespace, with totals per state for the fleet and per cluster. */
-export function complianceOf(policy: KObj): { items: ComplianceItem[]; fleet: Totals; clusters: Record<string, Totals> } {
+type Compliance = { items: ComplianceItem[]; fleet: Totals; clusters: Record<string, Totals> };
+/** complianceOf's answer per policy object: the cache hands out a new object on every change, so a page or a poll re-reads nothing. */
+const computed = new WeakMap<KObj, Compliance>();
+
+/** The compliance rows of a policy's status, sorted by cluster and namespace, with totals per state for the fleet and per cluster (not to be modified). */
+export function complianceOf(policy: KObj): Compliance {
+  let c = computed.get(policy);
+  if (!c) {
+    c = computeCompliance(policy);
+    computed.set(policy, c);
+  }
+  return c;
+}
+
+function computeCompliance(policy: KObj): Compliance {
   const items: ComplianceItem[] = [];
   const fleet = zero();
   const clusters: Record<string, Totals> = {};

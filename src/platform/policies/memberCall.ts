@@ -10,7 +10,7 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { describeDialError, isTls, upstreamHost, upstreamPort } from "../../net/upstream.ts";
-import { MemberHttpError } from "../clusters/memberHttp.ts";
+import { MemberHttpError, memberSecureContext } from "../clusters/memberHttp.ts";
 import type { Member } from "../clusters/members.ts";
 import { memberHeaders } from "../proxy/k8sProxy.ts";
 
@@ -34,11 +34,13 @@ export const CONNECTIONS = 8;
 function agentOf(m: Member, url: URL): HttpAgent {
   let a = agents.get(m);
   if (!a) {
-    const { tls } = m.upstream("/");
     // A few connections, kept: a burst of writes (a policy reaching every namespace) queues on them
-    // instead of paying a TLS handshake per request, which costs more than the request.
+    // instead of paying a TLS handshake per request, which costs more than the request. They share
+    // the member's TLS context (parsed once).
     const common = { keepAlive: true, maxSockets: CONNECTIONS, maxFreeSockets: CONNECTIONS, timeout: 60_000 };
-    a = isTls(url) ? new HttpsAgent({ ...common, ...tls }) : new HttpAgent(common);
+    a = isTls(url)
+      ? new HttpsAgent({ ...common, secureContext: memberSecureContext(m), rejectUnauthorized: !m.cred.insecureSkipTLSVerify, servername: m.cred.tlsServerName })
+      : new HttpAgent(common);
     agents.set(m, a);
   }
   return a;
