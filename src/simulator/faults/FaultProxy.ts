@@ -17,7 +17,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import { Agent, createServer, request, type Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { TLSSocket } from "node:tls";
+import { createSecureContext, type TLSSocket } from "node:tls";
 import { isAuthProxyHeader } from "../../apiserver/auth/requestHeader.ts";
 import type { KeyPairPem } from "../../apiserver/tls/pki.ts";
 import { proxyUpgrade, rejectUpgrade, stripHopByHop } from "../../net/proxy.ts";
@@ -89,7 +89,10 @@ export class FaultProxy {
 
   constructor(opts: FaultProxyOptions) {
     this.opts = opts;
-    this.agent = new Agent({ keepAlive: true, ca: opts.ca, cert: opts.proxyClient.cert, key: opts.proxyClient.key });
+    // One TLS context for every upstream connection: without it each new one parses the CA,
+    // certificate and key again (a burst of new client connections opens as many upstream).
+    const secureContext = createSecureContext({ ca: opts.ca, cert: opts.proxyClient.cert, key: opts.proxyClient.key });
+    this.agent = new Agent({ keepAlive: true, secureContext });
     this.server = createServer(
       { cert: opts.serving.cert, key: opts.serving.key, ca: opts.ca, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 },
       (req, res) => void this.onRequest(req, res),
