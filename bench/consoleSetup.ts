@@ -5,7 +5,7 @@
 // direct creates, and `kpanda serve` with all of them integrated through
 // POST /clusters and synced into its search cache.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -29,7 +29,10 @@ export function kpanda(args: string[]): Child {
     stderr = (stderr + c).slice(-4000);
   });
   const waiters: { match: (l: string) => boolean; ok: (l: string) => void }[] = [];
+  // BENCH_SERVE_LOG=FILE keeps serve's log lines (warnings and errors) for a look after the run.
+  const log = args[0] === "serve" && process.env.BENCH_SERVE_LOG ? createWriteStream(process.env.BENCH_SERVE_LOG, { flags: "a" }) : undefined;
   createInterface({ input: proc.stdout! }).on("line", (l) => {
+    log?.write(`${l}\n`);
     for (const w of [...waiters]) if (w.match(l)) w.ok(l);
   });
   let stopping = false;

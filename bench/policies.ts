@@ -76,6 +76,7 @@ async function applyAll(serve: Serve): Promise<void> {
   for (;;) {
     const c = await serve.call("GET", `/clusterpolicies/${POLICY}/compliance?pageSize=1`);
     applied = c.body?.totals?.fleet?.Applied ?? 0;
+    if (process.env.BENCH_PROGRESS) console.error(`${((performance.now() - t0) / 1000).toFixed(1)} s ${JSON.stringify(c.body?.totals?.fleet)}`);
     if (applied >= want) break;
     if (performance.now() - t0 > 600_000) throw new Error(`only ${applied} of ${want} Applied after 600 s: ${JSON.stringify(c.body?.totals?.fleet)}`);
     await sleep(100);
