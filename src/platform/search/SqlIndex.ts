@@ -16,10 +16,11 @@ import {
   type KObject,
   type ObjectKey,
   type Query,
+  QueryError,
   type QueryResult,
   type SearchIndex,
 } from "./index.ts";
-import type { KindSpec } from "./kinds.ts";
+import { columnOf, type KindSpec, kindSpec } from "./kinds.ts";
 import { Mutex } from "./mutex.ts";
 import { type Row, toRow } from "./rows.ts";
 import { DROP_ALL, ftsKind, ftsPhrase, ITEM_COLUMNS, ITEM_FROM, marks, SCHEMA_VERSION, schema } from "./sql.ts";
@@ -258,6 +259,14 @@ export class SqlIndex implements SearchIndex {
       ]);
       return { items: rows.map(toItem), total, revision: Number(meta.revision) };
     });
+  }
+
+  async countBy(q: Query, filter: string): Promise<Map<string, number>> {
+    const col = columnOf(kindSpec(q, this.extra), filter);
+    if (!col || col === "created") throw new QueryError(`unknown filter "${filter}" for ${q.resource}`);
+    const { sql, params } = this.where({ ...q, fuzzySearch: undefined }, false);
+    const rows = await this.db.read((c) => c.all(`SELECT o.${col} AS v, COUNT(*) AS n FROM search_objects o WHERE ${sql} GROUP BY o.${col}`, params));
+    return new Map(rows.map((r) => [String(r.v), Number(r.n)]));
   }
 
   async changes(q: Query, since: number, limit = 1000): Promise<ChangesResult> {

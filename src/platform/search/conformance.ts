@@ -187,6 +187,24 @@ export function searchIndexConformance(name: string, make: () => Promise<Backend
     );
 
     it(
+      "countBy counts the query's matches per value of a filter column, as a query per value would",
+      withIndex(async ({ index }) => {
+        const f = fixture();
+        await load(index, f);
+        const nodes = ["node-0", "node-1", "node-2", "node-9"];
+        const q: Query = { group: "", resource: "pods", clusters: ["c1"], filters: { node: nodes }, fieldSelector: "status.phase!=Succeeded,status.phase!=Failed" };
+        const counts = await index.countBy(q, "node");
+        for (const node of nodes) {
+          const one = await index.query({ ...q, filters: { node: [node] }, pageSize: 1 });
+          assert.equal(counts.get(node) ?? 0, one.total, node);
+        }
+        assert.equal(counts.has("node-9"), false, "a value no object has is absent");
+        assert.ok([...counts.values()].every((n) => n > 0));
+        await assert.rejects(index.countBy(q, "nope"), QueryError);
+      }),
+    );
+
+    it(
       "stores objects without managedFields and answers get by key",
       withIndex(async ({ index }) => {
         await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "a", { rv: "5" }) }]);

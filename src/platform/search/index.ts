@@ -156,6 +156,12 @@ export interface SearchIndex {
   get(key: ObjectKey): Promise<IndexedItem | undefined>;
   query(q: Query): Promise<QueryResult>;
   /**
+   * How many objects match `q` (its selectors, filters and scope; fuzzySearch
+   * and paging are ignored), per value of one of the kind's filter columns,
+   * such as a pod's node: one grouped count instead of a query per value.
+   */
+  countBy(q: Query, filter: string): Promise<Map<string, number>>;
+  /**
    * Changes after `since` to objects of the query's kind within its clusters,
    * namespaces and scope (filters are reported in `matches`, not applied):
    * one event per changed object, in its latest state, ordered by the

@@ -19,16 +19,9 @@ const ACTIVE_PODS = "status.phase!=Succeeded,status.phase!=Failed";
 /** How long a list waits for a member's node metrics. */
 const USAGE_TIMEOUT_MS = 1000;
 
-async function podsOn(ctx: PlatformContext, cluster: string, node: string): Promise<number> {
-  const r = await ctx.search.index.query({
-    group: "",
-    resource: "pods",
-    clusters: [cluster],
-    filters: { node: [node] },
-    fieldSelector: ACTIVE_PODS,
-    pageSize: 1,
-  });
-  return r.total;
+/** Active pods per node of the cluster, among `nodes`: one grouped count in the index. */
+function podsOn(ctx: PlatformContext, cluster: string, nodes: string[]): Promise<Map<string, number>> {
+  return ctx.search.index.countBy({ group: "", resource: "pods", clusters: [cluster], filters: { node: nodes }, fieldSelector: ACTIVE_PODS }, "node");
 }
 
 /** Node usage from metrics.k8s.io; null when the cluster is not Running or the API is missing, failing or slow. */
@@ -47,9 +40,6 @@ async function usageOf(ctx: PlatformContext, cluster: string): Promise<Map<strin
 /** Cached Nodes as the node list shows them; usage only for a list (a watch event carries null). */
 export async function nodeViews(ctx: PlatformContext, cluster: string, items: IndexedItem[], mode: "list" | "watch"): Promise<NodeView[]> {
   if (!items.length) return [];
-  const [counts, usage] = await Promise.all([
-    Promise.all(items.map((i) => podsOn(ctx, cluster, i.name))),
-    mode === "list" ? usageOf(ctx, cluster) : null,
-  ]);
-  return items.map((i, k) => nodeView(i.object, counts[k], usage ? (usage.get(i.name) ?? null) : null));
+  const [counts, usage] = await Promise.all([podsOn(ctx, cluster, items.map((i) => i.name)), mode === "list" ? usageOf(ctx, cluster) : null]);
+  return items.map((i) => nodeView(i.object, counts.get(i.name) ?? 0, usage ? (usage.get(i.name) ?? null) : null));
 }
