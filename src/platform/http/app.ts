@@ -28,6 +28,7 @@ import { policyRoutes } from "./routes/policies.ts";
 import { podRoutes } from "./routes/pods.ts";
 import { roleBindingRoutes } from "./routes/rolebindings.ts";
 import { scalingRoutes } from "./routes/scaling.ts";
+import { schemaRoutes } from "./routes/schemas.ts";
 import { timelineRoutes } from "./routes/timeline.ts";
 import { tokenRoutes } from "./routes/tokens.ts";
 import { userRoutes } from "./routes/users.ts";
@@ -38,7 +39,7 @@ export const API_PREFIX = "/apis/kpanda.io/v1alpha1";
 /** A module of routes under the API prefix. */
 export type RouteModule = (app: FastifyInstance, ctx: PlatformContext) => void | Promise<void>;
 
-export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, searchKubeconfigRoutes, podRoutes, scalingRoutes, namespacePolicyRoutes, policyRoutes, timelineRoutes, customResourceRoutes];
+export const ROUTE_MODULES: RouteModule[] = [loginRoutes, userRoutes, clusterRoutes, tokenRoutes, roleBindingRoutes, meRoutes, auditRoutes, nodeRoutes, namespaceRoutes, listRoutes, workloadRoutes, searchKubeconfigRoutes, podRoutes, scalingRoutes, namespacePolicyRoutes, policyRoutes, timelineRoutes, customResourceRoutes, schemaRoutes];
 
 /** How the app listens: with `https`, over TLS with this certificate and key (PEM); else plain HTTP. */
 export type AppOptions = { https?: { cert: string; key: string } };
