@@ -64,6 +64,7 @@ export function App() {
           <Route path="clusters/:cluster/namespaces/:namespace/pods/:name" element={<PodPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name" element={<WorkloadPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/edit" element={<YamlEditPage />} />
+          <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/form" element={<CreateFormPage />} />
           <Route path="access" element={<Navigate to="/access/rolebindings" replace />} />
           <Route path="access/:tab" element={<AccessPage />} />
           <Route path="audit" element={<AuditPage />} />

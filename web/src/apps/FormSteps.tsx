@@ -23,7 +23,8 @@ import { KeyValueEditor, toMap, toRows } from "../components/KeyValueEditor.tsx"
 import { NamespacePicker } from "../components/NamespacePicker.tsx";
 import type { AppForm, EnvRow, Probe } from "./formModel.ts";
 
-export type StepProps = { form: AppForm; set: (f: Partial<AppForm>) => void; cluster: string };
+/** `editing`: the form edits an existing workload, whose kind, name and namespace are fixed. */
+export type StepProps = { form: AppForm; set: (f: Partial<AppForm>) => void; cluster: string; editing?: boolean };
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const validName = (n: string) => DNS_LABEL.test(n) && n.length <= 63;
@@ -35,6 +36,7 @@ function Text({
   onChange,
   required,
   placeholder,
+  disabled,
 }: {
   id: string;
   label: string;
@@ -42,12 +44,14 @@ function Text({
   onChange: (v: string) => void;
   required?: boolean;
   placeholder?: string;
+  disabled?: boolean;
 }) {
   return (
     <FormGroup label={label} fieldId={id} isRequired={required}>
       <TextInput
         id={id}
         value={value}
+        isDisabled={disabled}
         isRequired={required}
         placeholder={placeholder}
         onChange={(_e, v) => onChange(v)}
@@ -56,7 +60,7 @@ function Text({
   );
 }
 
-export function BasicStep({ form, set, cluster }: StepProps) {
+export function BasicStep({ form, set, cluster, editing }: StepProps) {
   const { t } = useTranslation();
   const [labels, setLabels] = useState(toRows(form.labels));
   return (
@@ -65,6 +69,7 @@ export function BasicStep({ form, set, cluster }: StepProps) {
         <FormSelect
           id="form-kind"
           value={form.kind}
+          isDisabled={editing}
           onChange={(_e, v) => set({ kind: v as AppForm["kind"] })}
         >
           {(["Deployment", "StatefulSet", "DaemonSet"] as const).map((k) => (
@@ -78,15 +83,20 @@ export function BasicStep({ form, set, cluster }: StepProps) {
         value={form.name}
         onChange={(name) => set({ name })}
         required
+        disabled={editing}
       />
       <FormGroup label={t("common.namespace")} fieldId="form-namespace" isRequired>
-        <NamespacePicker
-          id="form-namespace"
-          cluster={cluster}
-          value={form.namespace || undefined}
-          all={false}
-          onChange={(ns) => set({ namespace: ns ?? "" })}
-        />
+        {editing ? (
+          <TextInput id="form-namespace" value={form.namespace} isDisabled />
+        ) : (
+          <NamespacePicker
+            id="form-namespace"
+            cluster={cluster}
+            value={form.namespace || undefined}
+            all={false}
+            onChange={(ns) => set({ namespace: ns ?? "" })}
+          />
+        )}
       </FormGroup>
       {form.kind !== "DaemonSet" && (
         <Text

@@ -3,6 +3,7 @@
 // one, start a stopped one): edit YAML, scale, change an image, restart,
 // stop / start, pause / resume, delete.
 import {
+  Button,
   Dropdown,
   DropdownItem,
   DropdownList,
@@ -89,6 +90,16 @@ export function WorkloadActions({ w, wk, o }: { w: WorkloadRef; wk: WorkloadKind
   };
   return (
     <>
+      {/* The create wizard edits the kinds it makes with replicas (apps/formEdit.ts). */}
+      {(w.plural === "deployments" || w.plural === "statefulsets") && (
+        <Button
+          variant="secondary"
+          className="pf-v6-u-mr-sm"
+          onClick={() => navigate(`${appRoutes.workload(w.cluster, w.namespace, w.plural, w.name)}/form`)}
+        >
+          {t("formEdit.edit")}
+        </Button>
+      )}
       <Dropdown
         isOpen={open}
         onOpenChange={setOpen}

@@ -1,6 +1,7 @@
 // English strings. Keys are grouped by where they are used; zh.ts has the same
 // keys (a test checks that the two agree).
 import { appsEn } from "./apps.en.ts";
+import { crsEn, formEditEn } from "./crs.en.ts";
 
 import { policiesEn } from "./policies.en.ts";
 export const en = {
@@ -408,6 +409,8 @@ export const en = {
     nodes: "Nodes",
   },
   apps: appsEn,
+  crs: crsEn,
+  formEdit: formEditEn,
   policies: policiesEn,
   yaml: { label: "YAML of {{name}}" },
   notFound: { title: "Page not found", body: "There is no page at this address.", back: "Go to clusters" },

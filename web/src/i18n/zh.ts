@@ -1,5 +1,6 @@
 // 简体中文。键与 en.ts 相同（复数只有 _other 形式）。
 import { appsZh } from "./apps.zh.ts";
+import { crsZh, formEditZh } from "./crs.zh.ts";
 
 import { policiesZh } from "./policies.zh.ts";
 export const zh = {
@@ -399,6 +400,8 @@ export const zh = {
     nodes: "节点",
   },
   apps: appsZh,
+  crs: crsZh,
+  formEdit: formEditZh,
   policies: policiesZh,
   yaml: { label: "{{name}} 的 YAML" },
   notFound: { title: "页面不存在", body: "此地址没有页面。", back: "前往集群列表" },

@@ -2,6 +2,11 @@
 // a Service and advanced settings, then a review of the YAML it makes. Create
 // sends each object with dryRun=All first, so the member's field errors show
 // before anything is stored, then creates the workload and its Service.
+// The same wizard edits an existing Deployment or StatefulSet
+// (…/{kind}/{name}/form): it opens filled from the object, its kind, name and
+// namespace fixed and without the Service step; the form's changes are merged
+// into the object as read (apps/formEdit.ts), which is dry-run, shown as a
+// diff, and only then replaced (apps/FormEditReview.tsx).
 import {
   Breadcrumb,
   BreadcrumbItem,
@@ -16,36 +21,84 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { stringify } from "yaml";
-import { appRoutes, writeYaml } from "../api/apps.ts";
+import { appRoutes, type KObject, writeYaml } from "../api/apps.ts";
+import { EditReview, type EditTarget, editableYaml, useEditedObject, writeEdited } from "../apps/FormEditReview.tsx";
+import { formOf, mergeForm } from "../apps/formEdit.ts";
 import { AdvancedStep, BasicStep, ContainerStep, ServiceStep, validName } from "../apps/FormSteps.tsx";
 import { type AppForm, emptyForm, objectsOf, PLURAL, portsOf } from "../apps/formModel.ts";
+import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { FieldErrors } from "../components/FieldErrors.tsx";
 import { useNotify } from "../components/Notifications.tsx";
+import { PageLoading } from "../components/PageLoading.tsx";
 
 export default function CreateFormPage() {
+  const params = useParams() as { cluster: string; kind: string; namespace?: string; name?: string };
+  const namespace = useSearchParams()[0].get("namespace") ?? "";
+  const target: EditTarget | undefined =
+    params.name === undefined
+      ? undefined
+      : { cluster: params.cluster, namespace: params.namespace!, plural: params.kind, name: params.name };
+  const original = useEditedObject(target);
+  if (!target) {
+    const kind = (Object.entries(PLURAL).find(([, p]) => p === params.kind)?.[0] as AppForm["kind"]) ?? "Deployment";
+    return <FormWizard cluster={params.cluster} initial={{ ...emptyForm(namespace), kind }} />;
+  }
+  if (original.error)
+    return (
+      <PageSection>
+        <ErrorAlert error={original.error} />
+      </PageSection>
+    );
+  if (!original.data) return <PageLoading />;
+  return <FormWizard cluster={params.cluster} initial={formOf(original.data)} edit={{ target, object: original.data }} />;
+}
+
+type Edit = { target: EditTarget; object: KObject };
+
+function FormWizard({ cluster, initial, edit }: { cluster: string; initial: AppForm; edit?: Edit }) {
   const { t } = useTranslation();
   const notify = useNotify();
   const navigate = useNavigate();
   const client = useQueryClient();
-  const { cluster, kind: plural } = useParams() as { cluster: string; kind: string };
-  const namespace = useSearchParams()[0].get("namespace") ?? "";
-  const [form, setForm] = useState<AppForm>(() => ({
-    ...emptyForm(namespace),
-    kind: (Object.entries(PLURAL).find(([, p]) => p === plural)?.[0] as AppForm["kind"]) ?? "Deployment",
-  }));
+  const [form, setForm] = useState<AppForm>(initial);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [review, setReview] = useState(false);
   const set = (f: Partial<AppForm>) => setForm((x) => ({ ...x, ...f }));
-  const props = { form, set, cluster };
+  const props = { form, set, cluster, editing: !!edit };
   const basicOk =
     validName(form.name) && !!form.namespace && (form.kind === "DaemonSet" || /^\d+$/.test(form.replicas));
   const containerOk = !!form.image.trim();
   const serviceOk = !form.service.enabled || !!(form.service.port || portsOf(form).length);
   const { workload, service } = objectsOf(form);
-  const yaml = [workload, service]
-    .filter(Boolean)
-    .map((o) => stringify(o))
-    .join("---\n");
+  const before = edit ? editableYaml(edit.object) : "";
+  const yaml = edit
+    ? editableYaml(mergeForm(edit.object, initial, form))
+    : [workload, service]
+        .filter(Boolean)
+        .map((o) => stringify(o))
+        .join("---\n");
+  const title = edit ? t("formEdit.title", { name: form.name }) : t("apps.createForm");
+
+  // Edit: the dry run, then the diff to review; Apply replaces the object.
+  const save = async (dryRun: boolean) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await writeEdited(edit!.target, yaml, dryRun);
+      if (dryRun) setReview(true);
+      else {
+        notify("success", t("apps.saved", { name: form.name }));
+        void client.invalidateQueries();
+        navigate(appRoutes.workload(cluster, form.namespace, PLURAL[form.kind], form.name, "revisions"));
+      }
+    } catch (e) {
+      setError(e);
+      setReview(false);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const create = async () => {
     setBusy(true);
@@ -85,12 +138,19 @@ export default function CreateFormPage() {
               </Link>
             )}
           />
-          <BreadcrumbItem isActive>{t("apps.createForm")}</BreadcrumbItem>
+          {edit && (
+            <BreadcrumbItem
+              render={() => (
+                <Link to={appRoutes.workload(cluster, form.namespace, PLURAL[form.kind], form.name)}>{form.name}</Link>
+              )}
+            />
+          )}
+          <BreadcrumbItem isActive>{edit ? t("formEdit.crumb") : t("apps.createForm")}</BreadcrumbItem>
         </Breadcrumb>
-        <Title headingLevel="h1">{t("apps.createForm")}</Title>
+        <Title headingLevel="h1">{title}</Title>
       </PageSection>
       <PageSection>
-        <Wizard onClose={() => navigate(-1)} onSave={create} height={640} navAriaLabel={t("apps.form.steps")}>
+        <Wizard onClose={() => navigate(-1)} onSave={edit ? () => save(true) : create} height={640} navAriaLabel={t("apps.form.steps")}>
           <WizardStep name={t("apps.form.basic")} id="basic" footer={{ isNextDisabled: !basicOk }}>
             <Form>
               <BasicStep {...props} />
@@ -106,16 +166,18 @@ export default function CreateFormPage() {
               <ContainerStep {...props} />
             </Form>
           </WizardStep>
-          <WizardStep
-            name={t("apps.form.service")}
-            id="service"
-            isDisabled={!basicOk || !containerOk}
-            footer={{ isNextDisabled: !serviceOk }}
-          >
-            <Form>
-              <ServiceStep {...props} />
-            </Form>
-          </WizardStep>
+          {!edit && (
+            <WizardStep
+              name={t("apps.form.service")}
+              id="service"
+              isDisabled={!basicOk || !containerOk}
+              footer={{ isNextDisabled: !serviceOk }}
+            >
+              <Form>
+                <ServiceStep {...props} />
+              </Form>
+            </WizardStep>
+          )}
           <WizardStep
             name={t("apps.form.advanced")}
             id="advanced"
@@ -130,12 +192,12 @@ export default function CreateFormPage() {
             id="review"
             isDisabled={!basicOk || !containerOk || !serviceOk}
             footer={{
-              nextButtonText: t("common.create"),
+              nextButtonText: edit ? t("apps.reviewSave") : t("common.create"),
               isNextDisabled: busy,
               nextButtonProps: { isLoading: busy },
             }}
           >
-            <p className="pf-v6-u-mb-sm">{t("apps.form.reviewHelp")}</p>
+            <p className="pf-v6-u-mb-sm">{edit ? t("formEdit.reviewHelp") : t("apps.form.reviewHelp")}</p>
             <pre
               data-testid="form-yaml"
               className="pf-v6-u-font-family-monospace pf-v6-u-font-size-sm"
@@ -154,6 +216,16 @@ export default function CreateFormPage() {
           </WizardStep>
         </Wizard>
       </PageSection>
+      {review && edit && (
+        <EditReview
+          name={form.name}
+          before={before}
+          after={yaml}
+          busy={busy}
+          onApply={() => save(false)}
+          onClose={() => setReview(false)}
+        />
+      )}
     </>
   );
 }

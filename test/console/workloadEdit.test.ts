@@ -1,0 +1,137 @@
+// The create wizard editing an existing Deployment in a real browser
+// (Debian's chromium through playwright-core) against a real platform with a
+// simulated member: opened from the workload page's Edit button, prefilled
+// from the object, its image and an environment variable changed; the dry
+// run stores nothing, the diff shows exactly those lines, Apply makes a new
+// revision, and what the form does not know (a second container, an env var
+// from a fieldRef, minReadySeconds, a label) is kept.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
+import { ensureConsoleBuilt } from "../../web/build.ts";
+import { runKubectl } from "../harness.ts";
+import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
+import { integrate } from "../platform/members.ts";
+import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+
+const skip = chromiumMissing();
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  labels:
+    app: web
+    team: blue
+spec:
+  replicas: 1
+  minReadySeconds: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: main
+          image: nginx:1.27
+          env:
+            - name: GREETING
+              value: hello
+            - name: POD_NAME
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.name
+        - name: sidecar
+          image: busybox:1.36
+`;
+
+describe("the form edits an existing workload", { skip, timeout: 600_000 }, () => {
+  let t: TestPlatform;
+  let sim: Simulator;
+  let dir: string;
+  let browser: Browser;
+  let admin: WatchedPage;
+
+  before(async () => {
+    await ensureConsoleBuilt({ quiet: true });
+    dir = await mkdtemp(join(tmpdir(), "kpanda-wledit-"));
+    t = await startTestPlatform();
+    sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
+    await integrate(t, sim.cluster("dev"));
+    await kubectl(["create", "namespace", "shop"]);
+    await kubectl(["apply", "-f", "-"], deployment);
+    browser = await launchBrowser();
+    admin = await openPage(browser, t.platform.url);
+    const { page } = admin;
+    await page.goto("/");
+    await page.getByLabel(/^Username/).fill("admin");
+    await page.getByLabel(/^Password/).fill(t.adminPassword);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(/\/clusters$/);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await sim?.stop();
+    await t?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  function kubectl(args: string[], input?: string) {
+    return runKubectl(["--kubeconfig", sim.cluster("dev").kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args], { input });
+  }
+  const jsonpath = async (path: string) =>
+    (await kubectl(["get", "deployment", "web", "-n", "shop", "-o", `jsonpath=${path}`])).stdout;
+
+  test("a Deployment's image and env var are changed through the form: the diff shows only them, and Apply makes a new revision", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/namespaces/shop/deployments/web");
+    await page.getByTestId("workload-status").waitFor();
+    await page.getByRole("button", { name: "Edit", exact: true }).click();
+    await page.waitForURL(/\/deployments\/web\/form$/);
+    const name = page.getByRole("textbox", { name: "Name", exact: true });
+    assert.equal(await name.inputValue(), "web");
+    assert.equal(await name.isDisabled(), true, "an existing workload's name is fixed");
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+    const image = page.getByRole("textbox", { name: /^Image/ });
+    assert.equal(await image.inputValue(), "nginx:1.27");
+    await image.fill("nginx:1.28");
+    // The fieldRef variable has no row (the form cannot show it); GREETING is the first.
+    assert.equal(await page.getByRole("textbox", { name: "Name of variable 1" }).inputValue(), "GREETING");
+    await page.getByRole("textbox", { name: "Value of variable 1" }).fill("bonjour");
+    await admin.screenshot("apps-form-edit");
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+    await page.getByRole("button", { name: "Review and save" }).click();
+    const dialog = page.getByRole("dialog");
+    const diff = dialog.getByTestId("diff");
+    await diff.locator('[data-change="removed"]', { hasText: "image: nginx:1.27" }).waitFor();
+    await diff.locator('[data-change="added"]', { hasText: "image: nginx:1.28" }).waitFor();
+    await diff.locator('[data-change="removed"]', { hasText: "value: hello" }).waitFor();
+    await diff.locator('[data-change="added"]', { hasText: "value: bonjour" }).waitFor();
+    assert.equal(await diff.locator("[data-change]").count(), 4, "two lines change, nothing else");
+    await admin.screenshot("apps-form-edit-diff");
+    assert.equal(await jsonpath("{.spec.template.spec.containers[0].image}"), "nginx:1.27", "the dry run stored nothing");
+    await dialog.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/\/deployments\/web\?tab=revisions$/);
+    // A changed pod template makes a new ReplicaSet, revision 2 (deployment controller's revision annotation).
+    const revisions = page.getByTestId("revisions");
+    await revisions.locator('tr[data-row="2"]').getByText("current").waitFor({ timeout: 60_000 });
+    await revisions.locator('tr[data-row="2"]').getByText("nginx:1.28").waitFor();
+    assert.equal(await jsonpath("{.spec.template.spec.containers[0].env[0].value}"), "bonjour");
+    // What the form does not know is as it was.
+    assert.equal(await jsonpath("{.spec.template.spec.containers[0].env[1].valueFrom.fieldRef.fieldPath}"), "metadata.name");
+    assert.equal(await jsonpath("{.spec.template.spec.containers[1].image}"), "busybox:1.36");
+    assert.equal(await jsonpath("{.spec.minReadySeconds}"), "3");
+    assert.equal(await jsonpath("{.metadata.labels.team}"), "blue");
+    admin.assertClean("edit by form");
+  });
+});
