@@ -6,6 +6,7 @@ import { Navigate, Route, Routes, useLocation } from "react-router";
 import { session } from "./api/session.ts";
 import { PageLoading } from "./components/PageLoading.tsx";
 import { AppShell } from "./layout/AppShell.tsx";
+import { RESOURCE_PLURALS } from "./resources/model.ts";
 
 const LoginPage = lazy(() => import("./pages/LoginPage.tsx"));
 const ClustersPage = lazy(() => import("./pages/ClustersPage.tsx"));
@@ -28,6 +29,8 @@ const WorkloadPage = lazy(() => import("./pages/WorkloadPage.tsx"));
 const YamlEditPage = lazy(() => import("./pages/YamlEditPage.tsx"));
 const CreateFormPage = lazy(() => import("./pages/CreateFormPage.tsx"));
 const PodPage = lazy(() => import("./pages/PodPage.tsx"));
+const ResourcesPage = lazy(() => import("./pages/ResourcesPage.tsx"));
+const ResourcePage = lazy(() => import("./pages/ResourcePage.tsx"));
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage.tsx"));
 
 function useSession() {
@@ -62,6 +65,12 @@ export function App() {
           <Route path="clusters/:cluster/workloads/:kind/create" element={<YamlEditPage />} />
           <Route path="clusters/:cluster/workloads/:kind/form" element={<CreateFormPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/pods/:name" element={<PodPage />} />
+          <Route path="clusters/:cluster/resources" element={<ResourcesPage />} />
+          <Route path="clusters/:cluster/resources/:kind" element={<ResourcesPage />} />
+          <Route path="clusters/:cluster/resources/:kind/create" element={<YamlEditPage />} />
+          {RESOURCE_PLURALS.map((k) => (
+            <Route key={k} path={`clusters/:cluster/namespaces/:namespace/${k}/:name`} element={<ResourcePage plural={k} />} />
+          ))}
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name" element={<WorkloadPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/edit" element={<YamlEditPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/form" element={<CreateFormPage />} />

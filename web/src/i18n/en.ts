@@ -1,6 +1,7 @@
 // English strings. Keys are grouped by where they are used; zh.ts has the same
 // keys (a test checks that the two agree).
 import { appsEn } from "./apps.en.ts";
+import { resourcesEn } from "./resources.en.ts";
 import { crsEn, formEditEn } from "./crs.en.ts";
 
 import { policiesEn } from "./policies.en.ts";
@@ -409,6 +410,7 @@ export const en = {
     nodes: "Nodes",
   },
   apps: appsEn,
+  resources: resourcesEn,
   crs: crsEn,
   formEdit: formEditEn,
   policies: policiesEn,

@@ -1,5 +1,6 @@
 // 简体中文。键与 en.ts 相同（复数只有 _other 形式）。
 import { appsZh } from "./apps.zh.ts";
+import { resourcesZh } from "./resources.zh.ts";
 import { crsZh, formEditZh } from "./crs.zh.ts";
 
 import { policiesZh } from "./policies.zh.ts";
@@ -400,6 +401,7 @@ export const zh = {
     nodes: "节点",
   },
   apps: appsZh,
+  resources: resourcesZh,
   crs: crsZh,
   formEdit: formEditZh,
   policies: policiesZh,

@@ -48,6 +48,11 @@ function Item({ to, children, end, also }: { to: string; children: string; end?:
   );
 }
 
+/** A Service's, Ingress's, ConfigMap's, Secret's or PVC's page is in the resources section. */
+const RESOURCE_PAGE = /^\/clusters\/[^/]+\/namespaces\/[^/]+\/(services|ingresses|configmaps|secrets|persistentvolumeclaims)\/[^/]+/;
+/** A workload's or pod's page (…/namespaces/{ns}/{kind}/{name}, other than those) is in the workloads section. */
+const WORKLOAD_PAGE = /^\/clusters\/[^/]+\/namespaces\/[^/]+\/(?!(services|ingresses|configmaps|secrets|persistentvolumeclaims)\/)[^/]+\/[^/]+/;
+
 function Navigation() {
   const { t } = useTranslation();
   const can = useCan();
@@ -70,9 +75,11 @@ function Navigation() {
             <Item to={`${base}/namespaces`} end>
               {t("nav.namespaces")}
             </Item>
-            {/* A workload's or pod's page (…/namespaces/{ns}/{kind}/{name}) is in the workloads section. */}
-            <Item to={`${base}/workloads`} also={/^\/clusters\/[^/]+\/namespaces\/[^/]+\/[^/]+\/[^/]+/}>
+            <Item to={`${base}/workloads`} also={WORKLOAD_PAGE}>
               {t("apps.workloads")}
+            </Item>
+            <Item to={`${base}/resources`} also={RESOURCE_PAGE}>
+              {t("resources.title")}
             </Item>
           </NavExpandable>
         )}

@@ -30,13 +30,13 @@ import { ApiError } from "../api/ApiError.ts";
 import { appPaths, appRoutes, type KObject, PLURAL_OF_KIND, workloadKind, writeYaml } from "../api/apps.ts";
 import { get } from "../api/client.ts";
 import { problemsOf } from "../apps/yamlProblems.ts";
-import { templateFor } from "../apps/templates.ts";
 import { DiffView } from "../components/DiffView.tsx";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { FieldErrors } from "../components/FieldErrors.tsx";
 import { NamespacePicker } from "../components/NamespacePicker.tsx";
 import { useNotify } from "../components/Notifications.tsx";
 import { PageLoading } from "../components/PageLoading.tsx";
+import { isResource, kindLabelKey, listRouteOf, sectionKey, templateOf } from "../resources/model.ts";
 
 const CodeEditor = lazy(() => import("../components/CodeEditor.tsx"));
 
@@ -84,7 +84,7 @@ export default function YamlEditPage() {
     staleTime: Number.POSITIVE_INFINITY,
   });
   const initial = useMemo(
-    () => (editing ? original.data : templateFor(params.kind, picked)),
+    () => (editing ? original.data : templateOf(params.kind, picked)),
     [editing, original.data, params.kind, picked],
   );
   const [text, setText] = useState<string>();
@@ -135,9 +135,9 @@ export default function YamlEditPage() {
     void client.invalidateQueries();
     notify("success", t(editing ? "apps.saved" : "apps.created", { name: tg.objectName }));
     navigate(
-      workloadKind(tg.plural)
+      workloadKind(tg.plural) || isResource(tg.plural)
         ? appRoutes.workload(cluster, tg.namespace, tg.plural, tg.objectName)
-        : appRoutes.workloads(cluster, params.kind, tg.namespace),
+        : listRouteOf(cluster, params.kind, tg.namespace),
     );
   };
   // Create: the dry run, then the write. Edit: the dry run, then the diff to review.
@@ -151,7 +151,7 @@ export default function YamlEditPage() {
 
   const title = editing
     ? t("apps.editTitle", { name })
-    : t("apps.createTitle", { kind: t(`apps.kind.${params.kind}`) });
+    : t("apps.createTitle", { kind: t(kindLabelKey(params.kind)) });
   return (
     <>
       <PageSection>
@@ -161,7 +161,7 @@ export default function YamlEditPage() {
           />
           <BreadcrumbItem
             render={() => (
-              <Link to={appRoutes.workloads(cluster, params.kind, picked)}>{t("apps.workloads")}</Link>
+              <Link to={listRouteOf(cluster, params.kind, picked)}>{t(sectionKey(params.kind))}</Link>
             )}
           />
           {editing && (

@@ -1,0 +1,226 @@
+// The pages of Services, Ingresses, ConfigMaps, Secrets and PVCs in a real
+// browser (Debian's chromium through playwright-core) against a real
+// platform with a simulated member: a ConfigMap created by the form and
+// listed; a Service created from YAML after the member's field error; a
+// Secret's value hidden until revealed; a ConfigMap's page listing the
+// Deployment that uses it; and a namespace viewer offered no create, edit or
+// delete. Screenshots go to test-artifacts/console/.
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
+import { ensureConsoleBuilt } from "../../web/build.ts";
+import { runKubectl } from "../harness.ts";
+import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
+import { addUser, integrate, until } from "../platform/members.ts";
+import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+
+const skip = chromiumMissing();
+if (skip) process.stderr.write(`\n*** console resource tests skipped: ${skip} ***\n\n`);
+
+/** A Deployment that takes a variable from the ConfigMap "settings" (configMapKeyRef). */
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: main
+          image: nginx:1.27
+          env:
+            - name: GREETING
+              valueFrom:
+                configMapKeyRef:
+                  name: settings
+                  key: greeting
+`;
+
+/** A Service; port 0 is what the member refuses (ValidateServicePort: validation.IsValidPortNum, 1 to 65535). */
+const service = (port: number) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n    - port: ${port}\n      targetPort: 80\n`;
+
+describe("resource pages in a browser", { skip, timeout: 600_000 }, () => {
+  let t: TestPlatform;
+  let sim: Simulator;
+  let dir: string;
+  let browser: Browser;
+  let admin: WatchedPage;
+
+  before(async () => {
+    await ensureConsoleBuilt({ quiet: true });
+    dir = await mkdtemp(join(tmpdir(), "kpanda-resources-"));
+    t = await startTestPlatform();
+    sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
+    await integrate(t, sim.cluster("dev"));
+    await kubectl(["create", "namespace", "shop"]);
+    await kubectl(["create", "configmap", "settings", "-n", "shop", "--from-literal=greeting=hello"]);
+    await kubectl(["create", "secret", "generic", "db", "-n", "shop", "--from-literal=password=s3cr3t-value", "--from-literal=user=app"]);
+    const file = join(dir, "deployment.yaml");
+    await writeFile(file, DEPLOYMENT);
+    await kubectl(["apply", "-f", file]);
+    const token = await t.adminToken();
+    await until("namespace shop in the cache", async () => (await t.call("GET", "/clusters/dev/namespaces?fuzzySearch=shop", undefined, token)).body?.items?.length === 1, 60_000);
+    browser = await launchBrowser();
+    admin = await openPage(browser, t.platform.url);
+    const { page } = admin;
+    await page.goto("/");
+    await page.getByLabel(/^Username/).fill("admin");
+    await page.getByLabel(/^Password/).fill(t.adminPassword);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(/\/clusters$/);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await sim?.stop();
+    await t?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  function kubectl(args: string[], allowFail = false) {
+    return runKubectl(["--kubeconfig", sim.cluster("dev").kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args], { allowFail });
+  }
+
+  async function checkAxe(p: WatchedPage, where: string) {
+    const v = await p.axe();
+    assert.deepEqual(v, [], `${where}: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
+  }
+
+  async function setEditor(text: string) {
+    const editor = admin.page.getByRole("textbox", { name: "YAML" });
+    await editor.click();
+    await admin.page.keyboard.press("ControlOrMeta+a");
+    await admin.page.keyboard.press("Delete");
+    await admin.page.keyboard.insertText(text);
+  }
+
+  test("a ConfigMap created by the form is listed with its data count", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/resources/configmaps?namespace=shop");
+    const list = page.getByTestId("list-ConfigMap");
+    await list.locator('tr[data-row="shop/settings"]').waitFor();
+    await page.getByRole("button", { name: "Create by form" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("textbox", { name: /^Name/ }).fill("colors");
+    await dialog.getByRole("textbox", { name: "Key 1" }).fill("sky");
+    await dialog.getByRole("textbox", { name: "Value 1" }).fill("blue");
+    await dialog.getByRole("button", { name: "Add a key" }).click();
+    await dialog.getByRole("textbox", { name: "Key 2" }).fill("grass");
+    await dialog.getByRole("textbox", { name: "Value 2" }).fill("green");
+    await admin.screenshot("resources-configmap-form");
+    await checkAxe(admin, "ConfigMap form");
+    await dialog.getByRole("button", { name: "Create", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    // kubectl get configmaps' DATA: the number of keys (printConfigMap).
+    const row = list.locator('tr[data-row="shop/colors"]');
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(await row.locator('td[data-label="Data"]').textContent(), "2");
+    const got = await kubectl(["get", "configmap", "colors", "-n", "shop", "-o", "jsonpath={.data.sky} {.data.grass}"]);
+    assert.equal(got.stdout, "blue green");
+    await admin.screenshot("resources-configmaps");
+    await checkAxe(admin, "ConfigMaps list");
+    admin.assertClean("ConfigMap form");
+  });
+
+  test("a Service is created from YAML: the member's field error is shown, then fixed", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/resources/services?namespace=shop");
+    await page.getByTestId("list-Service").waitFor();
+    await page.getByRole("button", { name: "Create from YAML" }).click();
+    await page.waitForURL(/\/resources\/services\/create\?namespace=shop/);
+    await page.getByRole("textbox", { name: "YAML" }).waitFor();
+    await setEditor(service(0));
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    const errors = page.getByTestId("field-errors");
+    await errors.getByText("spec.ports[0].port").waitFor();
+    await errors.getByText(/must be between 1 and 65535, inclusive/).first().waitFor();
+    admin.allow(/422 POST .*\/services\/json\?dryRun=All/);
+    admin.allow(/status of 422/);
+    assert.equal((await kubectl(["get", "service", "web", "-n", "shop"], true)).code, 1, "the dry run stored nothing");
+    await setEditor(service(80));
+    await page.getByRole("button", { name: "Create", exact: true }).click();
+    await page.waitForURL(/\/clusters\/dev\/namespaces\/shop\/services\/web$/);
+    // kubectl get service's PORT(S) (makePortString) and TYPE.
+    const summary = page.getByTestId("resource-summary");
+    await summary.getByText("80/TCP").waitFor();
+    await summary.getByText("ClusterIP", { exact: true }).waitFor();
+    await page.goto("/clusters/dev/resources/services?namespace=shop");
+    await page.getByTestId("list-Service").locator('tr[data-row="shop/web"]').getByText("80/TCP").waitFor();
+    await admin.screenshot("resources-services");
+    admin.assertClean("Service from YAML");
+  });
+
+  test("a Secret's values are hidden until revealed, key by key", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/namespaces/shop/secrets/db");
+    const data = page.getByTestId("data");
+    await data.locator('[data-key="password"]').getByTestId("hidden-value").waitFor();
+    assert.equal((await page.locator("body").textContent())?.includes("s3cr3t-value"), false, "no value before it is revealed");
+    await page.getByRole("button", { name: "Reveal password" }).click();
+    await until("the revealed value", async () => (await data.locator('[data-key="password"]').innerHTML()).includes("s3cr3t-value"));
+    // Only the key asked for: the other stays hidden.
+    await data.locator('[data-key="user"]').getByTestId("hidden-value").waitFor();
+    await admin.screenshot("resources-secret");
+    await checkAxe(admin, "Secret");
+    await page.getByRole("button", { name: "Hide password" }).click();
+    await data.locator('[data-key="password"]').getByTestId("hidden-value").waitFor();
+    admin.assertClean("Secret");
+  });
+
+  test("a ConfigMap's page lists the Deployment that uses it", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/namespaces/shop/configmaps/settings");
+    await page.getByTestId("data").locator('[data-key="greeting"]').getByText("hello").waitFor();
+    await page.getByRole("tab", { name: "Used by" }).click();
+    const row = page.getByTestId("related").locator('tr[data-row="Deployment/web"]');
+    await row.getByText("environment variable").waitFor();
+    await row.getByRole("link", { name: "web" }).click();
+    await page.waitForURL(/\/clusters\/dev\/namespaces\/shop\/deployments\/web$/);
+    admin.assertClean("related");
+  });
+
+  test("a namespace viewer sees the lists and pages, and no create, edit or delete", async () => {
+    const token = await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    await until("the viewer's member RBAC", async () => (await t.call("GET", "/clusters/dev/namespaces/shop/configmaps/settings", undefined, token)).status === 200, 30_000);
+    const viewer = await openPage(browser, t.platform.url);
+    try {
+      const { page } = viewer;
+      await page.goto("/");
+      await page.getByLabel(/^Username/).fill("viewer");
+      await page.getByLabel(/^Password/).fill("viewer-password-1");
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(/\/clusters$/);
+      await page.goto("/clusters/dev/resources/configmaps");
+      const row = page.getByTestId("list-ConfigMap").locator('tr[data-row="shop/settings"]');
+      await row.waitFor();
+      assert.equal(await page.getByRole("button", { name: "Create by form" }).count(), 0);
+      assert.equal(await page.getByRole("button", { name: "Create from YAML" }).count(), 0);
+      assert.equal(await row.getByRole("button", { name: "Kebab toggle" }).count(), 0);
+      // Kubernetes' view role reads no Secrets (bootstrappolicy), nor does kpanda's NSViewer: no Secrets tab.
+      assert.equal(await page.getByRole("tab", { name: "Secrets" }).count(), 0);
+      await page.getByRole("tab", { name: "Services" }).click();
+      await page.getByTestId("list-Service").locator('tr[data-row="shop/web"]').waitFor();
+      await row.waitFor({ state: "detached" });
+      await page.goto("/clusters/dev/namespaces/shop/configmaps/settings");
+      await page.getByTestId("resource-summary").waitFor();
+      assert.equal(await page.getByRole("button", { name: "Delete" }).count(), 0);
+      assert.equal(await page.getByRole("button", { name: "Edit YAML" }).count(), 0);
+      viewer.assertClean("viewer");
+    } finally {
+      await viewer.close();
+    }
+  });
+});

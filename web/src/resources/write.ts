@@ -1,0 +1,11 @@
+// Writes of the resource pages: an object is created only after the
+// member's dry run accepted it (dryRun=All), as the YAML editor does, so a
+// refused one stores nothing and its field errors come back to the form.
+import { appPaths, type KObject } from "../api/apps.ts";
+import { api } from "../api/client.ts";
+
+export async function createChecked(cluster: string, namespace: string, plural: string, object: KObject): Promise<KObject> {
+  const path = appPaths.create(cluster, namespace, plural);
+  await api<KObject>("POST", path, { body: object, query: { dryRun: "All" } });
+  return api<KObject>("POST", path, { body: object });
+}
