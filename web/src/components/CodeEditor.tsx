@@ -1,6 +1,10 @@
 // A YAML editor (CodeMirror 6), loaded on demand (React.lazy of this file),
 // so the editor's code reaches only the pages that edit. It reports each
 // change, and shows the member's field errors as diagnostics on their lines.
+// Given a cluster, it completes keys and enum values from that member's
+// schema of the document's kind (schemaCompletion.ts), fetched on the first
+// completion asked for.
+import { autocompletion, completionKeymap } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { yaml } from "@codemirror/lang-yaml";
 import {
@@ -11,7 +15,7 @@ import {
   syntaxHighlighting,
 } from "@codemirror/language";
 import { type Diagnostic, lintGutter, setDiagnostics } from "@codemirror/lint";
-import { EditorState } from "@codemirror/state";
+import { EditorState, type Extension } from "@codemirror/state";
 import {
   EditorView,
   highlightActiveLine,
@@ -20,6 +24,8 @@ import {
   lineNumbers,
 } from "@codemirror/view";
 import { useEffect, useRef } from "react";
+import { useParams } from "react-router";
+import { schemaCompletion } from "./schemaCompletion.ts";
 
 export type EditorProblem = { from: number; to: number; message: string };
 
@@ -30,6 +36,8 @@ export type CodeEditorProps = {
   label: string;
   readOnly?: boolean;
   height?: string;
+  /** The member whose schemas complete the document; by default the route's :cluster (none outside a cluster's pages). */
+  cluster?: string;
 };
 
 const theme = EditorView.theme({
@@ -48,7 +56,10 @@ export default function CodeEditor({
   label,
   readOnly = false,
   height = "28rem",
+  cluster: given,
 }: CodeEditorProps) {
+  const route = useParams().cluster;
+  const cluster = given ?? route;
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView>(undefined);
   const changed = useRef(onChange);
@@ -56,6 +67,7 @@ export default function CodeEditor({
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the view is made once; later values come through the effect below
   useEffect(() => {
+    const completing: Extension[] = cluster && !readOnly ? [autocompletion({ override: [schemaCompletion(cluster)], defaultKeymap: false })] : [];
     const v = new EditorView({
       parent: host.current!,
       state: EditorState.create({
@@ -69,7 +81,9 @@ export default function CodeEditor({
           bracketMatching(),
           highlightActiveLine(),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
-          keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+          // The completion keys come first: Enter picks an open completion before it breaks the line.
+          keymap.of([...(completing.length ? completionKeymap : []), ...defaultKeymap, ...historyKeymap, indentWithTab]),
+          completing,
           yaml(),
           lintGutter(),
           theme,

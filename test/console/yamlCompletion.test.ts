@@ -1,0 +1,101 @@
+// The YAML editor's completion from the member's schema, in a real browser
+// (Debian's chromium through playwright-core) against a real platform with
+// a simulated member: on the create-from-YAML page of a Deployment, keys
+// under `spec:` are offered from DeploymentSpec (k8s.io/api apps/v1), with
+// their type and the first sentence of their description, and the one
+// picked is inserted; a key of a nested object comes from its own schema.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
+import { ensureConsoleBuilt } from "../../web/build.ts";
+import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
+import { integrate } from "../platform/members.ts";
+import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+
+const skip = chromiumMissing();
+if (skip) process.stderr.write(`\n*** console YAML completion tests skipped: ${skip} ***\n\n`);
+
+describe("YAML completion in a browser", { skip, timeout: 600_000 }, () => {
+  let t: TestPlatform;
+  let sim: Simulator;
+  let dir: string;
+  let browser: Browser;
+  let admin: WatchedPage;
+
+  before(async () => {
+    await ensureConsoleBuilt({ quiet: true });
+    dir = await mkdtemp(join(tmpdir(), "kpanda-yamlc-"));
+    t = await startTestPlatform();
+    sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
+    await integrate(t, sim.cluster("dev"));
+    browser = await launchBrowser();
+    admin = await openPage(browser, t.platform.url);
+    const { page } = admin;
+    await page.goto("/");
+    await page.getByLabel(/^Username/).fill("admin");
+    await page.getByLabel(/^Password/).fill(t.adminPassword);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(/\/clusters$/);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await sim?.stop();
+    await t?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The editor's text, line by line as CodeMirror shows it. */
+  const editorText = () =>
+    admin.page.locator(".cm-content .cm-line").evaluateAll((lines) => lines.map((l) => (l as { textContent: string | null }).textContent ?? "").join("\n"));
+
+  /** Enter on the selected completion; @codemirror/autocomplete ignores it for interactionDelay (75 ms) after the list changes, against picks by accident. */
+  const pick = async () => {
+    await admin.page.waitForTimeout(150);
+    await admin.page.keyboard.press("Enter");
+  };
+
+  test("typing under spec: of a Deployment offers replicas, selector and template, and the one picked is inserted", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/workloads/deployments/create?namespace=default");
+    const editor = page.getByRole("textbox", { name: "YAML" });
+    await editor.waitFor();
+    await editor.click();
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.press("Delete");
+    await page.keyboard.insertText("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  ");
+    // Ctrl-Space opens the list anywhere (@codemirror/autocomplete's completionKeymap).
+    await page.keyboard.press("Control+Space");
+    const list = page.locator(".cm-tooltip-autocomplete");
+    await list.waitFor();
+    const labels = await list.locator(".cm-completionLabel").allInnerTexts();
+    // DeploymentSpec's fields (k8s.io/api apps/v1 types.go); selector and template are required.
+    for (const name of ["replicas", "selector", "template", "strategy", "minReadySeconds"]) assert.ok(labels.includes(name), `${name} in ${labels}`);
+    assert.equal(labels.includes("containers"), false, "a PodSpec field is not offered in a DeploymentSpec");
+
+    // Typing narrows the list; the selected one shows its type and its description's first sentence.
+    await page.keyboard.type("repl");
+    const selected = list.locator("li[aria-selected=true]");
+    await selected.getByText("replicas", { exact: true }).waitFor();
+    await selected.getByText("integer").waitFor();
+    await page.locator(".cm-completionInfo").getByText("Number of desired pods.", { exact: true }).waitFor();
+    await pick();
+    await page.keyboard.type("3");
+    assert.match(await editorText(), /^spec:\n {2}replicas: 3$/m);
+
+    // Picked with the mouse: an object key opens its block, and its keys come from its own schema (LabelSelector).
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("sel");
+    await list.getByRole("option", { name: /^selector/ }).click();
+    await page.keyboard.type("matchL");
+    await list.locator("li[aria-selected=true]").getByText("matchLabels", { exact: true }).waitFor();
+    await pick();
+    await page.keyboard.type("app: web");
+    assert.match(await editorText(), /^ {2}replicas: 3\n {2}selector:\n {4}matchLabels:\n {6}app: web$/m);
+    admin.assertClean("YAML completion");
+  });
+});
