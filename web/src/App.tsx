@@ -28,6 +28,9 @@ const WorkloadsPage = lazy(() => import("./pages/WorkloadsPage.tsx"));
 const WorkloadPage = lazy(() => import("./pages/WorkloadPage.tsx"));
 const YamlEditPage = lazy(() => import("./pages/YamlEditPage.tsx"));
 const CreateFormPage = lazy(() => import("./pages/CreateFormPage.tsx"));
+const CrdsPage = lazy(() => import("./pages/CrdsPage.tsx"));
+const CrObjectsPage = lazy(() => import("./pages/CrObjectsPage.tsx"));
+const CrYamlPage = lazy(() => import("./pages/CrYamlPage.tsx"));
 const PodPage = lazy(() => import("./pages/PodPage.tsx"));
 const ResourcesPage = lazy(() => import("./pages/ResourcesPage.tsx"));
 const ResourcePage = lazy(() => import("./pages/ResourcePage.tsx"));
@@ -74,6 +77,10 @@ export function App() {
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name" element={<WorkloadPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/edit" element={<YamlEditPage />} />
           <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/form" element={<CreateFormPage />} />
+          <Route path="clusters/:cluster/customresources" element={<CrdsPage />} />
+          <Route path="clusters/:cluster/customresources/:crd" element={<CrObjectsPage />} />
+          <Route path="clusters/:cluster/customresources/:crd/create" element={<CrYamlPage />} />
+          <Route path="clusters/:cluster/customresources/:crd/objects/:name" element={<CrYamlPage />} />
           <Route path="access" element={<Navigate to="/access/rolebindings" replace />} />
           <Route path="access/:tab" element={<AccessPage />} />
           <Route path="audit" element={<AuditPage />} />

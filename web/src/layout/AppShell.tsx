@@ -78,6 +78,8 @@ function Navigation() {
             <Item to={`${base}/workloads`} also={WORKLOAD_PAGE}>
               {t("apps.workloads")}
             </Item>
+            {/* CRDs are cluster-scoped: their list is a ClusterAdmin's, as the nodes' (kinds/crds.tsx). */}
+            {can("nodes.view", { cluster }) && <Item to={`${base}/customresources`}>{t("crs.title")}</Item>}
             <Item to={`${base}/resources`} also={RESOURCE_PAGE}>
               {t("resources.title")}
             </Item>
