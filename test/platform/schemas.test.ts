@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { definitionOf, resolveDefinition } from "../../src/platform/apps/kindSchema.ts";
 import type { SimulatedCluster } from "../../src/simulator/index.ts";
 import { type TestPlatform, startTestPlatform } from "./fixture.ts";
-import { integrate, startWithMembers, type WithMembers } from "./members.ts";
+import { integrate, startWithMembers, until, type WithMembers } from "./members.ts";
 
 const C = "sim-1";
 const at = (group: string, version: string, kind: string, cluster = C) =>
@@ -96,6 +96,52 @@ describe("kind schemas of a simulated member", () => {
       assert.equal(r.body.reason, "NotFound");
       assert.equal(r.body.cluster, C);
     }
+  });
+
+  test("a custom resource's schema keeps its CRD's enum, and follows the CRD when it changes", async () => {
+    // The Kubernetes docs' CronTab, with an enum (structural schemas allow enum: apiextensions-apiserver's ValidateStructural).
+    const crd = (policies: string[]) =>
+      JSON.stringify({
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+        metadata: { name: "crontabs.stable.example.com" },
+        spec: {
+          group: "stable.example.com",
+          scope: "Namespaced",
+          names: { plural: "crontabs", singular: "crontab", kind: "CronTab" },
+          versions: [
+            {
+              name: "v1",
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: "object",
+                  properties: {
+                    spec: {
+                      type: "object",
+                      required: ["cronSpec"],
+                      properties: { cronSpec: { type: "string", description: "When it runs. In cron syntax." }, concurrencyPolicy: { type: "string", enum: policies } },
+                    },
+                  },
+                },
+              },
+            },
+          ],
+        },
+      });
+    const policies = async () => {
+      const r = await t.call("GET", at("stable.example.com", "v1", "CronTab"), undefined, admin);
+      return r.status === 200 ? (r.body.schema.properties.spec.properties.concurrencyPolicy.enum as string[]) : undefined;
+    };
+    await t.direct(C, ["apply", "-f", "-"], { input: crd(["Allow", "Forbid"]) });
+    assert.deepEqual(await until("the CRD's schema", policies, 30_000), ["Allow", "Forbid"]);
+    const r = await t.call("GET", at("stable.example.com", "v1", "CronTab"), undefined, admin);
+    assert.deepEqual(r.body.schema.properties.spec.required, ["cronSpec"]);
+    assert.equal(r.body.schema.properties.spec.properties.cronSpec.description, "When it runs. In cron syntax.");
+    // Same server version, new CRD: the cached schema is not served any more.
+    await t.direct(C, ["apply", "-f", "-"], { input: crd(["Allow", "Forbid", "Replace"]) });
+    await until("the changed CRD's schema", async () => (await policies())?.length === 3, 30_000);
   });
 
   test("a user without a role in the cluster is refused with 403, and a missing kind is 400", async () => {

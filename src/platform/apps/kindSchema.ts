@@ -15,8 +15,9 @@
 //  - what completion reads is kept: type, format, description, enum,
 //    required, default, properties, items, additionalProperties and the
 //    int-or-string and preserve-unknown-fields markers.
-// Answers are cached per cluster, server version and kind: a member's
-// built-in schemas change only with its version.
+// Answers are cached per cluster, server version and kind (a member's
+// built-in schemas change only with its version), and for a kind a CRD
+// defines, per the CRD's resourceVersion too.
 import type { Member } from "../clusters/members.ts";
 import { getJson } from "../clusters/memberApi.ts";
 import { PlatformError } from "../http/errors.ts";
@@ -113,16 +114,23 @@ async function definitionsFor(m: Member, g: Gvk): Promise<{ defs: Record<string,
   return { defs: doc?.definitions ?? {}, source: "openapi/v2" };
 }
 
-/** Resolved schemas by cluster, server version and GVK; at most CACHE_SIZE, the oldest dropped first. */
+/**
+ * What a cached schema is valid for: the member's version and, for a kind a
+ * CRD defines, that CRD's resourceVersion (its schema changes without a new
+ * server version).
+ */
+export type SchemaKey = { kubernetesVersion: string; crdResourceVersion?: string };
+
+/** Resolved schemas by cluster, SchemaKey and GVK; at most CACHE_SIZE, the oldest dropped first. */
 const cache = new Map<string, Promise<KindSchema>>();
 const CACHE_SIZE = 500;
 
-/** The resolved schema of `g` in member `m` at `kubernetesVersion` (cached); 404 when the member serves no such kind. */
-export function kindSchema(m: Member, kubernetesVersion: string, g: Gvk): Promise<KindSchema> {
-  const key = JSON.stringify([m.name, kubernetesVersion, g.group, g.version, g.kind]);
+/** The resolved schema of `g` in member `m` (cached); 404 when the member serves no such kind. */
+export function kindSchema(m: Member, at: SchemaKey, g: Gvk): Promise<KindSchema> {
+  const key = JSON.stringify([m.name, at.kubernetesVersion, at.crdResourceVersion ?? "", g.group, g.version, g.kind]);
   let p = cache.get(key);
   if (!p) {
-    p = load(m, kubernetesVersion, g);
+    p = load(m, at.kubernetesVersion, g);
     cache.set(key, p);
     // A failure is not kept: the next request asks again.
     p.catch(() => cache.delete(key));

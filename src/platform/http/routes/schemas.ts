@@ -23,6 +23,16 @@ const response = {
   },
 } as const;
 
+/** The resourceVersion of the CRD (in the cache) that defines `g` in `cluster`, if one does. */
+async function crdResourceVersion(ctx: PlatformContext, cluster: string, g: Gvk): Promise<string | undefined> {
+  if (!g.group.includes(".")) return undefined;
+  // A CRD is named <plural>.<group>.
+  const r = await ctx.search.index.query({ group: "apiextensions.k8s.io", resource: "customresourcedefinitions", clusters: [cluster], fuzzySearch: `.${g.group}`, pageSize: 100 });
+  type Crd = { metadata?: { resourceVersion?: string }; spec?: { group?: string; names?: { kind?: string } } };
+  const crd = r.items.map((i) => i.object as Crd).find((c) => c.spec?.group === g.group && c.spec?.names?.kind === g.kind);
+  return crd?.metadata?.resourceVersion;
+}
+
 export async function schemaRoutes(app: FastifyInstance, ctx: PlatformContext): Promise<void> {
   app.get<{ Params: { cluster: string }; Querystring: Gvk }>(
     "/clusters/:cluster/schemas",
@@ -47,7 +57,8 @@ export async function schemaRoutes(app: FastifyInstance, ctx: PlatformContext): 
       const version = recorded ?? (await getJson<{ gitVersion?: string }>(m, "/version")).gitVersion ?? "";
       const { group = "", version: v, kind } = req.query;
       if (!v || !kind) throw badRequest("version and kind are required", m.name);
-      const answer = await kindSchema(m, version, { group, version: v, kind });
+      const gvk = { group, version: v, kind };
+      const answer = await kindSchema(m, { kubernetesVersion: version, crdResourceVersion: await crdResourceVersion(ctx, m.name, gvk) }, gvk);
       // The same for every caller; the browser may keep it for a while.
       reply.header("cache-control", "private, max-age=300");
       return answer;
