@@ -14,7 +14,7 @@ import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 import { ensureConsoleBuilt } from "../../web/build.ts";
 import { runKubectl } from "../harness.ts";
 import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { integrate, until } from "../platform/members.ts";
+import { addUser, integrate, until } from "../platform/members.ts";
 import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
 
 const skip = chromiumMissing();
@@ -224,5 +224,24 @@ describe("custom resources in a browser", { skip, timeout: 600_000 }, () => {
     const gone = await kubectl(["get", "crontab", "nightly", "-n", "shop"], undefined, true);
     assert.match(gone.stderr, /NotFound/);
     admin.assertClean("delete");
+  });
+
+  step("a namespace viewer is offered no custom resources section (the CRD list is a ClusterAdmin's)", async () => {
+    await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    const viewer = await openPage(browser, t.platform.url);
+    try {
+      const { page } = viewer;
+      await page.goto("/");
+      await page.getByLabel(/^Username/).fill("viewer");
+      await page.getByLabel(/^Password/).fill("viewer-password-1");
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(/\/clusters$/);
+      await page.goto("/clusters/dev/workloads/deployments");
+      await page.getByRole("link", { name: "Workloads" }).waitFor();
+      assert.equal(await page.getByRole("link", { name: "Custom resources" }).count(), 0);
+      viewer.assertClean("viewer");
+    } finally {
+      await viewer.close();
+    }
   });
 });

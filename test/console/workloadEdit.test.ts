@@ -15,7 +15,7 @@ import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 import { ensureConsoleBuilt } from "../../web/build.ts";
 import { runKubectl } from "../harness.ts";
 import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { integrate } from "../platform/members.ts";
+import { addUser, integrate } from "../platform/members.ts";
 import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
 
 const skip = chromiumMissing();
@@ -133,5 +133,24 @@ describe("the form edits an existing workload", { skip, timeout: 600_000 }, () =
     assert.equal(await jsonpath("{.spec.minReadySeconds}"), "3");
     assert.equal(await jsonpath("{.metadata.labels.team}"), "blue");
     admin.assertClean("edit by form");
+  });
+
+  test("a namespace viewer is offered no Edit", async () => {
+    await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    const viewer = await openPage(browser, t.platform.url);
+    try {
+      const { page } = viewer;
+      await page.goto("/");
+      await page.getByLabel(/^Username/).fill("viewer");
+      await page.getByLabel(/^Password/).fill("viewer-password-1");
+      await page.getByRole("button", { name: "Log in" }).click();
+      await page.waitForURL(/\/clusters$/);
+      await page.goto("/clusters/dev/namespaces/shop/deployments/web");
+      // The workload is read through the member as the viewer once kpanda has written its RoleBinding there.
+      await page.getByTestId("workload-status").waitFor({ timeout: 30_000 });
+      assert.equal(await page.getByRole("button", { name: "Edit", exact: true }).count(), 0);
+    } finally {
+      await viewer.close();
+    }
   });
 });
