@@ -184,6 +184,8 @@ describe("custom resources in a browser", { skip, timeout: 600_000 }, () => {
     // A date column prints as an age (apiextensions' tableconvertor: HumanDuration of now - the time).
     assert.match((await row.locator('[data-column="Age"]').textContent()) ?? "", /^\d+s$/);
     await admin.screenshot("crs-objects");
+    const v = await admin.axe();
+    assert.deepEqual(v, [], `objects list: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
     admin.assertClean("objects list");
   });
 
@@ -204,6 +206,8 @@ describe("custom resources in a browser", { skip, timeout: 600_000 }, () => {
     await diff.locator('[data-change="added"]', { hasText: "replicas: 3" }).waitFor();
     assert.equal(await diff.locator("[data-change]").count(), 2, "one line changes");
     await admin.screenshot("crs-edit-diff");
+    const v = await admin.axe();
+    assert.deepEqual(v, [], `edit diff: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
     assert.equal(await replicas(), "1", "the dry run stored nothing");
     await page.getByRole("dialog").getByRole("button", { name: "Apply" }).click();
     await page.getByRole("dialog").waitFor({ state: "detached" });
