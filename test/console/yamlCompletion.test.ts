@@ -3,7 +3,8 @@
 // a simulated member: on the create-from-YAML page of a Deployment, keys
 // under `spec:` are offered from DeploymentSpec (k8s.io/api apps/v1), with
 // their type and the first sentence of their description, and the one
-// picked is inserted; a key of a nested object comes from its own schema.
+// picked is inserted; a key of a nested object comes from its own schema;
+// a boolean's values are offered after its key.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -97,5 +98,24 @@ describe("YAML completion in a browser", { skip, timeout: 600_000 }, () => {
     await page.keyboard.type("app: web");
     assert.match(await editorText(), /^ {2}replicas: 3\n {2}selector:\n {4}matchLabels:\n {6}app: web$/m);
     admin.assertClean("YAML completion");
+  });
+
+  test("after a boolean key the values offered are true and false", async () => {
+    const { page } = admin;
+    // Back to spec's column, below the selector typed above.
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.press("Shift+Tab");
+    await page.keyboard.type("paused: ");
+    await page.keyboard.press("Control+Space");
+    const list = page.locator(".cm-tooltip-autocomplete");
+    await list.waitFor();
+    // DeploymentSpec.paused is a bool.
+    assert.deepEqual(await list.locator(".cm-completionLabel").allInnerTexts(), ["true", "false"]);
+    const v = await admin.axe();
+    assert.deepEqual(v, [], `the completion list: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
+    await list.getByRole("option", { name: "true" }).click();
+    assert.match(await editorText(), /^ {2}paused: true$/m);
+    admin.assertClean("YAML value completion");
   });
 });
