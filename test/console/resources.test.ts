@@ -1,10 +1,11 @@
 // The pages of Services, Ingresses, ConfigMaps, Secrets and PVCs in a real
 // browser (Debian's chromium through playwright-core) against a real
-// platform with a simulated member: a ConfigMap created by the form and
-// listed; a Service created from YAML after the member's field error; a
-// Secret's value hidden until revealed; a ConfigMap's page listing the
-// Deployment that uses it; and a namespace viewer offered no create, edit or
-// delete. Screenshots go to test-artifacts/console/.
+// platform with a simulated member: a ConfigMap and a Service created by
+// their forms and listed; a Service created from YAML after the member's
+// field error; a Secret's value hidden until revealed; a ConfigMap's page
+// listing the Deployment that uses it; a ConfigMap's YAML edited after its
+// diff, then deleted after a confirmation; and a namespace viewer offered no
+// create, edit or delete. Screenshots go to test-artifacts/console/.
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -135,6 +136,28 @@ describe("resource pages in a browser", { skip, timeout: 600_000 }, () => {
     admin.assertClean("ConfigMap form");
   });
 
+  test("a Service created by the form selects its pods on the ports given", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/resources/services?namespace=shop");
+    await page.getByTestId("list-Service").waitFor();
+    await page.getByRole("button", { name: "Create by form" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("textbox", { name: /^Name/ }).fill("api");
+    await dialog.getByRole("combobox", { name: "Type" }).selectOption("NodePort");
+    await dialog.getByRole("textbox", { name: "Value 1" }).fill("web");
+    await dialog.getByRole("textbox", { name: "Port 1", exact: true }).fill("8080");
+    await dialog.getByRole("textbox", { name: "Target port 1" }).fill("80");
+    await checkAxe(admin, "Service form");
+    await dialog.getByRole("button", { name: "Create", exact: true }).click();
+    await dialog.waitFor({ state: "detached" });
+    const got = await kubectl(["get", "service", "api", "-n", "shop", "-o", "jsonpath={.spec.type} {.spec.selector.app} {.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.ports[0].nodePort}"]);
+    const [type, app, port, target, nodePort] = got.stdout.split(" ");
+    assert.deepEqual([type, app, port, target], ["NodePort", "web", "8080", "80"]);
+    // kubectl get service's PORT(S) of a NodePort: port:nodePort/protocol (makePortString), the node port the member allocated.
+    await page.getByTestId("list-Service").locator('tr[data-row="shop/api"]').getByText(`8080:${nodePort}/TCP`).waitFor({ timeout: 30_000 });
+    admin.assertClean("Service form");
+  });
+
   test("a Service is created from YAML: the member's field error is shown, then fixed", async () => {
     const { page } = admin;
     await page.goto("/clusters/dev/resources/services?namespace=shop");
@@ -190,6 +213,45 @@ describe("resource pages in a browser", { skip, timeout: 600_000 }, () => {
     await row.getByRole("link", { name: "web" }).click();
     await page.waitForURL(/\/clusters\/dev\/namespaces\/shop\/deployments\/web$/);
     admin.assertClean("related");
+  });
+
+  test("a ConfigMap's YAML is edited: the diff is shown, and only Apply saves it", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/namespaces/shop/configmaps/colors");
+    await page.getByRole("button", { name: "Edit YAML" }).click();
+    await page.waitForURL(/\/configmaps\/colors\/edit$/);
+    await page.getByRole("textbox", { name: "YAML" }).click();
+    // data is the last top-level key of a ConfigMap as read (after metadata, as the ConfigMap type declares them): a line indented by two is one of its keys.
+    await page.keyboard.press("ControlOrMeta+End");
+    await page.keyboard.insertText("  shade: dark\n");
+    await page.getByRole("button", { name: "Review and save" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByTestId("diff").locator('[data-change="added"]', { hasText: "shade: dark" }).waitFor();
+    assert.equal(await dialog.getByTestId("diff").locator("[data-change]").count(), 1, "one line changes");
+    await admin.screenshot("resources-edit-diff");
+    const shade = () => kubectl(["get", "configmap", "colors", "-n", "shop", "-o", "jsonpath={.data.shade}"]);
+    assert.equal((await shade()).stdout, "", "the dry run stored nothing");
+    await dialog.getByRole("button", { name: "Apply" }).click();
+    await page.waitForURL(/\/namespaces\/shop\/configmaps\/colors$/);
+    assert.equal((await shade()).stdout, "dark");
+    await page.getByTestId("data").locator('[data-key="shade"]').getByText("dark").waitFor();
+    admin.assertClean("edit ConfigMap");
+  });
+
+  test("a ConfigMap is deleted from its page after a confirmation", async () => {
+    const { page } = admin;
+    await page.goto("/clusters/dev/namespaces/shop/configmaps/colors");
+    await page.getByRole("button", { name: "Delete" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("colors").first().waitFor();
+    assert.equal((await kubectl(["get", "configmap", "colors", "-n", "shop"], true)).code, 0, "nothing deleted before the confirmation");
+    await dialog.getByRole("button", { name: "Delete" }).click();
+    await page.waitForURL(/\/resources\/configmaps\?namespace=shop$/);
+    await page.getByTestId("list-ConfigMap").locator('tr[data-row="shop/colors"]').waitFor({ state: "detached", timeout: 30_000 });
+    assert.equal((await kubectl(["get", "configmap", "colors", "-n", "shop"], true)).code, 1);
+    // The page's own poll may read the object once more while the list opens.
+    admin.allow(/404 GET .*\/configmaps\/colors$/);
+    admin.assertClean("delete ConfigMap");
   });
 
   test("a namespace viewer sees the lists and pages, and no create, edit or delete", async () => {
