@@ -173,4 +173,13 @@ describe("kind schemas of a real member", { skip: !kubeconfig && "KPANDA_TEST_KU
     assert.equal(r.body.source, minor >= 24 ? "openapi/v3" : "openapi/v2");
     assertDeployment(r.body.schema);
   });
+
+  test("kinds asked for at once are all answered (one /openapi/v2 read shared among them)", async () => {
+    const admin = await t.adminToken();
+    const kinds = [["apps", "StatefulSet"], ["apps", "DaemonSet"], ["", "Service"], ["", "ConfigMap"], ["batch", "Job"]];
+    const answers = await Promise.all(kinds.map(([g, k]) => t.call("GET", at(g, "v1", k, "real"), undefined, admin)));
+    assert.deepEqual(answers.map((r) => [r.status, r.body.kind]), kinds.map(([, k]) => [200, k]));
+    // JobSpec.template is required (k8s.io/api batch/v1 types.go: no omitempty).
+    assert.ok(answers[4].body.schema.properties.spec.required.includes("template"));
+  });
 });

@@ -101,16 +101,29 @@ function isIntOrString(s: Schema): boolean {
 
 type Doc = { components?: { schemas?: Record<string, Schema> }; definitions?: Record<string, Schema> };
 
+const inFlight = new Map<string, Promise<Doc>>();
+
+/** A GET of a member's document, shared by the requests that ask for it while it is under way (a whole /openapi/v2 is megabytes). */
+function sharedGet(m: Member, path: string): Promise<Doc> {
+  const key = `${m.name}\0${path}`;
+  let p = inFlight.get(key);
+  if (!p) {
+    p = getJson<Doc>(m, path).finally(() => inFlight.delete(key));
+    inFlight.set(key, p);
+  }
+  return p;
+}
+
 /** The member's definitions for `g`: its v3 group-version document, or /openapi/v2 when that is 404. */
 async function definitionsFor(m: Member, g: Gvk): Promise<{ defs: Record<string, Schema>; source: KindSchema["source"] }> {
   try {
-    const doc = await getJson<Doc>(m, v3Path(g));
+    const doc = await sharedGet(m, v3Path(g));
     return { defs: doc?.components?.schemas ?? {}, source: "openapi/v3" };
   } catch (e) {
     // getJson's failures are PlatformErrors with the member's status (fromMember).
     if ((e as PlatformError).code !== 404) throw e;
   }
-  const doc = await getJson<Doc>(m, "/openapi/v2");
+  const doc = await sharedGet(m, "/openapi/v2");
   return { defs: doc?.definitions ?? {}, source: "openapi/v2" };
 }
 
