@@ -4,7 +4,8 @@
 // included (what kubectl asks for), and the console's cell for each column
 // is compared with the server's. Runs against any cluster named by
 // KPANDA_TEST_KUBECONFIG (a real kube-apiserver prints with
-// pkg/printers/internalversion/printers.go), else against our server.
+// pkg/printers/internalversion/printers.go), else against our server. The
+// YAML a create page starts from is checked by a server-side dry run too.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
@@ -14,9 +15,11 @@ import {
   ingressHosts,
   ingressPorts,
   pvcCells,
+  RESOURCE_PLURALS,
   serviceClusterIP,
   serviceExternalIP,
   servicePorts,
+  templateOf,
 } from "../../web/src/resources/model.ts";
 import { type Cluster, startCluster, yamlDocs } from "../harness.ts";
 import { type KubeHttp, kubeHttp } from "../kubeHttp.ts";
@@ -164,4 +167,11 @@ test("PersistentVolumeClaim cells are kubectl get's: status, volume, capacity, a
     ["Access Modes", (o) => pvcCells(o).accessModes],
     ["StorageClass", (o) => pvcCells(o).storageClass],
   ]);
+});
+
+test("the YAML each kind's create page starts from is accepted by the server (a server-side dry run)", async () => {
+  for (const plural of RESOURCE_PLURALS) {
+    const r = await cluster.kubectl(["create", "--dry-run=server", "-o", "name", "-f", "-"], { input: templateOf(plural, ns), allowFail: true });
+    assert.equal(r.code, 0, `${plural}: ${r.stderr}`);
+  }
 });
