@@ -4,6 +4,7 @@
 // column) and indented. "|" marks the cursor.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { firstSentence, schemaAt, typeLabel } from "../../web/src/components/schemaCompletion.ts";
 import { documentKind, placeAt } from "../../web/src/components/yamlPath.ts";
 
 const at = (text: string) => placeAt(text.replace("|", ""), text.indexOf("|"));
@@ -56,4 +57,27 @@ test("a document's apiVersion and kind are those of the document the cursor is i
   const doc = `apiVersion: v1\nkind: Service\n---\napiVersion: apps/v1\nkind: "Deployment"\nspec:\n  `;
   assert.deepEqual(documentKind(doc, doc.length), { apiVersion: "apps/v1", kind: "Deployment" });
   assert.deepEqual(documentKind(doc, 3), { apiVersion: "v1", kind: "Service" });
+});
+
+test("a description's first sentence ends at a period before a capital, not at e.g. or a version", () => {
+  // DeploymentSpec.replicas and ObjectMeta.generateName, as Kubernetes describes them.
+  assert.equal(firstSentence("Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1."), "Number of desired pods.");
+  assert.equal(firstSentence("Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"), "Standard object's metadata.");
+  assert.equal(firstSentence("Path of the field to select in the specified API version, e.g. metadata.name. Only one."), "Path of the field to select in the specified API version, e.g. metadata.name.");
+  assert.equal(firstSentence("API version of the referent"), "API version of the referent");
+});
+
+test("a path's schema steps through items and map values, and types read as Go's", () => {
+  const s = {
+    type: "object",
+    properties: {
+      containers: { type: "array", items: { type: "object", properties: { ports: { type: "array", items: { type: "object" } } } } },
+      labels: { type: "object", additionalProperties: { type: "string" } },
+      maxSurge: { "x-kubernetes-int-or-string": true },
+    },
+  };
+  assert.equal(schemaAt(s, ["containers", "[]", "ports"]), s.properties.containers.items.properties.ports);
+  assert.deepEqual(schemaAt(s, ["labels", "app"]), { type: "string" });
+  assert.equal(schemaAt(s, ["nothing", "here"]), undefined);
+  assert.deepEqual([typeLabel(s.properties.containers), typeLabel(s.properties.labels), typeLabel(s.properties.maxSurge)], ["[]object", "map[string]string", "int-or-string"]);
 });

@@ -55,10 +55,18 @@ export function schemaAt(s: Schema | undefined, path: string[]): Schema | undefi
   return cur;
 }
 
-/** The first sentence of a description (up to ". " or the end). */
+/**
+ * The first sentence of a description: up to a period followed by the end
+ * or by a space and a capital, not one of an abbreviation (Kubernetes
+ * descriptions say "e.g." and "i.e." mid-sentence).
+ */
 export function firstSentence(text = ""): string {
-  const m = /^(.*?\.)(\s|$)/s.exec(text);
-  return (m ? m[1] : text).replace(/\s+/g, " ").trim();
+  const flat = text.replace(/\s+/g, " ").trim();
+  for (const m of flat.matchAll(/\.(?= [A-Z]|$)/g)) {
+    const upTo = flat.slice(0, m.index + 1);
+    if (!/\b(e\.g|i\.e|etc|vs)\.$/i.test(upTo)) return upTo;
+  }
+  return flat;
 }
 
 /** How a property's type reads in the list: integer, string, []Container, map[string]string, int-or-string. */
