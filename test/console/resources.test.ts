@@ -108,7 +108,7 @@ describe("resource pages in a browser", { skip, timeout: 600_000 }, () => {
     await admin.page.keyboard.insertText(text);
   }
 
-  test("a ConfigMap created by the form is listed with its data count", async () => {
+  test("a ConfigMap created by the form (after the member's field error) is listed with its data count", async () => {
     const { page } = admin;
     await page.goto("/clusters/dev/resources/configmaps?namespace=shop");
     const list = page.getByTestId("list-ConfigMap");
@@ -116,6 +116,14 @@ describe("resource pages in a browser", { skip, timeout: 600_000 }, () => {
     await page.getByRole("button", { name: "Create by form" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByRole("textbox", { name: /^Name/ }).fill("colors");
+    // A key with a space: the member's dry run refuses it (ValidateConfigMap: IsConfigMapKey), field by field, and nothing is stored.
+    await dialog.getByRole("textbox", { name: "Key 1" }).fill("a b");
+    await dialog.getByRole("button", { name: "Create", exact: true }).click();
+    await dialog.getByTestId("field-errors").getByText("data[a b]").waitFor();
+    await dialog.getByTestId("field-errors").getByText(/a valid config key must consist of alphanumeric characters/).waitFor();
+    admin.allow(/422 POST .*\/configmaps\/json\?dryRun=All/);
+    admin.allow(/status of 422/);
+    assert.equal((await kubectl(["get", "configmap", "colors", "-n", "shop"], true)).code, 1, "the dry run stored nothing");
     await dialog.getByRole("textbox", { name: "Key 1" }).fill("sky");
     await dialog.getByRole("textbox", { name: "Value 1" }).fill("blue");
     await dialog.getByRole("button", { name: "Add a key" }).click();

@@ -1,17 +1,19 @@
 // Create a Service from a form: name, namespace, type, the selector of the
 // pods it sends to, and its ports (port, target port, protocol). Sent with
-// dryRun=All first, as every write of the console.
+// dryRun=All first, as every write of the console; the member's field errors
+// are listed in the dialog.
 import { Button, Flex, FlexItem, FormGroup, FormSelect, FormSelectOption, TextInput } from "@patternfly/react-core";
 import MinusCircleIcon from "@patternfly/react-icons/dist/esm/icons/minus-circle-icon";
 import PlusCircleIcon from "@patternfly/react-icons/dist/esm/icons/plus-circle-icon";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { FieldErrors } from "../components/FieldErrors.tsx";
 import { FormDialog } from "../components/FormDialog.tsx";
 import { KeyValueEditor, type Row, toMap } from "../components/KeyValueEditor.tsx";
 import { NamespacePicker } from "../components/NamespacePicker.tsx";
 import { useNotify } from "../components/Notifications.tsx";
 import type { ToolbarDialogProps } from "../kinds/types.ts";
-import { createChecked } from "./write.ts";
+import { createChecked, useWriteError } from "./write.ts";
 
 // ExternalName needs spec.externalName instead of a selector and ports: YAML is the place for it.
 const TYPES = ["ClusterIP", "NodePort", "LoadBalancer"];
@@ -80,21 +82,26 @@ export function ServiceForm({ params, onClose }: ToolbarDialogProps) {
   const [type, setType] = useState("ClusterIP");
   const [selector, setSelector] = useState<Row[]>([{ key: "app", value: "" }]);
   const [ports, setPorts] = useState<Port[]>([{ port: "80", targetPort: "", protocol: "TCP" }]);
+  const { error, checked } = useWriteError();
   return (
     <FormDialog
       title={t("resources.serviceForm.title")}
       submitLabel={t("common.create")}
       canSubmit={!!name.trim() && !!namespace}
       onClose={onClose}
-      onSubmit={async () => {
-        await createChecked(params.cluster!, namespace!, "services", {
-          apiVersion: "v1",
-          kind: "Service",
-          metadata: { name: name.trim(), namespace },
-          spec: { type, selector: toMap(selector), ports: servicePortsOf(ports) },
-        });
-        notify("success", t("apps.created", { name: name.trim() }));
-      }}
+      closeOnSuccess={false}
+      onSubmit={() =>
+        checked(async () => {
+          await createChecked(params.cluster!, namespace!, "services", {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: name.trim(), namespace },
+            spec: { type, selector: toMap(selector), ports: servicePortsOf(ports) },
+          });
+          notify("success", t("apps.created", { name: name.trim() }));
+          onClose();
+        })
+      }
     >
       <FormGroup label={t("common.name")} fieldId="svc-name" isRequired>
         <TextInput id="svc-name" isRequired value={name} onChange={(_e, v) => setName(v)} />
@@ -115,6 +122,7 @@ export function ServiceForm({ params, onClose }: ToolbarDialogProps) {
       <FormGroup label={t("resources.col.ports")} fieldId="svc-ports">
         <PortRows rows={ports} onChange={setPorts} />
       </FormGroup>
+      {error !== undefined && <FieldErrors error={error} />}
     </FormDialog>
   );
 }
