@@ -26,8 +26,13 @@ const response = {
 /** The resourceVersion of the CRD (in the cache) that defines `g` in `cluster`, if one does. */
 async function crdResourceVersion(ctx: PlatformContext, cluster: string, g: Gvk): Promise<string | undefined> {
   if (!g.group.includes(".")) return undefined;
-  // A CRD is named <plural>.<group>.
-  const r = await ctx.search.index.query({ group: "apiextensions.k8s.io", resource: "customresourcedefinitions", clusters: [cluster], fuzzySearch: `.${g.group}`, pageSize: 100 });
+  // A CRD is named <plural>.<group>. The schema is still served when the cache cannot say.
+  let r: Awaited<ReturnType<PlatformContext["search"]["index"]["query"]>>;
+  try {
+    r = await ctx.search.index.query({ group: "apiextensions.k8s.io", resource: "customresourcedefinitions", clusters: [cluster], fuzzySearch: `.${g.group}`, pageSize: 100 });
+  } catch {
+    return undefined;
+  }
   type Crd = { metadata?: { resourceVersion?: string }; spec?: { group?: string; names?: { kind?: string } } };
   const crd = r.items.map((i) => i.object as Crd).find((c) => c.spec?.group === g.group && c.spec?.names?.kind === g.kind);
   return crd?.metadata?.resourceVersion;
