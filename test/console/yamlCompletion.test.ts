@@ -62,6 +62,10 @@ describe("YAML completion in a browser", { skip, timeout: 600_000 }, () => {
 
   test("typing under spec: of a Deployment offers replicas, selector and template, and the one picked is inserted", async () => {
     const { page } = admin;
+    const schemaRequests: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/schemas?")) schemaRequests.push(r.url());
+    });
     await page.goto("/clusters/dev/workloads/deployments/create?namespace=default");
     const editor = page.getByRole("textbox", { name: "YAML" });
     await editor.waitFor();
@@ -69,6 +73,8 @@ describe("YAML completion in a browser", { skip, timeout: 600_000 }, () => {
     await page.keyboard.press("ControlOrMeta+a");
     await page.keyboard.press("Delete");
     await page.keyboard.insertText("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  ");
+    // Nothing is fetched until a completion is asked for.
+    assert.deepEqual(schemaRequests, []);
     // Ctrl-Space opens the list anywhere (@codemirror/autocomplete's completionKeymap).
     await page.keyboard.press("Control+Space");
     const list = page.locator(".cm-tooltip-autocomplete");
@@ -97,6 +103,8 @@ describe("YAML completion in a browser", { skip, timeout: 600_000 }, () => {
     await pick();
     await page.keyboard.type("app: web");
     assert.match(await editorText(), /^ {2}replicas: 3\n {2}selector:\n {4}matchLabels:\n {6}app: web$/m);
+    // One schema for all of them.
+    assert.deepEqual(schemaRequests.map((u) => new URL(u).search), ["?group=apps&version=v1&kind=Deployment"]);
     admin.assertClean("YAML completion");
   });
 
