@@ -42,12 +42,18 @@ export class Member {
   run<T>(fn: (signal: AbortSignal) => Promise<T>, timeoutMs = this.timeoutMs): Promise<T> {
     return this.limit(async () => {
       const signal = AbortSignal.timeout(timeoutMs);
-      return await Promise.race([
-        fn(signal),
-        new Promise<never>((_, reject) =>
-          signal.addEventListener("abort", () => reject(new Error(`timed out after ${timeoutMs} ms`)), { once: true }),
-        ),
-      ]);
+      let onAbort = () => {};
+      const timedOut = new Promise<never>((_, reject) => {
+        onAbort = () => reject(new Error(`timed out after ${timeoutMs} ms`));
+        signal.addEventListener("abort", onAbort, { once: true });
+      });
+      try {
+        return await Promise.race([fn(signal), timedOut]);
+      } finally {
+        // Until the timeout fires, a listener left on it would keep the race, and so fn's
+        // answer (a list page of 500 objects), alive for the rest of timeoutMs.
+        signal.removeEventListener("abort", onAbort);
+      }
     });
   }
 

@@ -142,11 +142,7 @@ export class ClusterSync {
       try {
         const m = await this.member();
         if (!rv) {
-          const list = await listAll(m, k.gvr, signal);
-          // A kind kept after deletion (Events) is upserted, so what the member no longer has stays (the retention sweep drops it).
-          if (k.keepDeleted) for (const object of list.items) this.opts.writer.push({ type: "upsert", cluster: this.name, ...k.gvr, object });
-          else await this.opts.writer.replace(this.name, k.gvr, list.items);
-          rv = list.resourceVersion;
+          rv = await this.relist(m, k, signal);
           this.succeeded();
           k.listed?.();
         }
@@ -177,6 +173,21 @@ export class ClusterSync {
         await this.backoff();
       }
     }
+  }
+
+  /**
+   * Lists the kind and writes it to the index; answers the list's
+   * resourceVersion. A method of its own so that the list is garbage once
+   * written: a local of kindLoop stayed in its suspended frame for as long as
+   * the watch after it ran, which held every listed object (most of
+   * kpanda's memory per cached pod).
+   */
+  private async relist(m: Member, k: KindState, signal: AbortSignal): Promise<string> {
+    const list = await listAll(m, k.gvr, signal);
+    // A kind kept after deletion (Events) is upserted, so what the member no longer has stays (the retention sweep drops it).
+    if (k.keepDeleted) for (const object of list.items) this.opts.writer.push({ type: "upsert", cluster: this.name, ...k.gvr, object });
+    else await this.opts.writer.replace(this.name, k.gvr, list.items);
+    return list.resourceVersion;
   }
 
   private setWatching(k: KindState, watching: boolean): void {
