@@ -239,8 +239,10 @@ export function openTerminalSocket(c: string, n: string, pod: string, container:
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const url = `${scheme}://${location.host}${API_PREFIX}${appPaths.terminal(c, n, pod, container)}`;
+  // Through globalThis: this module is also imported by Node tests (resources/model.ts), whose types know no `location`.
+  const { protocol, host } = (globalThis as unknown as { location: { protocol: string; host: string } }).location;
+  const scheme = protocol === "https:" ? "wss" : "ws";
+  const url = `${scheme}://${host}${API_PREFIX}${appPaths.terminal(c, n, pod, container)}`;
   return new WebSocket(url, ["terminal.kpanda.io", `base64url.bearer.authorization.k8s.io.${b64}`]);
 }
 
