@@ -10,6 +10,9 @@ export type Row = { key: string; value: string };
 export const toRows = (m: Record<string, string> | undefined): Row[] => Object.entries(m ?? {}).map(([key, value]) => ({ key, value }));
 export const toMap = (rows: Row[]): Record<string, string> =>
   Object.fromEntries(rows.filter((r) => r.key.trim()).map((r) => [r.key.trim(), r.value.trim()]));
+/** As toMap, but values kept as typed (a ConfigMap's or Secret's value may carry spaces and newlines). */
+export const toData = (rows: Row[]): Record<string, string> =>
+  Object.fromEntries(rows.filter((r) => r.key.trim()).map((r) => [r.key.trim(), r.value]));
 
 type Props = { id: string; rows: Row[]; onChange: (rows: Row[]) => void; addLabel?: string };
 

@@ -1,7 +1,7 @@
 // Services, Ingresses, ConfigMaps, Secrets and PersistentVolumeClaims as the
 // shared list shows them, from the cache's lists (live), with the columns
 // `kubectl get` prints (resources/model.ts). Create (YAML, and a form for
-// ConfigMaps and Services) and delete are offered where GET /me allows
+// each kind) and delete are offered where GET /me allows
 // workloads.edit. A Secret's list carries no data (the cache keeps none), so
 // its DATA column is left out: the count is on the Secret's page.
 import type { ComponentType } from "react";

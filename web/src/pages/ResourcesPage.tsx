@@ -15,9 +15,10 @@ import { RouteTabs } from "../components/RouteTabs.tsx";
 import { resourceListKind } from "../kinds/resources.tsx";
 import { ConfigMapForm } from "../resources/ConfigMapForm.tsx";
 import { isResource, RESOURCE_PLURALS, resourceRoutes } from "../resources/model.ts";
+import { SecretForm } from "../resources/SecretForm.tsx";
 import { ServiceForm } from "../resources/ServiceForm.tsx";
 
-const FORMS = { configmaps: ConfigMapForm, services: ServiceForm };
+const FORMS = { configmaps: ConfigMapForm, services: ServiceForm, secrets: SecretForm };
 
 export default function ResourcesPage() {
   const { t } = useTranslation();

@@ -1,57 +1,28 @@
-// Create a ConfigMap from a form: its name, namespace and key/value pairs.
-// The object is sent with dryRun=All first, so the member's validation (a key
-// that is not a valid ConfigMap key, a name taken) answers before anything is
-// stored; its field errors are listed in the dialog, field by field.
-import { FormGroup, TextInput } from "@patternfly/react-core";
+// Create a ConfigMap from a form: its name, namespace and key/value pairs,
+// through the shared create dialog (a dry run first; the member's field
+// errors listed and shown under their fields, the dialog left open).
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { KeyValueEditor, type Row } from "../components/KeyValueEditor.tsx";
-import { NamespacePicker } from "../components/NamespacePicker.tsx";
-import { useNotify } from "../components/Notifications.tsx";
-import { FieldErrors } from "../components/FieldErrors.tsx";
-import { FormDialog } from "../components/FormDialog.tsx";
+import { KeyValueEditor, type Row, toData } from "../components/KeyValueEditor.tsx";
 import type { ToolbarDialogProps } from "../kinds/types.ts";
-import { createChecked, useWriteError } from "./write.ts";
+import { CreateDialog, Field } from "./CreateDialog.tsx";
 
-export function ConfigMapForm({ params, onClose }: ToolbarDialogProps) {
+export function ConfigMapForm(props: ToolbarDialogProps) {
   const { t } = useTranslation();
-  const notify = useNotify();
-  const [name, setName] = useState("");
-  const [namespace, setNamespace] = useState(params.namespace);
   const [rows, setRows] = useState<Row[]>([{ key: "", value: "" }]);
-  const { error, checked } = useWriteError();
-  // Values are kept as typed (a ConfigMap value may carry spaces and newlines); keys are trimmed.
-  const data = Object.fromEntries(rows.filter((r) => r.key.trim()).map((r) => [r.key.trim(), r.value]));
   return (
-    <FormDialog
+    <CreateDialog
+      {...props}
       title={t("resources.configMapForm.title")}
-      submitLabel={t("common.create")}
-      canSubmit={!!name.trim() && !!namespace}
-      onClose={onClose}
-      closeOnSuccess={false}
-      onSubmit={() =>
-        checked(async () => {
-          await createChecked(params.cluster!, namespace!, "configmaps", {
-            apiVersion: "v1",
-            kind: "ConfigMap",
-            metadata: { name: name.trim(), namespace },
-            data,
-          });
-          notify("success", t("apps.created", { name: name.trim() }));
-          onClose();
-        })
-      }
+      id="cm"
+      plural="configmaps"
+      object={(name, namespace) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace }, data: toData(rows) })}
     >
-      <FormGroup label={t("common.name")} fieldId="cm-name" isRequired>
-        <TextInput id="cm-name" isRequired value={name} onChange={(_e, v) => setName(v)} />
-      </FormGroup>
-      <FormGroup label={t("common.namespace")} fieldId="cm-namespace" isRequired>
-        <NamespacePicker id="cm-namespace" cluster={params.cluster!} value={namespace} all={false} onChange={setNamespace} />
-      </FormGroup>
-      <FormGroup label={t("resources.configMapForm.data")} fieldId="cm-data">
-        <KeyValueEditor id="cm-data" rows={rows} onChange={setRows} addLabel={t("resources.configMapForm.add")} />
-      </FormGroup>
-      {error !== undefined && <FieldErrors error={error} />}
-    </FormDialog>
+      {({ error }) => (
+        <Field label={t("resources.configMapForm.data")} id="cm-data" error={error} fields={["data"]}>
+          <KeyValueEditor id="cm-data" rows={rows} onChange={setRows} addLabel={t("resources.configMapForm.add")} />
+        </Field>
+      )}
+    </CreateDialog>
   );
 }

