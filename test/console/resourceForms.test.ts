@@ -2,8 +2,7 @@
 // real browser (Debian's chromium through playwright-core) against a real
 // platform with a simulated member. Each form creates its object, read back
 // with kubectl; before that, one field the member's dry run refuses is shown
-// under its field, nothing is stored, and the fix goes through. A namespace
-// viewer is offered none of the forms. Screenshots go to test-artifacts/console/.
+// under its field, nothing is stored, and the fix goes through. Screenshots go to test-artifacts/console/.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
