@@ -173,4 +173,32 @@ describe("resource create forms in a browser", { skip, timeout: 600_000 }, () =>
     assert.equal(got.stdout, "ReadWriteMany 2Gi fast Block");
     admin.assertClean("PVC form");
   });
+
+  test("an Ingress: a relative path is shown under its rule, then the rule to a Service picked from the namespace and TLS are stored", async () => {
+    const dialog = await openForm("ingresses", "Ingress", "shop");
+    await dialog.getByRole("textbox", { name: "Ingress class" }).fill("nginx");
+    await dialog.getByRole("textbox", { name: "Host of rule 1" }).fill("shop.example.com");
+    await dialog.getByRole("textbox", { name: "Path of rule 1" }).fill("api");
+    await dialog.getByRole("combobox", { name: "Service of rule 1" }).selectOption("web");
+    // The Service's one port is offered and taken (kubectl create service clusterip web --tcp=8080:80).
+    assert.equal(await dialog.getByRole("combobox", { name: "Service port of rule 1" }).inputValue(), "8080");
+    await create(dialog);
+    // validateIngressRuleValue / validateHTTPIngressPath: a Prefix path must be absolute.
+    await dialog.getByTestId("rule-1").getByTestId("field-causes").getByText(/^spec\.rules\[0\]\.http\.paths\[0\]\.path: .*must be an absolute path/).waitFor();
+    assert.equal((await kubectl(["get", "ingress", "shop", "-n", "shop"], true)).code, 1, "the dry run stored nothing");
+    await dialog.getByRole("textbox", { name: "Path of rule 1" }).fill("/api");
+    await dialog.getByRole("textbox", { name: "TLS hosts" }).fill("shop.example.com");
+    await dialog.getByRole("textbox", { name: "TLS Secret" }).fill("shop-tls");
+    await checkAxe(admin, "Ingress form");
+    await admin.screenshot("resource-forms-ingress");
+    await create(dialog);
+    await dialog.waitFor({ state: "detached" });
+    const rule = "{.spec.rules[0].host} {.spec.rules[0].http.paths[0].path} {.spec.rules[0].http.paths[0].pathType}";
+    const backend = "{.spec.rules[0].http.paths[0].backend.service.name} {.spec.rules[0].http.paths[0].backend.service.port.number}";
+    const got = await kubectl(["get", "ingress", "shop", "-n", "shop", "-o", `jsonpath={.spec.ingressClassName} ${rule} ${backend} {.spec.tls[0].hosts[0]} {.spec.tls[0].secretName}`]);
+    assert.equal(got.stdout, "nginx shop.example.com /api Prefix web 8080 shop.example.com shop-tls");
+    // kubectl get ingress's PORTS: 80, 443 with TLS (printIngress: formatPorts).
+    await admin.page.getByTestId("list-Ingress").locator('tr[data-row="shop/shop"]').getByText("80, 443").waitFor({ timeout: 30_000 });
+    admin.assertClean("Ingress form");
+  });
 });

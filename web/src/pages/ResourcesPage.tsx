@@ -14,12 +14,13 @@ import { ResourceList } from "../components/ResourceList.tsx";
 import { RouteTabs } from "../components/RouteTabs.tsx";
 import { resourceListKind } from "../kinds/resources.tsx";
 import { ConfigMapForm } from "../resources/ConfigMapForm.tsx";
+import { IngressForm } from "../resources/IngressForm.tsx";
 import { isResource, RESOURCE_PLURALS, resourceRoutes } from "../resources/model.ts";
 import { PvcForm } from "../resources/PvcForm.tsx";
 import { SecretForm } from "../resources/SecretForm.tsx";
 import { ServiceForm } from "../resources/ServiceForm.tsx";
 
-const FORMS = { configmaps: ConfigMapForm, services: ServiceForm, secrets: SecretForm, persistentvolumeclaims: PvcForm };
+const FORMS = { configmaps: ConfigMapForm, services: ServiceForm, secrets: SecretForm, persistentvolumeclaims: PvcForm, ingresses: IngressForm };
 
 export default function ResourcesPage() {
   const { t } = useTranslation();
