@@ -2,19 +2,22 @@
 // real browser (Debian's chromium through playwright-core) against a real
 // platform with a simulated member. Each form creates its object, read back
 // with kubectl; before that, one field the member's dry run refuses is shown
-// under its field, nothing is stored, and the fix goes through. Screenshots go to test-artifacts/console/.
+// under its field, nothing is stored, and the fix goes through. A namespace
+// viewer is offered none of the forms. Screenshots go to test-artifacts/console/.
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
+import pino from "pino";
 import type { Browser, Locator } from "playwright-core";
 import { createAuthority, issueServingCert } from "../../src/apiserver/tls/pki.ts";
 import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 import { ensureConsoleBuilt } from "../../web/build.ts";
 import { runKubectl } from "../harness.ts";
 import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { integrate, until } from "../platform/members.ts";
+import { addUser, integrate, until } from "../platform/members.ts";
 import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
 
 const skip = chromiumMissing();
@@ -34,11 +37,21 @@ describe("resource create forms in a browser", { skip, timeout: 600_000 }, () =>
   let dir: string;
   let browser: Browser;
   let admin: WatchedPage;
+  /** Everything the platform logs, down to debug. */
+  const logLines: string[] = [];
+  /** Every message of the admin page's console. */
+  const consoleLines: string[] = [];
 
   before(async () => {
     await ensureConsoleBuilt({ quiet: true });
     dir = await mkdtemp(join(tmpdir(), "kpanda-resource-forms-"));
-    t = await startTestPlatform();
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logLines.push(String(chunk));
+        cb();
+      },
+    });
+    t = await startTestPlatform({ logger: pino({ level: "debug" }, sink) });
     sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
     await integrate(t, sim.cluster("dev"));
     await kubectl(["create", "namespace", "shop"]);
@@ -48,6 +61,7 @@ describe("resource create forms in a browser", { skip, timeout: 600_000 }, () =>
     await until("namespace shop in the cache", async () => (await t.call("GET", "/clusters/dev/namespaces?fuzzySearch=shop", undefined, token)).body?.items?.length === 1, 60_000);
     browser = await launchBrowser();
     admin = await openPage(browser, t.platform.url);
+    admin.page.on("console", (m) => consoleLines.push(m.text()));
     await login(admin, "admin", t.adminPassword);
     // Each form's first try is refused by the member's dry run on purpose.
     admin.allow(/422 POST .*\/json\?dryRun=All/);
@@ -112,6 +126,13 @@ describe("resource create forms in a browser", { skip, timeout: 600_000 }, () =>
     // stringData is written into data, base64-encoded, by the member (v1 Secret's StringData).
     assert.equal(await decoded(["get", "secret", "db", "-n", "shop", "-o", "jsonpath={.data.password}"]), "s3cr3t value");
     assert.equal((await kubectl(["get", "secret", "db", "-n", "shop", "-o", "jsonpath={.type}"])).stdout, "Opaque");
+    // A Secret's value is never logged: not by the platform, not in its audit entries, not in the browser's console.
+    const audit = await t.call("GET", "/audit", undefined, await t.adminToken());
+    assert.equal(audit.status, 200);
+    assert.equal(JSON.stringify(audit.body).includes("s3cr3t"), false, "no value in the audit log");
+    assert.deepEqual(logLines.filter((l) => l.includes("s3cr3t")), [], "no value in the platform's log");
+    assert.equal(logLines.length > 0, true, "the platform's log is captured");
+    assert.deepEqual(consoleLines.filter((l) => l.includes("s3cr3t")), [], "no value in the browser's console");
     admin.assertClean("Opaque Secret form");
   });
 
@@ -200,5 +221,24 @@ describe("resource create forms in a browser", { skip, timeout: 600_000 }, () =>
     // kubectl get ingress's PORTS: 80, 443 with TLS (printIngress: formatPorts).
     await admin.page.getByTestId("list-Ingress").locator('tr[data-row="shop/shop"]').getByText("80, 443").waitFor({ timeout: 30_000 });
     admin.assertClean("Ingress form");
+  });
+
+  test("a namespace viewer is offered no create form", async () => {
+    const token = await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    await until("the viewer's member RBAC", async () => (await t.call("GET", "/clusters/dev/namespaces/shop/ingresses/shop", undefined, token)).status === 200, 30_000);
+    const viewer = await openPage(browser, t.platform.url);
+    try {
+      await login(viewer, "viewer", "viewer-password-1");
+      // workloads.edit is not the NSViewer's (GET /me), as for the ConfigMap and Service forms; nor is the Secrets tab.
+      for (const [plural, kind, row] of [["ingresses", "Ingress", "shop/shop"], ["persistentvolumeclaims", "PersistentVolumeClaim", "shop/data"]]) {
+        await viewer.page.goto(`/clusters/dev/resources/${plural}?namespace=shop`);
+        await viewer.page.getByTestId(`list-${kind}`).locator(`tr[data-row="${row}"]`).waitFor();
+        assert.equal(await viewer.page.getByRole("button", { name: "Create by form" }).count(), 0, plural);
+      }
+      assert.equal(await viewer.page.getByRole("tab", { name: "Secrets" }).count(), 0);
+      viewer.assertClean("viewer");
+    } finally {
+      await viewer.close();
+    }
   });
 });
