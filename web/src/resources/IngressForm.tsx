@@ -15,30 +15,10 @@ import { appPaths, type KObject } from "../api/apps.ts";
 import { get } from "../api/client.ts";
 import type { ToolbarDialogProps } from "../kinds/types.ts";
 import { CreateDialog, Field, FieldCauses } from "./CreateDialog.tsx";
+import { type IngressRule, ingressObject, PATH_TYPES } from "./objects.ts";
 
-// HTTPIngressPath's pathType (networking/v1).
-const PATH_TYPES = ["Prefix", "Exact", "ImplementationSpecific"];
-
-export type Rule = { host: string; path: string; pathType: string; service: string; port: string };
+type Rule = IngressRule;
 const newRule = (): Rule => ({ host: "", path: "/", pathType: "Prefix", service: "", port: "" });
-
-/** A backend port: a number, or the name of the Service's port (ServiceBackendPort). */
-const portOf = (s: string) => (/^\d+$/.test(s.trim()) ? { number: Number(s.trim()) } : { name: s.trim() });
-
-/** The Ingress's spec: one rule per row (a host left empty matches every host), a TLS entry when hosts or a Secret are given. */
-export function ingressSpec(className: string, rules: Rule[], tlsHosts: string, tlsSecret: string) {
-  const hosts = tlsHosts.split(",").map((h) => h.trim()).filter(Boolean);
-  return {
-    ...(className.trim() ? { ingressClassName: className.trim() } : {}),
-    rules: rules.map((r) => ({
-      ...(r.host.trim() ? { host: r.host.trim() } : {}),
-      http: {
-        paths: [{ path: r.path.trim(), pathType: r.pathType, backend: { service: { name: r.service, port: portOf(r.port) } } }],
-      },
-    })),
-    ...(hosts.length || tlsSecret.trim() ? { tls: [{ ...(hosts.length ? { hosts } : {}), ...(tlsSecret.trim() ? { secretName: tlsSecret.trim() } : {}) }] } : {}),
-  };
-}
 
 /** The namespace's Services (from the cache's list), to send a rule to. */
 function useServices(cluster: string, namespace: string | undefined) {
@@ -128,12 +108,7 @@ export function IngressForm(props: ToolbarDialogProps) {
       id="ing"
       plural="ingresses"
       canSubmit={rules.length > 0 && rules.every((r) => r.service && r.port.trim())}
-      object={(name, namespace) => ({
-        apiVersion: "networking.k8s.io/v1",
-        kind: "Ingress",
-        metadata: { name, namespace },
-        spec: ingressSpec(className, rules, tlsHosts, tlsSecret),
-      })}
+      object={(name, namespace) => ingressObject(name, namespace, { className, rules, tlsHosts, tlsSecret })}
     >
       {({ namespace, error }) => (
         <>

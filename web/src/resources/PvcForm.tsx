@@ -14,11 +14,8 @@ import { get } from "../api/client.ts";
 import { paths } from "../api/paths.ts";
 import type { ToolbarDialogProps } from "../kinds/types.ts";
 import { CreateDialog, Field } from "./CreateDialog.tsx";
+import { ACCESS_MODES, pvcObject, VOLUME_MODES } from "./objects.ts";
 import { isQuantity } from "./quantity.ts";
-
-// PersistentVolumeAccessMode and PersistentVolumeMode of core/v1.
-const ACCESS_MODES = ["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod"];
-const VOLUME_MODES = ["Filesystem", "Block"];
 
 /** The names of the cluster's StorageClasses from the cache's list; none when it is not readable (a ClusterAdmin's only). */
 function useStorageClasses(cluster: string) {
@@ -62,17 +59,7 @@ export function PvcForm(props: ToolbarDialogProps) {
       id="pvc"
       plural="persistentvolumeclaims"
       canSubmit={isQuantity(size)}
-      object={(name, namespace) => ({
-        apiVersion: "v1",
-        kind: "PersistentVolumeClaim",
-        metadata: { name, namespace },
-        spec: {
-          accessModes: modes,
-          resources: { requests: { storage: size } },
-          ...(storageClass.trim() ? { storageClassName: storageClass.trim() } : {}),
-          volumeMode,
-        },
-      })}
+      object={(name, namespace) => pvcObject(name, namespace, { storage, accessModes: modes, storageClass, volumeMode })}
     >
       {({ error }) => (
         <>

@@ -10,36 +10,7 @@ import { useTranslation } from "react-i18next";
 import { KeyValueEditor, type Row, toData } from "../components/KeyValueEditor.tsx";
 import type { ToolbarDialogProps } from "../kinds/types.ts";
 import { CreateDialog, Field } from "./CreateDialog.tsx";
-
-const TYPES = ["Opaque", "kubernetes.io/dockerconfigjson", "kubernetes.io/tls"] as const;
-type SecretType = (typeof TYPES)[number];
-
-export type Registry = { server: string; username: string; password: string; email: string };
-
-/** Base64 of a string's UTF-8 bytes. */
-const base64 = (s: string) => btoa(String.fromCharCode(...new TextEncoder().encode(s)));
-
-/**
- * The .dockerconfigjson of one registry, as kubectl's create secret
- * docker-registry writes it (handleDockerCfgJSONContent): {"auths": {server:
- * {username, password, email (left out when empty), auth: base64(user:password)}}}.
- */
-export function dockerConfigJson(r: Registry): string {
-  const entry = {
-    username: r.username,
-    password: r.password,
-    ...(r.email.trim() ? { email: r.email.trim() } : {}),
-    auth: base64(`${r.username}:${r.password}`),
-  };
-  return JSON.stringify({ auths: { [r.server.trim()]: entry } });
-}
-
-/** The stringData of a Secret of `type` (the data keys each type requires: ValidateSecret). */
-export function secretData(type: SecretType, rows: Row[], registry: Registry, tls: { crt: string; key: string }) {
-  if (type === "kubernetes.io/dockerconfigjson") return { ".dockerconfigjson": dockerConfigJson(registry) };
-  if (type === "kubernetes.io/tls") return { "tls.crt": tls.crt, "tls.key": tls.key };
-  return toData(rows);
-}
+import { type Registry, SECRET_TYPES, type SecretType, secretObject } from "./objects.ts";
 
 function RegistryFields({ value, onChange, error }: { value: Registry; onChange: (r: Registry) => void; error: unknown }) {
   const { t } = useTranslation();
@@ -76,19 +47,13 @@ export function SecretForm(props: ToolbarDialogProps) {
       id="secret"
       plural="secrets"
       canSubmit={complete}
-      object={(name, namespace) => ({
-        apiVersion: "v1",
-        kind: "Secret",
-        metadata: { name, namespace },
-        type,
-        stringData: secretData(type, rows, registry, tls),
-      })}
+      object={(name, namespace) => secretObject(name, namespace, type, { pairs: toData(rows), registry, tls })}
     >
       {({ error }) => (
         <>
           <Field label={t("resources.col.type")} id="secret-type" error={error} fields={["type"]}>
             <FormSelect id="secret-type" value={type} onChange={(_e, v) => setType(v as SecretType)}>
-              {TYPES.map((x) => (
+              {SECRET_TYPES.map((x) => (
                 <FormSelectOption key={x} value={x} label={x} />
               ))}
             </FormSelect>
