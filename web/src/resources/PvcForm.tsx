@@ -4,7 +4,7 @@
 // StorageClasses where the REST lists them to the caller, else typed; empty
 // is the cluster's default) and its volume mode. The shared create dialog
 // runs the dry run first.
-import { Checkbox, FormSelect, FormSelectOption, TextInput } from "@patternfly/react-core";
+import { Checkbox, FormHelperText, FormSelect, FormSelectOption, HelperText, HelperTextItem, TextInput } from "@patternfly/react-core";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -72,9 +72,13 @@ export function PvcForm(props: ToolbarDialogProps) {
               validated={isQuantity(size) ? "default" : "error"}
               aria-describedby="pvc-storage-help"
             />
-            <div id="pvc-storage-help" className="pf-v6-u-font-size-sm pf-v6-u-mt-xs">
-              {isQuantity(size) ? t("resources.pvcForm.storageHelp") : t("resources.pvcForm.storageInvalid", { value: storage })}
-            </div>
+            <FormHelperText>
+              <HelperText id="pvc-storage-help">
+                <HelperTextItem variant={isQuantity(size) ? "default" : "error"}>
+                  {isQuantity(size) ? t("resources.pvcForm.storageHelp") : t("resources.pvcForm.storageInvalid", { value: storage })}
+                </HelperTextItem>
+              </HelperText>
+            </FormHelperText>
           </Field>
           <Field label={t("resources.col.accessModes")} id="pvc-modes" error={error} fields={["spec.accessModes"]} isRequired>
             <div id="pvc-modes">
