@@ -209,7 +209,11 @@ describe("resource create forms in a browser", { skip, timeout: 600_000 }, () =>
     assert.equal((await kubectl(["get", "ingress", "shop", "-n", "shop"], true)).code, 1, "the dry run stored nothing");
     await dialog.getByRole("textbox", { name: "Path of rule 1" }).fill("/api");
     await dialog.getByRole("textbox", { name: "TLS hosts" }).fill("shop.example.com");
-    await dialog.getByRole("textbox", { name: "TLS Secret" }).fill("shop-tls");
+    // The namespace's TLS Secrets are offered (shop-tls, made by the TLS Secret test)...
+    const tlsSecret = dialog.getByRole("combobox", { name: "TLS Secret" });
+    // Only type kubernetes.io/tls: not the Opaque "db" nor the registry Secret.
+    assert.deepEqual(await tlsSecret.locator("option").allTextContents(), ["(none)", "shop-tls"]);
+    await tlsSecret.selectOption("shop-tls");
     await checkAxe(admin, "Ingress form");
     await admin.screenshot("resource-forms-ingress");
     await create(dialog);

@@ -76,6 +76,7 @@ export const resourcesEn = {
     tlsHosts: "TLS hosts",
     tlsHostsHelp: "Comma-separated; leave empty for no TLS",
     tlsSecret: "TLS Secret",
+    noTls: "(none)",
   },
   relatedLabel: "Workloads that use {{name}}",
   relatedWhat: "workloads using it",

@@ -75,6 +75,7 @@ export const resourcesZh = {
     tlsHosts: "TLS 域名",
     tlsHostsHelp: "以逗号分隔；留空则不启用 TLS",
     tlsSecret: "TLS 密钥",
+    noTls: "（无）",
   },
   relatedLabel: "使用 {{name}} 的工作负载",
   relatedWhat: "使用它的工作负载",

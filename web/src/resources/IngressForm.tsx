@@ -1,7 +1,8 @@
 // Create an Ingress from a form: name, namespace, ingress class, its rules
 // (each a host, a path and its type, and the Service and port it sends to,
 // the Service picked from the namespace's Services) and an optional TLS
-// entry (hosts and the Secret of their certificate). Each rule is one
+// entry (hosts, and the Secret of their certificate, picked from the
+// namespace's TLS Secrets where the caller may read Secrets). Each rule is one
 // spec.rules entry, so the member's errors about it are shown under it. The
 // shared create dialog runs the dry run first.
 import { Button, Flex, FlexItem, FormSelect, FormSelectOption, TextInput } from "@patternfly/react-core";
@@ -13,6 +14,7 @@ import { useTranslation } from "react-i18next";
 import type { ApiError } from "../api/ApiError.ts";
 import { appPaths, type KObject } from "../api/apps.ts";
 import { get } from "../api/client.ts";
+import { useCan } from "../api/me.ts";
 import type { ToolbarDialogProps } from "../kinds/types.ts";
 import { CreateDialog, Field, FieldCauses } from "./CreateDialog.tsx";
 import { type IngressRule, ingressObject, PATH_TYPES } from "./objects.ts";
@@ -28,6 +30,36 @@ function useServices(cluster: string, namespace: string | undefined) {
     enabled: !!namespace,
     staleTime: 10_000,
   });
+}
+
+/** The namespace's TLS Secrets (type kubernetes.io/tls), where GET /me lets the caller read Secrets; none otherwise. */
+function useTlsSecrets(cluster: string, namespace: string | undefined) {
+  const can = useCan();
+  return useQuery<string[], ApiError>({
+    queryKey: ["ingressFormTlsSecrets", cluster, namespace],
+    queryFn: async ({ signal }) =>
+      (await get<{ items: KObject[] }>(appPaths.list(cluster, "secrets", namespace), { pageSize: 500, sortBy: "name" }, signal)).items
+        .filter((o) => o.type === "kubernetes.io/tls")
+        .map((o) => o.metadata.name),
+    enabled: !!namespace && can("secrets.view", { cluster, namespace }),
+    retry: false,
+    staleTime: 10_000,
+  });
+}
+
+/** The Secret of the TLS entry: picked from the namespace's TLS Secrets when they can be listed, else typed. */
+function TlsSecretInput({ cluster, namespace, value, onChange }: { cluster: string; namespace: string | undefined; value: string; onChange: (v: string) => void }) {
+  const { t } = useTranslation();
+  const secrets = useTlsSecrets(cluster, namespace).data;
+  if (!secrets?.length) return <TextInput id="ing-tls-secret" value={value} onChange={(_e, v) => onChange(v)} />;
+  return (
+    <FormSelect id="ing-tls-secret" value={value} onChange={(_e, v) => onChange(v)}>
+      <FormSelectOption value="" label={t("resources.ingressForm.noTls")} />
+      {secrets.map((s) => (
+        <FormSelectOption key={s} value={s} label={s} />
+      ))}
+    </FormSelect>
+  );
 }
 
 type RulesProps = { cluster: string; namespace: string | undefined; rules: Rule[]; onChange: (r: Rule[]) => void; error: unknown };
@@ -122,7 +154,7 @@ export function IngressForm(props: ToolbarDialogProps) {
             <TextInput id="ing-tls-hosts" value={tlsHosts} onChange={(_e, v) => setTlsHosts(v)} placeholder={t("resources.ingressForm.tlsHostsHelp")} />
           </Field>
           <Field label={t("resources.ingressForm.tlsSecret")} id="ing-tls-secret" error={error} fields={[]}>
-            <TextInput id="ing-tls-secret" value={tlsSecret} onChange={(_e, v) => setTlsSecret(v)} />
+            <TlsSecretInput cluster={props.params.cluster!} namespace={namespace} value={tlsSecret} onChange={setTlsSecret} />
           </Field>
         </>
       )}
