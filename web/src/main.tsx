@@ -1,5 +1,7 @@
 // The console's entry: styles, translations, the query client (retries only
-// what may succeed on retry), the router, and toasts.
+// what may succeed on retry), the router, and toasts. GET /me and the pages
+// of the address opened are fetched side by side, and the first render
+// waits for the pages (see lib/pages.tsx).
 import "@patternfly/react-core/dist/styles/base.css";
 import "@patternfly/react-styles/css/utilities/Spacing/spacing.css";
 import "@patternfly/react-styles/css/utilities/Text/text.css";
@@ -9,7 +11,12 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { ApiError } from "./api/ApiError.ts";
-import { App } from "./App.tsx";
+import { get } from "./api/client.ts";
+import { meKey } from "./api/me.ts";
+import { paths } from "./api/paths.ts";
+import { session } from "./api/session.ts";
+import type { Me } from "./api/types.ts";
+import { App, loadPages } from "./App.tsx";
 import { NotificationProvider } from "./components/Notifications.tsx";
 
 const client = new QueryClient({
@@ -23,14 +30,26 @@ const client = new QueryClient({
   },
 });
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <QueryClientProvider client={client}>
-      <BrowserRouter>
-        <NotificationProvider>
-          <App />
-        </NotificationProvider>
-      </BrowserRouter>
-    </QueryClientProvider>
-  </StrictMode>,
-);
+const root = createRoot(document.getElementById("root")!);
+const render = () =>
+  root.render(
+    <StrictMode>
+      <QueryClientProvider client={client}>
+        <BrowserRouter>
+          <NotificationProvider>
+            <App />
+          </NotificationProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+
+if (session.get())
+  void client.prefetchQuery({
+    queryKey: meKey,
+    queryFn: ({ signal }) => get<Me>(paths.me, undefined, signal),
+  });
+// A page that failed to load is left to its route, which shows the failure.
+void loadPages(location, client)
+  .catch(() => {})
+  .then(render);

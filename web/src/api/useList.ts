@@ -10,7 +10,7 @@
 // so a watched list is also read again every FRESHNESS_MS to learn of a
 // cluster turning stale. A list without a revision, or whose watch is
 // refused, is polled instead. Callers see the same interface either way.
-import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { ApiError } from "./ApiError.ts";
 import { apiFetch, get, type Query } from "./client.ts";
@@ -90,6 +90,12 @@ async function fetchList<T>(path: string, q: Query, signal: AbortSignal): Promis
     stale: staleOf(body),
     raw: body,
   };
+}
+
+/** Starts reading a list's page before its view renders (main.tsx, for the page opened); the view's useList finds it under the same key. */
+export function prefetchList(client: QueryClient, path: string, params: ListParams, extra: Query = {}): void {
+  const q = listQuery(params, extra);
+  void client.prefetchQuery({ queryKey: ["list", path, q], queryFn: ({ signal }) => fetchList(path, q, signal) });
 }
 
 export function useList<T>(path: string | undefined, params: ListParams, opts: ListOptions = {}) {

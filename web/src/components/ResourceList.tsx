@@ -15,12 +15,12 @@ import {
   Thead,
   Tr,
 } from "@patternfly/react-table";
-import { useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { useCan } from "../api/me.ts";
-import { type ListParams, type SortDir, useList } from "../api/useList.ts";
+import { type ListParams, prefetchList, type SortDir, useList } from "../api/useList.ts";
 import type { KindDescription, Params, RowAction, ToolbarAction } from "../kinds/types.ts";
 import { dateTime } from "../lib/format.ts";
 import { EmptyList } from "./EmptyList.tsx";
@@ -35,8 +35,34 @@ type Props<T> = {
   /** Extra toolbar content, before the actions. */
   toolbar?: ReactNode;
   /** Fixed query parameters (a user filter, a cluster). */
-  fixed?: Record<string, string | undefined>;
+  fixed?: Fixed;
 };
+
+type Fixed = Record<string, string | undefined>;
+type Sort = { by?: string; dir: SortDir };
+const NO_FILTERS: FilterState = { search: "", labelSelector: "", values: {} };
+
+/** The query of a list: page, order and filters, narrowed by the fixed ones. */
+function listParamsOf(page: number, pageSize: number, sort: Sort, filters: FilterState, fixed?: Fixed): ListParams {
+  return {
+    page,
+    pageSize,
+    sortBy: sort.by,
+    sortDir: sort.dir,
+    fuzzySearch: filters.search,
+    // A fixed label selector (a workload's pods) narrows whatever the user types.
+    labelSelector: [fixed?.labelSelector, filters.labelSelector].filter((x) => x?.trim()).join(","),
+    filters: { ...filters.values, ...fixed, labelSelector: undefined },
+  };
+}
+
+const firstSort = <T,>(kind: KindDescription<T>): Sort => ({ by: kind.defaultSort?.by, dir: kind.defaultSort?.dir ?? "asc" });
+
+/** Starts reading the page a ResourceList of `kind` first shows: its first page in its default order, unfiltered. */
+export function prefetchResourceList<T>(client: QueryClient, kind: KindDescription<T>, params: Params = {}, fixed?: Fixed): void {
+  const path = kind.path(params);
+  if (path) prefetchList(client, path, listParamsOf(1, kind.pageSize ?? 20, firstSort(kind), NO_FILTERS, fixed));
+}
 
 type Open<T> = { action: RowAction<T>; item: T } | { action: Extract<ToolbarAction, { dialog: unknown }> };
 
@@ -48,26 +74,14 @@ export function ResourceList<T>({ kind, params = {}, toolbar, fixed }: Props<T>)
   const navigate = useNavigate();
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(kind.pageSize ?? 20);
-  const [sort, setSort] = useState<{ by?: string; dir: SortDir }>({
-    by: kind.defaultSort?.by,
-    dir: kind.defaultSort?.dir ?? "asc",
-  });
-  const [filters, setFilters] = useState<FilterState>({ search: "", labelSelector: "", values: {} });
+  const [sort, setSort] = useState<Sort>(() => firstSort(kind));
+  const [filters, setFilters] = useState<FilterState>(NO_FILTERS);
   const [open, setOpen] = useState<Open<T>>();
   // A new filter starts again at the first page.
   // biome-ignore lint/correctness/useExhaustiveDependencies: the reset follows the filters, not the page
   useEffect(() => setPage(1), [filters, params.cluster, params.namespace]);
 
-  const listParams: ListParams = {
-    page,
-    pageSize,
-    sortBy: sort.by,
-    sortDir: sort.dir,
-    fuzzySearch: filters.search,
-    // A fixed label selector (a workload's pods) narrows whatever the user types.
-    labelSelector: [fixed?.labelSelector, filters.labelSelector].filter((x) => x?.trim()).join(","),
-    filters: { ...filters.values, ...fixed, labelSelector: undefined },
-  };
+  const listParams = listParamsOf(page, pageSize, sort, filters, fixed);
   const list = useList<T>(kind.path(params), listParams);
   const data = list.data;
   const filtered = !!(filters.search || filters.labelSelector || Object.values(filters.values).some(Boolean));

@@ -6,7 +6,7 @@ import { Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { type Freshness, useList } from "../api/useList.ts";
+import { type Freshness, type ListParams, useList } from "../api/useList.ts";
 import { resultLink, SEARCH_KINDS, type SearchKind, searchPath, toFound } from "../kinds/searchKinds.tsx";
 import { age } from "../lib/format.ts";
 import { type SearchState, searchFilters } from "../lib/searchState.ts";
@@ -15,13 +15,21 @@ import { StaleBanner } from "./StaleBanner.tsx";
 
 const GROUP_SIZE = 5;
 
+/** The query of each kind's group: its first few matches, without the filters of one kind. */
+export const groupParams = (state: SearchState): ListParams => ({
+  page: 1,
+  pageSize: GROUP_SIZE,
+  fuzzySearch: state.q,
+  labelSelector: state.labelSelector,
+  filters: searchFilters({ ...state, filters: {} }),
+});
+
 type Report = (resource: string, r: { stale: Freshness[]; total?: number }) => void;
 
 function Group({ kind, state, change, report }: { kind: SearchKind; state: SearchState; change: (p: Partial<SearchState>) => void; report: Report }) {
   const { t } = useTranslation();
   const path = searchPath(kind);
-  const q = { page: 1, pageSize: GROUP_SIZE, fuzzySearch: state.q, labelSelector: state.labelSelector, filters: searchFilters({ ...state, filters: {} }) };
-  const list = useList<unknown>(path, q, { live: false });
+  const list = useList<unknown>(path, groupParams(state), { live: false });
   const total = list.data?.total;
   const stale = list.data?.stale;
   useEffect(() => report(kind.resource, { stale: stale ?? [], total }), [kind.resource, stale, total, report]);

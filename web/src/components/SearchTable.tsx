@@ -6,7 +6,7 @@ import { Alert, Skeleton } from "@patternfly/react-core";
 import { InnerScrollContainer, Table, Tbody, Td, Th, Thead, Tr } from "@patternfly/react-table";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { type SortDir, useList } from "../api/useList.ts";
+import { type ListParams, type SortDir, useList } from "../api/useList.ts";
 import { ageColumn, type Found, resultLink, type SearchColumn, type SearchKind, searchPath, toFound } from "../kinds/searchKinds.tsx";
 import { type SearchState, searchFilters } from "../lib/searchState.ts";
 import { EmptyList } from "./EmptyList.tsx";
@@ -51,19 +51,22 @@ function columnsOf(kind: SearchKind, q: string, stale: ReadonlyMap<string, strin
   return [name, cluster, ...(kind.namespaced ? [namespace] : []), ...kind.columns, ageColumn];
 }
 
+/** The query of a kind's table: the address's page, order and filters. */
+export const tableParams = (state: SearchState): ListParams => ({
+  page: state.page,
+  pageSize: state.pageSize,
+  sortBy: state.sortBy,
+  sortDir: state.sortDir,
+  fuzzySearch: state.q,
+  labelSelector: state.labelSelector,
+  filters: searchFilters(state),
+});
+
 export function SearchTable({ kind, state, change }: Props) {
   const { t } = useTranslation();
   const path = searchPath(kind);
   const title = t(`kinds.${kind.resource}`);
-  const list = useList<unknown>(path, {
-    page: state.page,
-    pageSize: state.pageSize,
-    sortBy: state.sortBy,
-    sortDir: state.sortDir,
-    fuzzySearch: state.q,
-    labelSelector: state.labelSelector,
-    filters: searchFilters(state),
-  });
+  const list = useList<unknown>(path, tableParams(state));
   if (list.error?.code === 404) return <Alert isInline variant="info" title={t("search.unavailable")} />;
   const data = list.data;
   const columns = columnsOf(kind, state.q, new Map((data?.stale ?? []).map((f) => [f.cluster, f.since])));

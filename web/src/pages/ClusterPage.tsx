@@ -2,10 +2,10 @@
 // time when Unknown), the actions the user may take on it, and tabs for the
 // overview, nodes and namespaces (each its own route).
 import { Content, Dropdown, DropdownItem, DropdownList, Flex, FlexItem, MenuToggle, PageSection, Title } from "@patternfly/react-core";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Outlet, useLocation, useNavigate, useParams } from "react-router";
+import { Outlet, type Params, useLocation, useNavigate, useParams } from "react-router";
 import type { ApiError } from "../api/ApiError.ts";
 import { get, put } from "../api/client.ts";
 import { useCan } from "../api/me.ts";
@@ -22,13 +22,20 @@ import { downloadKubeconfig, EditClusterAlias, EditClusterLabels, RemoveCluster 
 
 export type ClusterOutlet = { cluster: string; object?: Cluster };
 
-export function useCluster(name: string, enabled = true) {
-  return useQuery<Cluster, ApiError>({
+const clusterQuery = (name: string) =>
+  queryOptions<Cluster, ApiError>({
     queryKey: ["cluster", name],
     queryFn: ({ signal }) => get<Cluster>(paths.cluster(name), undefined, signal),
     refetchInterval: POLL_MS,
-    enabled,
   });
+
+export function useCluster(name: string, enabled = true) {
+  return useQuery({ ...clusterQuery(name), enabled });
+}
+
+/** The cluster's object, read before the page renders (lib/pages.tsx). */
+export function prefetch(client: QueryClient, { cluster }: Params): void {
+  if (cluster) void client.prefetchQuery(clusterQuery(cluster));
 }
 
 function ClusterActions({ c, onRemoving }: { c: Cluster; onRemoving: (on: boolean) => void }) {

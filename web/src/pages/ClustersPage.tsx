@@ -2,10 +2,11 @@
 // row per cluster (status, version, provider, nodes, CPU and memory requested
 // against allocatable), filtered and sorted on the server, kept live.
 import { Card, CardBody, CardTitle, Content, Gallery, PageSection, Title } from "@patternfly/react-core";
+import type { QueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { useList } from "../api/useList.ts";
+import { type ListParams, prefetchList, useList } from "../api/useList.ts";
 import type { ClusterSummary, Resources } from "../api/types.ts";
-import { ResourceList } from "../components/ResourceList.tsx";
+import { prefetchResourceList, ResourceList } from "../components/ResourceList.tsx";
 import { UsageBar } from "../components/UsageBar.tsx";
 import { clusterKind } from "../kinds/clusters.tsx";
 import { bytes, cores } from "../lib/format.ts";
@@ -19,10 +20,12 @@ export type SummaryTotals = {
   memory: Omit<Resources, "usage">;
 };
 
+// The first page is enough: the totals ride along with it.
+const TOTALS: ListParams = { page: 1, pageSize: 1 };
+
 function Totals() {
   const { t } = useTranslation();
-  // The first page is enough: the totals ride along with it.
-  const list = useList<ClusterSummary>("/clustersummary", { page: 1, pageSize: 1 });
+  const list = useList<ClusterSummary>("/clustersummary", TOTALS);
   const totals = list.data?.raw.totals as SummaryTotals | undefined;
   const phase = (p: string) => totals?.phases[p] ?? 0;
   return (
@@ -57,6 +60,12 @@ function Totals() {
       </Card>
     </Gallery>
   );
+}
+
+/** The overview's first reads, started before it renders (lib/pages.tsx). */
+export function prefetch(client: QueryClient): void {
+  prefetchList(client, "/clustersummary", TOTALS);
+  prefetchResourceList(client, clusterKind);
 }
 
 export default function ClustersPage() {

@@ -16,14 +16,16 @@ import {
   ToolbarGroup,
   ToolbarItem,
 } from "@patternfly/react-core";
+import type { QueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { useMe } from "../api/me.ts";
+import { prefetchList } from "../api/useList.ts";
 import { ClusterFilter } from "../components/ClusterFilter.tsx";
-import { SearchGroups } from "../components/SearchGroups.tsx";
-import { SearchTable } from "../components/SearchTable.tsx";
-import { SEARCH_KINDS, type SearchKind, searchKind } from "../kinds/searchKinds.tsx";
+import { groupParams, SearchGroups } from "../components/SearchGroups.tsx";
+import { SearchTable, tableParams } from "../components/SearchTable.tsx";
+import { SEARCH_KINDS, type SearchKind, searchKind, searchPath } from "../kinds/searchKinds.tsx";
 import { changeSearch, readSearch, type SearchState, writeSearch } from "../lib/searchState.ts";
 
 const DEBOUNCE_MS = 250;
@@ -101,6 +103,17 @@ function SearchToolbar({ state, change }: { state: SearchState; change: (p: Part
   );
 }
 
+/** Whether the address asks for results at all (rather than the hint): a name, a kind, a selector or clusters. */
+const asks = (state: SearchState) => !!state.q || !!state.kind || !!state.labelSelector || state.clusters.length > 0;
+
+/** The results' first reads, started before the page renders (lib/pages.tsx): a kind's table, or each kind's group. */
+export function prefetch(client: QueryClient, _params: unknown, search: URLSearchParams): void {
+  const state = readSearch(search);
+  const kind = searchKind(state.kind);
+  if (kind) prefetchList(client, searchPath(kind), tableParams(state));
+  else if (asks(state)) for (const k of SEARCH_KINDS) prefetchList(client, searchPath(k), groupParams(state));
+}
+
 export default function SearchPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
@@ -109,7 +122,7 @@ export default function SearchPage() {
   const change = (patch: Partial<SearchState>) =>
     setParams(writeSearch(changeSearch(state, patch)), { replace: "q" in patch || "labelSelector" in patch });
   const kind = searchKind(state.kind);
-  const browsing = !!kind || !!state.labelSelector || state.clusters.length > 0;
+  const browsing = asks(state);
   return (
     <>
       <PageSection>
@@ -119,7 +132,7 @@ export default function SearchPage() {
         <SearchToolbar state={state} change={change} />
         {kind ? (
           <SearchTable kind={kind} state={state} change={change} />
-        ) : state.q || browsing ? (
+        ) : browsing ? (
           <SearchGroups state={state} change={change} />
         ) : (
           <Content component="p">{t("search.hint")}</Content>

@@ -1,0 +1,98 @@
+// The console's start-up (issue 12's load-time targets): opening an address
+// directly, the first render is already the page asked for (its chunk was
+// loaded before React rendered, so no loading fallback shows and React does
+// not hold the page back behind it), and the page's first API reads started
+// before that render rather than after it: the overview, a cluster's nodes,
+// and a search address.
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import type { Browser } from "playwright-core";
+import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
+import { ensureConsoleBuilt } from "../../web/build.ts";
+import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
+import { integrate, until } from "../platform/members.ts";
+import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+
+const skip = chromiumMissing();
+
+/** Records, in the page, what #root first holds and when: the first render React commits. */
+const RECORD_FIRST_RENDER = () => {
+  const w = globalThis as any;
+  addEventListener("DOMContentLoaded", () => {
+    const root = w.document.getElementById("root");
+    new MutationObserver((_, obs) => {
+      if (!root.firstChild) return;
+      w.__firstRender = { at: performance.now(), h1: w.document.querySelector("h1")?.textContent ?? null, text: root.textContent.slice(0, 80) };
+      obs.disconnect();
+    }).observe(root, { childList: true });
+  });
+};
+
+type FirstRender = { at: number; h1: string | null; text: string };
+
+describe("console start-up", { skip, timeout: 300_000 }, () => {
+  let t: TestPlatform;
+  let sim: Simulator;
+  let dir: string;
+  let browser: Browser;
+  let p: WatchedPage;
+
+  before(async () => {
+    await ensureConsoleBuilt({ quiet: true });
+    dir = await mkdtemp(join(tmpdir(), "kpanda-startup-"));
+    t = await startTestPlatform();
+    sim = await startSimulator({ names: ["dev"], nodes: 3, dataDir: dir });
+    await integrate(t, sim.clusters[0]);
+    const token = await t.adminToken();
+    await until("the cluster's summary", async () => (await t.call("GET", "/clustersummary", undefined, token)).body.items?.[0]?.nodes?.total === 3, 120_000);
+    browser = await launchBrowser();
+    p = await openPage(browser, t.platform.url);
+    const session = JSON.stringify({ token, expiresAt: new Date(Date.now() + 3600_000).toISOString(), user: "admin" });
+    await p.context.addInitScript((s) => sessionStorage.setItem("kpanda.session", s), session);
+    await p.context.addInitScript(RECORD_FIRST_RENDER);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await sim?.stop();
+    await t?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Opens `url`, waits for its table's rows, and answers the first render and when each matching API read started. */
+  async function open(url: string, table: string, reads: RegExp[]): Promise<{ first: FirstRender; starts: number[] }> {
+    await p.page.goto(url);
+    await p.page.locator(`[data-testid="${table}"] tbody tr[data-row]`).first().waitFor();
+    const first = (await p.page.evaluate(() => (globalThis as any).__firstRender)) as FirstRender;
+    const entries = await p.page.evaluate(() => performance.getEntriesByType("resource").map((e) => ({ name: e.name, start: e.startTime })));
+    const starts = reads.map((re) => {
+      const e = entries.find((x) => re.test(x.name));
+      assert.ok(e, `a read matching ${re} on ${url}; reads: ${entries.map((x) => x.name).join(" ")}`);
+      return e.start;
+    });
+    p.assertClean(url);
+    return { first, starts };
+  }
+
+  test("the overview's first render is the overview, and its reads start before it", async () => {
+    const { first, starts } = await open("/clusters", "list-Cluster", [/\/me$/, /\/clustersummary\?page=1&pageSize=1$/, /\/clustersummary\?page=1&pageSize=20&/]);
+    assert.equal(first.h1, "Clusters", `the first render showed: ${first.text}`);
+    for (const s of starts) assert.ok(s < first.at, `a read started at ${s} ms, after the first render at ${first.at} ms`);
+  });
+
+  test("a cluster's node table renders at once, its nodes read before that render", async () => {
+    const { first, starts } = await open("/clusters/dev/nodes", "list-Node", [/\/clusters\/dev$/, /\/clusters\/dev\/nodes\?page=1&pageSize=20&/]);
+    assert.equal(first.h1?.trim(), "dev", `the first render showed: ${first.text}`);
+    for (const s of starts) assert.ok(s < first.at, `a read started at ${s} ms, after the first render at ${first.at} ms`);
+  });
+
+  test("a search address's results are read before the search page's first render", async () => {
+    await until("the cache's nodes of dev", async () => (await t.call("GET", "/asl/nodes?cluster=dev", undefined, await t.adminToken())).body.items?.length === 3, 60_000);
+    const { first, starts } = await open("/search?kind=nodes&cluster=dev", "search-results", [/\/asl\/nodes\?cluster=dev&page=1&/]);
+    assert.equal(first.h1, "Search", `the first render showed: ${first.text}`);
+    for (const s of starts) assert.ok(s < first.at, `a read started at ${s} ms, after the first render at ${first.at} ms`);
+  });
+});
