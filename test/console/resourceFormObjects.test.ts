@@ -54,11 +54,13 @@ test("a registry's .dockerconfigjson is the one kubectl create secret docker-reg
 
 test("the fields the browser tests get refused are named as the forms show them", async () => {
   const cases: [KObject, RegExp][] = [
-    // ValidateSecret: a key must be a valid config key. A real server names it data[…] (v1's stringData is
-    // merged into data before validation); ours names it stringData[…]. The form shows either under Data.
-    [secretObject("bad", ns, "Opaque", { ...noData, pairs: { "pass word": "x" } }), /(data|stringData)\[pass word\]/],
+    // ValidateSecret: a key must be a valid config key, named data[…] (v1's stringData is merged into data
+    // before validation).
+    [secretObject("bad", ns, "Opaque", { ...noData, pairs: { "pass word": "x" } }), /(^|[^A-Za-z])data\[pass word\]/],
     // ValidatePersistentVolumeClaimSpec: at least 1 access mode.
     [pvcObject("bad", ns, { ...pvc, accessModes: [] }), /spec\.accessModes: Required value/],
+    // ... and ValidatePositiveQuantityValue on the storage request.
+    [pvcObject("bad", ns, { ...pvc, storage: "0" }), /spec\.resources\[storage\]: Invalid value: "0": must be greater than zero/],
     // validateHTTPIngressPath: a Prefix path must be absolute.
     [ingressObject("bad", ns, { className: "", rules: [{ ...rule, path: "api" }], tlsHosts: "", tlsSecret: "" }), /spec\.rules\[0\]\.http\.paths\[0\]\.path: Invalid value: "api": must be an absolute path/],
   ];

@@ -1,5 +1,6 @@
 // Core-group checks: ConfigMap, Secret, Service, PersistentVolumeClaim
 // (pkg/apis/core/validation/validation.go, 1.32).
+import { parseQuantity } from "./quantity.ts";
 import {
   arrayAt,
   duplicate,
@@ -67,7 +68,9 @@ export function validateSecret(obj: Obj, errs: Errs): void {
     else size += base64Size(v);
   }
   for (const [k, v] of entries(obj.stringData, "stringData", errs)) {
-    checkKey(k, "stringData", errs);
+    // v1's stringData is merged into data before validation (Convert_v1_Secret_To_core_Secret), so
+    // ValidateSecret names its keys data[…].
+    checkKey(k, "data", errs);
     if (typeof v !== "string") errs.push(typeError(`stringData[${k}]`, v, "string"));
     else size += Buffer.byteLength(v);
   }
@@ -184,6 +187,8 @@ export function validatePVC(obj: Obj, errs: Errs): void {
     if (!ACCESS_MODES.includes(m as string)) errs.push(notSupported("spec.accessModes", m, ACCESS_MODES));
   const req = isObj(s.resources) && isObj(s.resources.requests) ? s.resources.requests : {};
   if (req.storage == null) errs.push(required("spec.resources[storage]"));
+  // ValidatePersistentVolumeClaimSpec: ValidatePositiveQuantityValue on the storage request.
+  else if ((parseQuantity(req.storage) ?? 1) <= 0) errs.push(invalid("spec.resources[storage]", String(req.storage), "must be greater than zero"));
   const vm = ["Block", "Filesystem"];
   if (s.volumeMode && !vm.includes(s.volumeMode))
     errs.push(notSupported("spec.volumeMode", s.volumeMode, vm));
