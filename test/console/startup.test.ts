@@ -3,15 +3,16 @@
 // loaded before React rendered, so no loading fallback shows and React does
 // not hold the page back behind it), and the page's first API reads started
 // before that render rather than after it: the overview, a cluster's nodes,
-// and a search address.
+// and a search address. The start-up bundle leaves out what the first pages
+// do not use.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { ensureConsoleBuilt } from "../../web/build.ts";
+import { DIST_DIR, ensureConsoleBuilt } from "../../web/build.ts";
 import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
 import { integrate, until } from "../platform/members.ts";
 import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
@@ -76,6 +77,14 @@ describe("console start-up", { skip, timeout: 300_000 }, () => {
     p.assertClean(url);
     return { first, starts };
   }
+
+  test("the start-up bundle leaves out the YAML library (only object, YAML and form pages use it)", async () => {
+    const html = await readFile(join(DIST_DIR, "index.html"), "utf8");
+    const main = /<script type="module"[^>]* src="\/(assets\/index-[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(main, html);
+    // yaml's parse errors are named so in its source (errors.ts: class YAMLParseError).
+    assert.ok(!(await readFile(join(DIST_DIR, main), "utf8")).includes("YAMLParseError"), `${main} carries the YAML library`);
+  });
 
   test("the overview's first render is the overview, and its reads start before it", async () => {
     const { first, starts } = await open("/clusters", "list-Cluster", [/\/me$/, /\/clustersummary\?page=1&pageSize=1$/, /\/clustersummary\?page=1&pageSize=20&/]);

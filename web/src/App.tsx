@@ -9,7 +9,6 @@ import { session } from "./api/session.ts";
 import { PageLoading } from "./components/PageLoading.tsx";
 import { AppShell } from "./layout/AppShell.tsx";
 import { type Page, page } from "./lib/pages.tsx";
-import { RESOURCE_PLURALS } from "./resources/model.ts";
 
 const LoginPage = page(() => import("./pages/LoginPage.tsx"));
 const ClustersPage = page(() => import("./pages/ClustersPage.tsx"));
@@ -28,7 +27,7 @@ const PolicyCreatePage = page(() => import("./pages/PolicyCreatePage.tsx"));
 const PolicyPage = page(() => import("./pages/PolicyPage.tsx"));
 const NamespacePage = page(() => import("./pages/NamespacePage.tsx"));
 const WorkloadsPage = page(() => import("./pages/WorkloadsPage.tsx"));
-const WorkloadPage = page(() => import("./pages/WorkloadPage.tsx"));
+const ObjectPage = page(() => import("./pages/ObjectPage.tsx"));
 const YamlEditPage = page(() => import("./pages/YamlEditPage.tsx"));
 const CreateFormPage = page(() => import("./pages/CreateFormPage.tsx"));
 const CrdsPage = page(() => import("./pages/CrdsPage.tsx"));
@@ -36,7 +35,6 @@ const CrObjectsPage = page(() => import("./pages/CrObjectsPage.tsx"));
 const CrYamlPage = page(() => import("./pages/CrYamlPage.tsx"));
 const PodPage = page(() => import("./pages/PodPage.tsx"));
 const ResourcesPage = page(() => import("./pages/ResourcesPage.tsx"));
-const ResourcePage = page(() => import("./pages/ResourcePage.tsx"));
 const NotFoundPage = page(() => import("./pages/NotFoundPage.tsx"));
 
 function useSession() {
@@ -72,14 +70,7 @@ const routes = (
       <Route path="clusters/:cluster/resources" element={<ResourcesPage />} />
       <Route path="clusters/:cluster/resources/:kind" element={<ResourcesPage />} />
       <Route path="clusters/:cluster/resources/:kind/create" element={<YamlEditPage />} />
-      {RESOURCE_PLURALS.map((k) => (
-        <Route
-          key={k}
-          path={`clusters/:cluster/namespaces/:namespace/${k}/:name`}
-          element={<ResourcePage plural={k} />}
-        />
-      ))}
-      <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name" element={<WorkloadPage />} />
+      <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name" element={<ObjectPage />} />
       <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/edit" element={<YamlEditPage />} />
       <Route path="clusters/:cluster/namespaces/:namespace/:kind/:name/form" element={<CreateFormPage />} />
       <Route path="clusters/:cluster/customresources" element={<CrdsPage />} />

@@ -3,13 +3,15 @@
 import { Divider, Dropdown, DropdownGroup, DropdownItem, DropdownList, MenuToggle } from "@patternfly/react-core";
 import UserIcon from "@patternfly/react-icons/dist/esm/icons/user-icon";
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { useMe } from "../api/me.ts";
 import { session } from "../api/session.ts";
 import { LANGUAGES, setLanguage } from "../i18n/index.ts";
-import { KubeconfigDialog } from "./KubeconfigDialog.tsx";
+
+// Opened from the menu only: its chunk (and the cluster dialogs it shares) stays out of the start-up bundle.
+const KubeconfigDialog = lazy(() => import("./KubeconfigDialog.tsx").then((m) => ({ default: m.KubeconfigDialog })));
 
 export function UserMenu() {
   const { t, i18n } = useTranslation();
@@ -74,7 +76,11 @@ export function UserMenu() {
           <DropdownItem onClick={logout}>{t("user.logout")}</DropdownItem>
         </DropdownList>
       </Dropdown>
-      {kubeconfig && <KubeconfigDialog onClose={() => setKubeconfig(false)} />}
+      {kubeconfig && (
+        <Suspense fallback={null}>
+          <KubeconfigDialog onClose={() => setKubeconfig(false)} />
+        </Suspense>
+      )}
     </>
   );
 }
