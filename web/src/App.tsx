@@ -91,18 +91,30 @@ const routes = (
 );
 
 /**
- * Loads the pages `pathname` shows (the login page when signed out), so that
- * the first render need not wait for them, and starts their first reads.
+ * How long the first render waits for the page's first reads once its chunks
+ * are in: a quick answer then renders once, with its rows, instead of an
+ * empty page and a second render; a slow one does not hold back the frame.
  */
-export function loadPages({ pathname, search }: { pathname: string; search: string }, client: QueryClient): Promise<unknown> {
-  if (!session.get()) return LoginPage.load();
+const FIRST_READS_WAIT_MS = 200;
+
+/**
+ * Loads the pages `pathname` shows (the login page when signed out), so that
+ * the first render need not wait for them, and starts their first reads; it
+ * settles when the pages are in and the reads answered (or FIRST_READS_WAIT_MS passed).
+ */
+export async function loadPages({ pathname, search }: { pathname: string; search: string }, client: QueryClient): Promise<void> {
+  if (!session.get()) return void (await LoginPage.load());
   const matches = matchRoutes(createRoutesFromElements(routes), pathname) ?? [];
-  return Promise.all(
-    matches.map((m) => {
+  const reads: Promise<unknown>[] = [];
+  await Promise.all(
+    matches.map(async (m) => {
       const p = (m.route.element as ReactElement | undefined)?.type as Partial<Page<object>> | undefined;
-      return p?.load?.().then((mod) => mod.prefetch?.(client, m.params, new URLSearchParams(search)));
+      const mod = await p?.load?.();
+      const read = mod?.prefetch?.(client, m.params, new URLSearchParams(search));
+      if (read) reads.push(read);
     }),
   );
+  await Promise.race([Promise.all(reads), new Promise((r) => setTimeout(r, FIRST_READS_WAIT_MS))]);
 }
 
 export function App() {

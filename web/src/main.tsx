@@ -1,7 +1,7 @@
 // The console's entry: styles, translations, the query client (retries only
 // what may succeed on retry), the router, and toasts. GET /me and the pages
 // of the address opened are fetched side by side, and the first render
-// waits for the pages (see lib/pages.tsx).
+// waits for the pages and, briefly, their first reads (App's loadPages).
 import "@patternfly/react-core/dist/styles/base.css";
 import "@patternfly/react-styles/css/utilities/Spacing/spacing.css";
 import "@patternfly/react-styles/css/utilities/Text/text.css";

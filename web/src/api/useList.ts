@@ -93,9 +93,9 @@ async function fetchList<T>(path: string, q: Query, signal: AbortSignal): Promis
 }
 
 /** Starts reading a list's page before its view renders (main.tsx, for the page opened); the view's useList finds it under the same key. */
-export function prefetchList(client: QueryClient, path: string, params: ListParams, extra: Query = {}): void {
+export function prefetchList(client: QueryClient, path: string, params: ListParams, extra: Query = {}): Promise<void> {
   const q = listQuery(params, extra);
-  void client.prefetchQuery({ queryKey: ["list", path, q], queryFn: ({ signal }) => fetchList(path, q, signal) });
+  return client.prefetchQuery({ queryKey: ["list", path, q], queryFn: ({ signal }) => fetchList(path, q, signal) });
 }
 
 export function useList<T>(path: string | undefined, params: ListParams, opts: ListOptions = {}) {

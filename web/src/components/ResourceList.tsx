@@ -59,9 +59,9 @@ function listParamsOf(page: number, pageSize: number, sort: Sort, filters: Filte
 const firstSort = <T,>(kind: KindDescription<T>): Sort => ({ by: kind.defaultSort?.by, dir: kind.defaultSort?.dir ?? "asc" });
 
 /** Starts reading the page a ResourceList of `kind` first shows: its first page in its default order, unfiltered. */
-export function prefetchResourceList<T>(client: QueryClient, kind: KindDescription<T>, params: Params = {}, fixed?: Fixed): void {
+export function prefetchResourceList<T>(client: QueryClient, kind: KindDescription<T>, params: Params = {}, fixed?: Fixed): Promise<void> | undefined {
   const path = kind.path(params);
-  if (path) prefetchList(client, path, listParamsOf(1, kind.pageSize ?? 20, firstSort(kind), NO_FILTERS, fixed));
+  if (path) return prefetchList(client, path, listParamsOf(1, kind.pageSize ?? 20, firstSort(kind), NO_FILTERS, fixed));
 }
 
 type Open<T> = { action: RowAction<T>; item: T } | { action: Extract<ToolbarAction, { dialog: unknown }> };

@@ -12,7 +12,8 @@ import type { Params } from "react-router";
 
 export type PageModule<P> = {
   default: ComponentType<P>;
-  prefetch?: (client: QueryClient, params: Params, search: URLSearchParams) => void;
+  /** Starts the page's first reads; the promise settles when they have. */
+  prefetch?: (client: QueryClient, params: Params, search: URLSearchParams) => Promise<unknown> | undefined;
 };
 export type Page<P extends object> = ComponentType<P> & { load(): Promise<PageModule<P>> };
 

@@ -5,8 +5,8 @@ import { nodeKind } from "../kinds/nodes.tsx";
 import type { ClusterOutlet } from "./ClusterPage.tsx";
 
 /** The node table's first page, read before it renders (lib/pages.tsx). */
-export function prefetch(client: QueryClient, { cluster }: Params): void {
-  prefetchResourceList(client, nodeKind, { cluster });
+export function prefetch(client: QueryClient, { cluster }: Params) {
+  return prefetchResourceList(client, nodeKind, { cluster });
 }
 
 export default function ClusterNodes() {

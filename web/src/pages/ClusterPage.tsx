@@ -34,8 +34,8 @@ export function useCluster(name: string, enabled = true) {
 }
 
 /** The cluster's object, read before the page renders (lib/pages.tsx). */
-export function prefetch(client: QueryClient, { cluster }: Params): void {
-  if (cluster) void client.prefetchQuery(clusterQuery(cluster));
+export function prefetch(client: QueryClient, { cluster }: Params) {
+  if (cluster) return client.prefetchQuery(clusterQuery(cluster));
 }
 
 function ClusterActions({ c, onRemoving }: { c: Cluster; onRemoving: (on: boolean) => void }) {

@@ -63,9 +63,8 @@ function Totals() {
 }
 
 /** The overview's first reads, started before it renders (lib/pages.tsx). */
-export function prefetch(client: QueryClient): void {
-  prefetchList(client, "/clustersummary", TOTALS);
-  prefetchResourceList(client, clusterKind);
+export function prefetch(client: QueryClient) {
+  return Promise.all([prefetchList(client, "/clustersummary", TOTALS), prefetchResourceList(client, clusterKind)]);
 }
 
 export default function ClustersPage() {

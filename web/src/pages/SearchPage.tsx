@@ -107,11 +107,11 @@ function SearchToolbar({ state, change }: { state: SearchState; change: (p: Part
 const asks = (state: SearchState) => !!state.q || !!state.kind || !!state.labelSelector || state.clusters.length > 0;
 
 /** The results' first reads, started before the page renders (lib/pages.tsx): a kind's table, or each kind's group. */
-export function prefetch(client: QueryClient, _params: unknown, search: URLSearchParams): void {
+export function prefetch(client: QueryClient, _params: unknown, search: URLSearchParams) {
   const state = readSearch(search);
   const kind = searchKind(state.kind);
-  if (kind) prefetchList(client, searchPath(kind), tableParams(state));
-  else if (asks(state)) for (const k of SEARCH_KINDS) prefetchList(client, searchPath(k), groupParams(state));
+  if (kind) return prefetchList(client, searchPath(kind), tableParams(state));
+  if (asks(state)) return Promise.all(SEARCH_KINDS.map((k) => prefetchList(client, searchPath(k), groupParams(state))));
 }
 
 export default function SearchPage() {
