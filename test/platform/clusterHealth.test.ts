@@ -80,7 +80,9 @@ describe("cluster summaries", () => {
     });
     const s = await until("a summary with the pod's requests and the warning", async () => {
       const x = await summary("east");
-      return x.cpu?.requested === 2 && x.warningEvents?.some((e: any) => e.reason === "FailedScheduling") ? x : undefined;
+      // A summary is several reads made at once; one begun just before "huge" was made can hold its
+      // scheduler's warning (read a moment later) but not the pod itself: wait for one with both pods.
+      return x.cpu?.requested === 2 && x.pods >= 2 && x.warningEvents?.some((e: any) => e.reason === "FailedScheduling") ? x : undefined;
     });
     const warning = s.warningEvents.find((e: any) => e.reason === "FailedScheduling");
     assert.deepEqual([warning.namespace, warning.kind, warning.name], ["default", "Pod", "huge"]);
