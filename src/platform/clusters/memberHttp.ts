@@ -14,7 +14,8 @@
 // like client-node's ApiException ({code, body}) so fromMember() and
 // codeOf() read both alike; a connection failure is a plain Error whose
 // message says what went wrong, as Go's dialer words it.
-import { Agent, request } from "node:https";
+import { type Agent, request } from "node:https";
+import { KeptHttpsAgent } from "../../net/keptHttpsAgent.ts";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { describeDialError, upstreamHost, upstreamPort } from "../../net/upstream.ts";
 import { PooledKubeConfig } from "./kubeconfig.ts";
@@ -56,7 +57,7 @@ export function memberAgent(m: Member): Agent {
   let a = agents.get(m);
   if (!a) {
     const c = m.cred;
-    a = new Agent({
+    a = new KeptHttpsAgent({
       keepAlive: true,
       maxFreeSockets: 32,
       // An idle kept connection closes after a minute (a watch's own idle timer is longer and its own).

@@ -8,7 +8,8 @@
 // member's concurrency limit and timeout (Member.run). A non-2xx answer
 // rejects with MemberHttpError ({code, body}), which fromMember() reads.
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { request as httpsRequest } from "node:https";
+import { KeptHttpsAgent as HttpsAgent } from "../../net/keptHttpsAgent.ts";
 import { describeDialError, isTls, upstreamHost, upstreamPort } from "../../net/upstream.ts";
 import { MemberHttpError, memberSecureContext } from "../clusters/memberHttp.ts";
 import type { Member } from "../clusters/members.ts";

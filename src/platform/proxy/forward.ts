@@ -6,7 +6,8 @@
 // logs pass through as they come. Upgrades (exec, attach, port-forward)
 // still go through proxyUpgrade on a connection of their own.
 import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type ServerResponse } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { request as httpsRequest } from "node:https";
+import { KeptHttpsAgent as HttpsAgent } from "../../net/keptHttpsAgent.ts";
 import type { Socket } from "node:net";
 import { ProxyError, relayResponse, type Upstream } from "../../net/proxy.ts";
 import { memberAgent } from "../clusters/memberHttp.ts";
