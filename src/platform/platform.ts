@@ -18,6 +18,7 @@ import { AuditLog } from "./audit/AuditLog.ts";
 import { type Demo, startDemo } from "./demo/index.ts";
 import { HealthController, type HealthOptions } from "./clusters/HealthController.ts";
 import { ClusterLifecycle, type ClusterLifecycleOptions } from "./clusters/lifecycle.ts";
+import { podTotalsFromIndex } from "./clusters/summary.ts";
 import { MemberRegistry } from "./clusters/members.ts";
 import type { ServeOptions } from "./config.ts";
 import { GROUP, KPANDA_NAMESPACE, VERSION } from "./host/crds.ts";
@@ -109,9 +110,10 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const bindings = new BindingStore({ host, cache: bindingCache, users, authz, clusterExists: (c) => !!members.cluster(c) });
     const signer = new SessionSigner(await signingKey(host));
     const clusters = new ClusterLifecycle(host, members, log, opts.clusterTimeouts);
-    const health = new HealthController(host, members, clusters, log, opts.health);
     const searchDb = opts.searchDb ?? join(opts.dataDir, "search", "index.db");
     index = await openSearchIndex(searchDb);
+    const searchIndex = index;
+    const health = new HealthController(host, members, clusters, log, { ...opts.health, podTotals: (c) => podTotalsFromIndex(searchIndex, c) });
     searchSync = new SearchSync({
       index,
       clusters: clusterSource(clusterCache),

@@ -18,12 +18,14 @@ import type { ClusterLifecycle } from "./lifecycle.ts";
 import { renewToken } from "./memberCredential.ts";
 import { MemberHttpError, memberGet } from "./memberHttp.ts";
 import type { Member, MemberRegistry } from "./members.ts";
-import { type ClusterSummary, computeSummary, type SummaryData } from "./summary.ts";
+import { type ClusterSummary, computeSummary, type PodTotals, type SummaryData } from "./summary.ts";
 import { EXPIRY_WARNING_MS } from "./validate.ts";
 import type { Host } from "../host/host.ts";
 
 export type HealthOptions = {
   intervalMs?: number;
+  /** A cluster's pod totals when kpanda's own cache holds them (summary.ts podTotalsFromIndex); else the summary lists the member's pods. */
+  podTotals?: (cluster: string) => Promise<PodTotals | undefined>;
   timeoutMs?: number;
   summaryIntervalMs?: number;
   failureThreshold?: number;
@@ -33,7 +35,7 @@ export type HealthOptions = {
   renewBeforeMs?: number;
 };
 
-const DEFAULTS: Required<HealthOptions> = {
+const DEFAULTS: Required<Omit<HealthOptions, "podTotals">> = {
   intervalMs: 5000,
   timeoutMs: 3000,
   summaryIntervalMs: 20_000,
@@ -66,7 +68,7 @@ export class HealthController {
   private readonly members: MemberRegistry;
   private readonly lifecycle: ClusterLifecycle;
   private readonly log: Logger;
-  readonly opts: Required<HealthOptions>;
+  readonly opts: Required<Omit<HealthOptions, "podTotals">> & Pick<HealthOptions, "podTotals">;
   private readonly states = new Map<string, ClusterState>();
   /** Probes made, per cluster (for metrics and tests). */
   readonly probes = new Map<string, number>();
@@ -228,7 +230,8 @@ export class HealthController {
   private async summarize(name: string, m: Member, s: ClusterState): Promise<void> {
     try {
       const first = !s.summary;
-      s.summary = await computeSummary(m, this.opts.timeoutMs);
+      const podTotals = this.opts.podTotals;
+      s.summary = await computeSummary(m, this.opts.timeoutMs, podTotals && (() => podTotals(name)));
       s.summaryAt = Date.now();
       // This replica's first is kept in status at once (for other replicas and restarts); later ones go with the next status write.
       if (first) await patchClusterStatus(this.host, name, { summary: s.summary });

@@ -7,8 +7,7 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { coreOf, getJson, itemsOf, onMember, qs, replaceMapPatch } from "./memberApi.ts";
 import type { Member } from "./members.ts";
-import { type CpuMem, cpuMem, quantity } from "./quantity.ts";
-import { podRequests } from "./summary.ts";
+import { type CpuMem, cpuMem, podRequests, quantity } from "./quantity.ts";
 
 export type NodeStatus = "Ready" | "NotReady" | "Unknown";
 export type Taint = { key: string; value?: string; effect: string; timeAdded?: string };

@@ -45,3 +45,20 @@ export function addTo(total: CpuMem, more: CpuMem): void {
   total.cpu += more.cpu;
   total.memory += more.memory;
 }
+
+/**
+ * A pod's effective request, as kube's resource helper computes it
+ * (k8s.io/component-helpers/resource PodRequests): the larger of the sum of
+ * its containers and the largest init container, plus the pod overhead.
+ */
+export function podRequests(pod: any): CpuMem {
+  const sum: CpuMem = { cpu: 0, memory: 0 };
+  for (const c of pod.spec?.containers ?? []) addTo(sum, cpuMem(c.resources?.requests));
+  for (const c of pod.spec?.initContainers ?? []) {
+    const r = cpuMem(c.resources?.requests);
+    sum.cpu = Math.max(sum.cpu, r.cpu);
+    sum.memory = Math.max(sum.memory, r.memory);
+  }
+  addTo(sum, cpuMem(pod.spec?.overhead));
+  return sum;
+}

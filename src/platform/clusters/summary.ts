@@ -2,11 +2,16 @@
 // memory capacity, allocatable, requested and (where metrics.k8s.io is
 // served) used, pod and namespace counts, and the latest warning events.
 // The health loop computes it every so often and keeps the last one; the
-// REST API only reads what was kept.
+// REST API only reads what was kept. Pods are counted and their requests
+// added up in the search index once it holds the cluster's pods: listing
+// every pod of every member every 20 s cost the members (and kpanda's
+// parsing) more than all else at scale (600,000 pods over 100 clusters kept
+// the members' API servers busy); before that, from a list of the member's pods.
 import type { KObj } from "../host/kindCache.ts";
+import type { SearchIndex } from "../search/index.ts";
 import { memberGet } from "./memberHttp.ts";
 import type { Member } from "./members.ts";
-import { addTo, type CpuMem, cpuMem } from "./quantity.ts";
+import { addTo, type CpuMem, cpuMem, podRequests } from "./quantity.ts";
 
 export type WarningEvent = {
   namespace?: string;
@@ -43,12 +48,41 @@ type List<T = any> = { items?: T[] };
 
 const WARNINGS_KEPT = 10;
 
-export async function computeSummary(m: Member, timeoutMs: number): Promise<SummaryData> {
+/** A cluster's pod count and the requests of its scheduled, unfinished pods. */
+export type PodTotals = { pods: number; requested: CpuMem };
+
+const PODS = { group: "", resource: "pods" };
+
+/** The cluster's pod totals from the search index, or undefined while the index does not hold its pods (not synced). */
+export async function podTotalsFromIndex(index: SearchIndex, cluster: string): Promise<PodTotals | undefined> {
+  const [f] = await index.freshness(PODS, [cluster]);
+  if (f?.state !== "synced") return undefined;
+  const q = { ...PODS, clusters: [cluster] };
+  const { total } = await index.query({ ...q, pageSize: 1 });
+  // As kubectl describe node's "Allocated resources": the non-terminated pods on a node.
+  const [cpu, memory] = await index.sum({ ...q, fieldSelector: "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed" }, ["cpuRequest", "memoryRequest"]);
+  return { pods: total, requested: { cpu: cpu / 1000, memory } };
+}
+
+function podTotalsOf(pods: List): PodTotals {
+  const requested: CpuMem = { cpu: 0, memory: 0 };
+  for (const p of pods.items ?? []) {
+    // As kubectl describe node's "Allocated resources": the non-terminated pods on a node
+    // (a pod no node fits holds nothing, and a finished one holds nothing any more).
+    if (!p.spec?.nodeName || p.status?.phase === "Succeeded" || p.status?.phase === "Failed") continue;
+    addTo(requested, podRequests(p));
+  }
+  return { pods: pods.items?.length ?? 0, requested };
+}
+
+/** `fromIndex` answers the pod totals when the index holds them (podTotalsFromIndex); otherwise the member's pods are listed. */
+export async function computeSummary(m: Member, timeoutMs: number, fromIndex?: () => Promise<PodTotals | undefined>): Promise<SummaryData> {
   const get = <T>(path: string) => m.run((signal) => memberGet<T>(m, path, signal), timeoutMs);
+  const podTotals = async () => (await fromIndex?.().catch(() => undefined)) ?? podTotalsOf(await get<List>("/api/v1/pods"));
   const [version, nodes, pods, namespaces, events, nodeMetrics] = await Promise.all([
     get<{ gitVersion?: string }>("/version"),
     get<List>("/api/v1/nodes"),
-    get<List>("/api/v1/pods"),
+    podTotals(),
     get<List>("/api/v1/namespaces"),
     get<List>("/api/v1/events?fieldSelector=type%3DWarning"),
     // A missing metrics API (404, or 503 from an unavailable APIService) is not an error.
@@ -62,13 +96,7 @@ export async function computeSummary(m: Member, timeoutMs: number): Promise<Summ
     addTo(alloc, cpuMem(n.status?.allocatable));
     if (n.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")) ready++;
   }
-  const req: CpuMem = { cpu: 0, memory: 0 };
-  for (const p of pods.items ?? []) {
-    // As kubectl describe node's "Allocated resources": the non-terminated pods on a node
-    // (a pod no node fits holds nothing, and a finished one holds nothing any more).
-    if (!p.spec?.nodeName || p.status?.phase === "Succeeded" || p.status?.phase === "Failed") continue;
-    addTo(req, podRequests(p));
-  }
+  const req = pods.requested;
   let usage: CpuMem | undefined;
   if (nodeMetrics?.items) {
     usage = { cpu: 0, memory: 0 };
@@ -80,29 +108,12 @@ export async function computeSummary(m: Member, timeoutMs: number): Promise<Summ
     nodes: { ready, total: nodes.items?.length ?? 0 },
     cpu: { capacity: cap.cpu, allocatable: alloc.cpu, requested: req.cpu, usage: usage?.cpu ?? null },
     memory: { capacity: cap.memory, allocatable: alloc.memory, requested: req.memory, usage: usage?.memory ?? null },
-    pods: pods.items?.length ?? 0,
+    pods: pods.pods,
     namespaces: namespaces.items?.length ?? 0,
     warningEvents: latestWarnings(events.items ?? []),
     metricsAvailable: !!usage,
     computedAt: new Date().toISOString(),
   };
-}
-
-/**
- * A pod's effective request, as kube's resource helper computes it
- * (k8s.io/component-helpers/resource PodRequests): the larger of the sum of
- * its containers and the largest init container, plus the pod overhead.
- */
-export function podRequests(pod: any): CpuMem {
-  const sum: CpuMem = { cpu: 0, memory: 0 };
-  for (const c of pod.spec?.containers ?? []) addTo(sum, cpuMem(c.resources?.requests));
-  for (const c of pod.spec?.initContainers ?? []) {
-    const r = cpuMem(c.resources?.requests);
-    sum.cpu = Math.max(sum.cpu, r.cpu);
-    sum.memory = Math.max(sum.memory, r.memory);
-  }
-  addTo(sum, cpuMem(pod.spec?.overhead));
-  return sum;
 }
 
 function eventTime(e: any): number {

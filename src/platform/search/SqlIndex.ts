@@ -269,6 +269,18 @@ export class SqlIndex implements SearchIndex {
     return new Map(rows.map((r) => [String(r.v), Number(r.n)]));
   }
 
+  async sum(q: Query, columns: readonly string[]): Promise<number[]> {
+    const spec = kindSpec(q, this.extra);
+    const cols = columns.map((name) => {
+      const col = columnOf(spec, name);
+      if (!col || !/^n\d$/.test(col)) throw new QueryError(`"${name}" of ${q.resource} is not a number to add up`);
+      return col;
+    });
+    const { sql, params } = this.where({ ...q, fuzzySearch: undefined }, false);
+    const [row] = await this.db.read((c) => c.all(`SELECT ${cols.map((col, i) => `COALESCE(SUM(o.${col}), 0) AS s${i}`).join(", ")} FROM search_objects o WHERE ${sql}`, params));
+    return cols.map((_, i) => Number(row[`s${i}`]));
+  }
+
   async changes(q: Query, since: number, limit = 1000): Promise<ChangesResult> {
     const scope = scopeClause({ ...q });
     // Log entries after `since` that are their object's latest change.

@@ -205,6 +205,37 @@ export function searchIndexConformance(name: string, make: () => Promise<Backend
     );
 
     it(
+      "sum adds up pods' requests as kube's PodRequests does, over the query's matches",
+      withIndex(async ({ index }) => {
+        const withSpec = (name: string, node: string | undefined, phase: string, spec: object) => {
+          const o = pod("ns", name, { node, phase });
+          o.spec = { ...o.spec, ...spec };
+          return o;
+        };
+        const objects = [
+          // max(containers 350m/1088Mi, init 1/128Mi) plus overhead 10m/1Mi: 1010m, 1089Mi.
+          withSpec("a", "n1", "Running", {
+            containers: [
+              { name: "x", image: "i", resources: { requests: { cpu: "250m", memory: "64Mi" } } },
+              { name: "y", image: "i", resources: { requests: { cpu: "100m", memory: "1Gi" } } },
+            ],
+            initContainers: [{ name: "z", image: "i", resources: { requests: { cpu: "1", memory: "128Mi" } } }],
+            overhead: { cpu: "10m", memory: "1Mi" },
+          }),
+          withSpec("b", "n2", "Pending", { containers: [{ name: "x", image: "i", resources: { requests: { cpu: "0.5", memory: "1G" } } }] }),
+          // Not scheduled, or finished: left out by the field selector.
+          withSpec("c", undefined, "Pending", { containers: [{ name: "x", image: "i", resources: { requests: { cpu: "2", memory: "2Gi" } } }] }),
+          withSpec("d", "n1", "Succeeded", { containers: [{ name: "x", image: "i", resources: { requests: { cpu: "4", memory: "4Gi" } } }] }),
+        ];
+        await index.apply(objects.map((object) => ({ type: "upsert" as const, cluster: "c1", ...PODS, object })));
+        const q: Query = { group: "", resource: "pods", clusters: ["c1"], fieldSelector: "spec.nodeName!=,status.phase!=Succeeded,status.phase!=Failed" };
+        assert.deepEqual(await index.sum(q, ["cpuRequest", "memoryRequest"]), [1510, 1089 * 2 ** 20 + 1e9]);
+        assert.deepEqual(await index.sum({ ...q, clusters: ["c2"] }, ["cpuRequest"]), [0], "no match adds up to 0");
+        await assert.rejects(index.sum(q, ["node"]), QueryError, "a text column is not added up");
+      }),
+    );
+
+    it(
       "stores objects without managedFields and answers get by key",
       withIndex(async ({ index }) => {
         await index.apply([{ type: "upsert", cluster: "c1", ...PODS, object: pod("ns", "a", { rv: "5" }) }]);

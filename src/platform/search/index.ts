@@ -162,6 +162,12 @@ export interface SearchIndex {
    */
   countBy(q: Query, filter: string): Promise<Map<string, number>>;
   /**
+   * The sums of some of the kind's integer columns (by their names, such as
+   * a pod's cpuRequest) over the objects a query matches (sort and paging
+   * are ignored): a cluster's requested resources without reading a pod.
+   */
+  sum(q: Query, columns: readonly string[]): Promise<number[]>;
+  /**
    * Changes after `since` to objects of the query's kind within its clusters,
    * namespaces and scope (filters are reported in `matches`, not applied):
    * one event per changed object, in its latest state, ordered by the

@@ -2,17 +2,18 @@
 // sort and filter on, extracted at write time into generic columns:
 //   status   the kind's one-word state (a pod's kubectl STATUS, a node's Ready…)
 //   s1, s2   two more text columns, named per kind (a pod's node and phase)
-//   n1, n2   two integer columns, named per kind (a pod's restarts)
+//   n1, n2, n3  three integer columns, named per kind (a pod's restarts and requests)
 // Every kind also has name, namespace, cluster and created (creation time).
 // Field selectors on a column's source field are answered from that column;
 // the kind's other selectable fields (as kube-apiserver's GetAttrs exposes
 // them: strategy.ts) are stored as (field, value) rows.
 import { selectableField, supportsField } from "../../apiserver/registry/strategy.ts";
 import type { ResourceInfo } from "../../apiserver/registry/types.ts";
+import { podRequests } from "../clusters/quantity.ts";
 import type { KindRef, KObject } from "./index.ts";
 
-export type GenericColumn = "status" | "s1" | "s2" | "n1" | "n2";
-export type Extracted = Partial<Record<"status" | "s1" | "s2", string> & Record<"n1" | "n2", number>>;
+export type GenericColumn = "status" | "s1" | "s2" | "n1" | "n2" | "n3";
+export type Extracted = Partial<Record<"status" | "s1" | "s2", string> & Record<"n1" | "n2" | "n3", number>>;
 
 export type KindSpec = KindRef & {
   /** Served versions to use, most preferred first (a 1.20 member lacks the newer ones). */
@@ -37,6 +38,12 @@ export type KindSpec = KindRef & {
 export const BASE_COLUMNS = ["name", "namespace", "cluster", "created", "status"] as const;
 
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? Math.trunc(v) : 0);
+
+/** A pod's requests: cpu in millicores (a quantity's finest CPU unit), memory in bytes rounded up (as Quantity.Value() rounds). */
+function requests(pod: KObject): { n2: number; n3: number } {
+  const r = podRequests(pod);
+  return { n2: Math.round(r.cpu * 1000), n3: Math.ceil(r.memory) };
+}
 
 /** kubectl's pod STATUS column (printPod in pkg/printers/internalversion/printers.go), simplified to its main cases. */
 export function podStatus(o: KObject): string {
@@ -95,13 +102,15 @@ export const KINDS: readonly KindSpec[] = [
     resource: "pods",
     versions: ["v1"],
     namespaced: true,
-    columns: { node: "s1", phase: "s2", restarts: "n1" },
+    // Requests (cpu in millicores, memory in bytes) as kube's PodRequests sums them: what a cluster's summary adds up.
+    columns: { node: "s1", phase: "s2", restarts: "n1", cpuRequest: "n2", memoryRequest: "n3" },
     fieldColumns: { "spec.nodeName": "node", "status.phase": "phase" },
     extract: (o) => ({
       status: podStatus(o),
       s1: o.spec?.nodeName ?? "",
       s2: o.status?.phase ?? "",
       n1: (o.status?.containerStatuses ?? []).reduce((n: number, c: any) => n + num(c.restartCount), 0),
+      ...requests(o),
     }),
   },
   { group: "", resource: "nodes", versions: ["v1"], namespaced: false, columns: { ready: "s1", version: "s2" }, extract: nodeExtract },

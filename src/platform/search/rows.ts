@@ -20,6 +20,7 @@ export type Row = {
   s2: string;
   n1: number;
   n2: number;
+  n3: number;
   /** Lower-cased "key=value" lines, for fuzzySearch over labels. */
   labels_lc: string;
   /** A digest of labels and fields: when it is unchanged, an update leaves their rows alone. */
@@ -88,6 +89,7 @@ export function toRow(cluster: string, gvr: GVR, raw: KObject, extra: readonly K
     s2: x.s2 ?? "",
     n1: x.n1 ?? 0,
     n2: x.n2 ?? 0,
+    n3: x.n3 ?? 0,
     labels_lc: labels.map(([k, v]) => `${k}=${v}`.toLowerCase()).join("\n"),
     sig: createHash("sha1").update(JSON.stringify([labels, fields])).digest("base64url").slice(0, 16),
     object: JSON.stringify(o),

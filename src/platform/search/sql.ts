@@ -93,12 +93,13 @@ export const OBJECT_COLUMNS = [
   "s2",
   "n1",
   "n2",
+  "n3",
   "labels_lc",
   "sig",
 ] as const;
 
 /** Bumped when the tables change: an index of another version is dropped and rebuilt (it is a cache). */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const DROP_ALL = [
   "search_objects",
@@ -123,7 +124,7 @@ export function schema(d: Dialect): string[] {
       cluster ${t} NOT NULL, grp ${t} NOT NULL, version ${t} NOT NULL, resource ${t} NOT NULL,
       namespace ${t} NOT NULL, name ${t} NOT NULL, name_lc ${t} NOT NULL, rv ${t} NOT NULL,
       created ${d.int} NOT NULL, status ${t} NOT NULL, s1 ${t} NOT NULL, s2 ${t} NOT NULL,
-      n1 ${d.int} NOT NULL, n2 ${d.int} NOT NULL, labels_lc ${t} NOT NULL, sig ${t} NOT NULL,
+      n1 ${d.int} NOT NULL, n2 ${d.int} NOT NULL, n3 ${d.int} NOT NULL, labels_lc ${t} NOT NULL, sig ${t} NOT NULL,
       revision ${d.int} NOT NULL, created_revision ${d.int} NOT NULL, deleted SMALLINT NOT NULL)`,
     "CREATE UNIQUE INDEX IF NOT EXISTS search_objects_key ON search_objects (grp, resource, cluster, namespace, name, version)",
     "CREATE INDEX IF NOT EXISTS search_objects_by_name ON search_objects (grp, resource, deleted, name, namespace, cluster, version)",

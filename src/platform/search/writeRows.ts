@@ -34,7 +34,7 @@ async function existingOf(c: SqlConn, rows: readonly Row[]): Promise<Map<string,
 
 const UPSERT_COLUMNS = [...OBJECT_COLUMNS, "revision", "created_revision", "deleted"];
 // Columns an update may change; no sort index holds any of them.
-const UPDATED = ["name_lc", "rv", "status", "s1", "s2", "n1", "n2", "labels_lc", "sig", "revision"];
+const UPDATED = ["name_lc", "rv", "status", "s1", "s2", "n1", "n2", "n3", "labels_lc", "sig", "revision"];
 
 function upsertSql(n: number): string {
   return `INSERT INTO search_objects AS o (${UPSERT_COLUMNS.join(", ")}) VALUES ${values(n, UPSERT_COLUMNS.length)}
