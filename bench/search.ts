@@ -1,8 +1,8 @@
 // Search index benchmark. Prints, per backend (embedded SQLite on a file,
 // SQLite in memory, PostgreSQL):
 //   platform phase (the default; searchPlatformPhase.ts, issue 11's
-//   acceptance): --objects objects over --clusters member API servers, all in
-//   one child process (searchMembers.ts) filled by direct creates; kpanda
+//   acceptance): --objects objects over --clusters member API servers, in
+//   --member-processes child processes (searchMembers.ts) filled by direct creates; kpanda
 //   (startPlatform here, the index on the backend) integrates them through
 //   POST /clusters; the time to first full sync; p50/p99 of a page of 50 by
 //   name over HTTPS from /clusters/{c}/pods and /asl/pods, with and without
@@ -22,7 +22,7 @@
 //   member write to the index at --write-rate writes/s; RSS; database size.
 // Usage: node --expose-gc bench/search.ts [--backends sqlite,memory,postgres] [--phases platform,index,sync]
 //          [--objects 1000000] [--clusters 100] [--queries 200] [--postgres-url URL]
-//          [--sync-objects 100000] [--sync-clusters 10] [--write-rate 1000] [--members-heap 14000 (MiB)]
+//          [--sync-objects 100000] [--sync-clusters 10] [--write-rate 1000] [--members-heap 14000 (MiB, over all)] [--member-processes 4]
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -49,6 +49,8 @@ const { values } = parseArgs({
     "postgres-url": { type: "string" },
     phases: { type: "string", default: "platform" },
     "members-heap": { type: "string", default: "14000" },
+    // Member API servers of the platform phase are shared out over this many processes.
+    "member-processes": { type: "string", default: "4" },
     // Member API servers are processes of their own: 1M objects over 100 of them needs more memory than a 24 GiB machine shares.
     "sync-clusters": { type: "string", default: "10" },
     "sync-objects": { type: "string", default: "100000" },
@@ -234,7 +236,7 @@ try {
   for (const backend of String(values.backends).split(",")) {
     const label = LABELS[backend] ?? backend;
     if (phases.has("platform")) {
-      members ??= await startMembers(membersDir, CLUSTERS, OBJECTS, Number(values["members-heap"]));
+      members ??= await startMembers(membersDir, CLUSTERS, OBJECTS, Number(values["members-heap"]), Number(values["member-processes"]));
       const f = await platformBackend(members, backend, label);
       if (f) figures.push(f);
     }

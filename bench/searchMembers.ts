@@ -1,5 +1,6 @@
 // The member clusters of bench/search.ts's platform phase: --clusters API
-// servers of our own (memory storage) in this one process, each on its own
+// servers of our own (memory storage) in this one process (numbered from
+// --first: the bench starts several such processes, each with a share), each on its own
 // loopback port with its admin kubeconfig in DIR/<name>/kubeconfig, filled
 // with --objects objects of the realistic mix (searchData.ts) by direct
 // creates through each server's in-process client (admission, validation and
@@ -11,7 +12,8 @@
 // Pods keep no ownerReferences here: their ReplicaSets do not exist, and the
 // garbage collector would delete them (as kube's does a dependent whose owner
 // is gone).
-// Usage: node --max-old-space-size=N bench/searchMembers.ts --clusters 100 --objects 1000000 --dir DIR
+// Usage: node --max-old-space-size=N bench/searchMembers.ts --clusters 25 --first 0 --objects 250000 --dir DIR
+//   (--objects is this process's share: PER = objects / clusters per member)
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -24,6 +26,7 @@ import { MIX, makeObject } from "./searchData.ts";
 const { values } = parseArgs({
   options: {
     clusters: { type: "string", default: "100" },
+    first: { type: "string", default: "0" },
     objects: { type: "string", default: "1000000" },
     dir: { type: "string" },
     // Watch history per member: small, as kpanda sim's (5,000), so 100 fit in one process.
@@ -33,6 +36,7 @@ const { values } = parseArgs({
 if (!values.dir) throw new Error("--dir is required");
 const CLUSTERS = Number(values.clusters);
 const PER = Math.floor(Number(values.objects) / CLUSTERS);
+const FIRST = Number(values.first);
 const memberName = (c: number) => `member-${String(c).padStart(3, "0")}`;
 const now = () => performance.timeOrigin + performance.now();
 const say = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
@@ -95,14 +99,14 @@ async function writes(members: M[], rate: number, seconds: number): Promise<void
 const members: M[] = [];
 const t0 = performance.now();
 for (let c = 0; c < CLUSTERS; c += 4) {
-  members.push(...(await Promise.all(Array.from({ length: Math.min(4, CLUSTERS - c) }, (_, k) => start(memberName(c + k))))));
+  members.push(...(await Promise.all(Array.from({ length: Math.min(4, CLUSTERS - c) }, (_, k) => start(memberName(FIRST + c + k))))));
 }
 say({ started: members.length, seconds: (performance.now() - t0) / 1000 });
 const t1 = performance.now();
 let done = 0;
 await Promise.all(
   members.map(async (m, c) => {
-    await fill(m, c);
+    await fill(m, FIRST + c);
     if (++done % 10 === 0) say({ filled: done, seconds: (performance.now() - t1) / 1000 });
   }),
 );

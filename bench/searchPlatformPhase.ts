@@ -1,5 +1,5 @@
 // The platform phase of bench/search.ts, issue 11's acceptance as written:
-// one child process (searchMembers.ts) hosts the member API servers, filled
+// child processes (searchMembers.ts, several) host the member API servers, filled
 // with the objects by direct creates; kpanda (startPlatform, in this process,
 // with the index on `searchDb`) integrates them through POST /clusters with
 // their kubeconfigs and syncs them into its search cache. Figures: the time
@@ -36,19 +36,19 @@ export type Members = {
   /** Every JSON line the child prints from now on goes to fn too (until the returned function is called). */
   listen(fn: (msg: any) => void): () => void;
   send(cmd: unknown): void;
-  pid: number;
+  pids: number[];
   stop(): Promise<void>;
 };
 
-/** Starts searchMembers.ts with `clusters` members and `objects` objects; resolves once they are filled. */
-export async function startMembers(dir: string, clusters: number, objects: number, heapMb: number): Promise<Members> {
-  const args = [`--max-old-space-size=${heapMb}`, "--expose-gc", join(HERE, "searchMembers.ts"), "--clusters", String(clusters), "--objects", String(objects), "--dir", dir];
+/** One searchMembers.ts child with members first … first+clusters-1; resolves once they are filled. */
+async function startChild(dir: string, first: number, clusters: number, objects: number, heapMb: number, listeners: Set<(m: any) => void>) {
+  const args = [`--max-old-space-size=${heapMb}`, "--expose-gc", join(HERE, "searchMembers.ts"), "--clusters", String(clusters), "--first", String(first), "--objects", String(objects), "--dir", dir];
   const proc: ChildProcess = spawn(process.execPath, args, { stdio: ["pipe", "pipe", "pipe"] });
   let stderr = "";
   proc.stderr!.on("data", (c) => {
     stderr = (stderr + c).slice(-4000);
   });
-  const listeners = new Set<(m: any) => void>();
+  let onReady: (m: any) => void = () => {};
   createInterface({ input: proc.stdout! }).on("line", (l) => {
     let m: any;
     try {
@@ -56,32 +56,57 @@ export async function startMembers(dir: string, clusters: number, objects: numbe
     } catch {
       return;
     }
+    if (m.ready) onReady(m);
+    else if (m.filled || m.started) console.log(`  members ${first}…${first + clusters - 1}: ${JSON.stringify(m)}`);
     for (const fn of listeners) fn(m);
   });
   const exited = new Promise<void>((r) => proc.once("exit", () => r()));
   const ready = await new Promise<any>((ok, fail) => {
-    const fn = (m: any) => {
-      if (m.ready) ok(m);
-      else if (!m.w) console.log(`  members: ${JSON.stringify(m)}`);
-    };
-    listeners.add(fn);
+    onReady = ok;
     proc.once("exit", (code) => fail(new Error(`searchMembers exited (${code})\n${stderr}`)));
   });
-  listeners.clear();
-  console.log(`members: ${clusters} API servers in one process (pid ${proc.pid}), ${objects} objects created in ${ready.fillSeconds.toFixed(0)} s, RSS ${(ready.rss / 2 ** 30).toFixed(2)} GiB`);
+  return { proc, ready, exited };
+}
+
+/**
+ * Starts the members in `processes` searchMembers.ts children (one event loop
+ * and one heap for all 100 made that process, not kpanda, the bottleneck of
+ * the first sync: its major GCs over a 4 GiB heap); resolves once all are filled.
+ */
+export async function startMembers(dir: string, clusters: number, objects: number, heapMb: number, processes = 1): Promise<Members> {
+  const listeners = new Set<(m: any) => void>();
+  const share = Math.ceil(clusters / processes);
+  const per = Math.floor(objects / clusters);
+  const children = await Promise.all(
+    Array.from({ length: Math.ceil(clusters / share) }, (_, i) => {
+      const n = Math.min(share, clusters - i * share);
+      return startChild(dir, i * share, n, n * per, Math.ceil(heapMb / processes), listeners);
+    }),
+  );
+  const fill = Math.max(...children.map((c) => c.ready.fillSeconds));
+  const rss = children.reduce((a, c) => a + c.ready.rss, 0);
+  console.log(`members: ${clusters} API servers in ${children.length} process(es) (pids ${children.map((c) => c.proc.pid).join(", ")}), ${objects} objects created in ${fill.toFixed(0)} s, RSS ${(rss / 2 ** 30).toFixed(2)} GiB`);
   return {
-    names: ready.ready,
+    names: children.flatMap((c) => c.ready.ready),
     dir,
-    pid: proc.pid!,
+    pids: children.map((c) => c.proc.pid!),
     listen(fn) {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    send: (cmd) => proc.stdin!.write(`${JSON.stringify(cmd)}\n`),
+    // A write command's rate is shared out: each child writes its part to its own members.
+    send: (cmd: any) => {
+      for (const c of children) {
+        const part = cmd.write ? { write: { ...cmd.write, rate: cmd.write.rate / children.length } } : cmd;
+        c.proc.stdin!.write(`${JSON.stringify(part)}\n`);
+      }
+    },
     stop: async () => {
-      proc.stdin!.end();
-      setTimeout(() => proc.kill("SIGTERM"), 10_000).unref();
-      await exited;
+      for (const c of children) {
+        c.proc.stdin!.end();
+        setTimeout(() => c.proc.kill("SIGTERM"), 10_000).unref();
+      }
+      await Promise.all(children.map((c) => c.exited));
     },
   };
 }
@@ -162,6 +187,10 @@ export async function platformPhase(members: Members, label: string, dataDir: st
     const lag = await measureLag(index, members, o);
     const rssAfter = rss();
     const db = await size();
+    const m = process.memoryUsage();
+    if (process.env.BENCH_SMAPS) { const fs = await import("node:fs"); fs.writeFileSync(process.env.BENCH_SMAPS, fs.readFileSync("/proc/self/smaps")); }
+    if (process.env.BENCH_HEAPSNAPSHOT) console.log(`  heap snapshot: ${(await import("node:v8")).writeHeapSnapshot(process.env.BENCH_HEAPSNAPSHOT)}`);
+    console.log(`  memory: V8 heap ${(m.heapUsed / 2 ** 20).toFixed(0)} used / ${(m.heapTotal / 2 ** 20).toFixed(0)} MiB held, external ${(m.external / 2 ** 20).toFixed(0)} MiB (array buffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)}), the rest of RSS ${((m.rss - m.heapTotal - m.external) / 2 ** 20).toFixed(0)} MiB`);
     console.log(
       `kpanda RSS after GC ${(rssAfter / 2 ** 20).toFixed(0)} MiB: ${(rssAfter / pods).toFixed(0)} B per cached pod (${((rssAfter - rssEmpty) / pods).toFixed(0)} B over kpanda before integration; the bench process alone was ${(rss0 / 2 ** 20).toFixed(0)} MiB)`,
     );
@@ -253,17 +282,21 @@ async function measureLag(index: Index, members: Members, o: PlatformPhaseOption
       }
     })();
   });
-  let total = -1;
+  let total = 0;
+  let done = 0;
   let errors = 0;
   const unlisten = members.listen((m) => {
     if (m.w) {
       written.set(m.w, m.t);
       match(m.w);
-    } else if (m.written !== undefined) total = m.written;
-    else if (m.error) errors++;
+    } else if (m.written !== undefined) {
+      total += m.written;
+      done++;
+    } else if (m.error) errors++;
   });
   members.send({ write: { rate: o.writeRate, seconds: o.writeSeconds } });
-  while (total < 0) await sleep(100);
+  // Each member process answers {"written":N} when its share is done.
+  while (done < members.pids.length) await sleep(100);
   const deadline = performance.now() + 10_000;
   while (written.size && performance.now() < deadline) await sleep(50);
   unsubscribe();
