@@ -231,7 +231,7 @@ export class HealthController {
     try {
       const first = !s.summary;
       const podTotals = this.opts.podTotals;
-      s.summary = await computeSummary(m, this.opts.timeoutMs, podTotals && (() => podTotals(name)));
+      s.summary = await computeSummary(m, this.opts.timeoutMs, podTotals && (() => podTotals(name)), podTotals && s.summary);
       s.summaryAt = Date.now();
       // This replica's first is kept in status at once (for other replicas and restarts); later ones go with the next status write.
       if (first) await patchClusterStatus(this.host, name, { summary: s.summary });

@@ -6,7 +6,10 @@
 // added up in the search index once it holds the cluster's pods: listing
 // every pod of every member every 20 s cost the members (and kpanda's
 // parsing) more than all else at scale (600,000 pods over 100 clusters kept
-// the members' API servers busy); before that, from a list of the member's pods.
+// the members' API servers busy). Until the index holds them, the first
+// summary lists the member's pods and later ones keep its figures: while a
+// hundred clusters wait for their first sync, a list of every pod of each
+// every 20 s slowed that sync itself.
 import type { KObj } from "../host/kindCache.ts";
 import type { SearchIndex } from "../search/index.ts";
 import { memberGet } from "./memberHttp.ts";
@@ -75,10 +78,15 @@ function podTotalsOf(pods: List): PodTotals {
   return { pods: pods.items?.length ?? 0, requested };
 }
 
-/** `fromIndex` answers the pod totals when the index holds them (podTotalsFromIndex); otherwise the member's pods are listed. */
-export async function computeSummary(m: Member, timeoutMs: number, fromIndex?: () => Promise<PodTotals | undefined>): Promise<SummaryData> {
+/**
+ * `fromIndex` answers the pod totals when the index holds them
+ * (podTotalsFromIndex); otherwise they are `previous`'s (the last summary),
+ * or, for a first summary, counted in a list of the member's pods.
+ */
+export async function computeSummary(m: Member, timeoutMs: number, fromIndex?: () => Promise<PodTotals | undefined>, previous?: SummaryData): Promise<SummaryData> {
   const get = <T>(path: string) => m.run((signal) => memberGet<T>(m, path, signal), timeoutMs);
-  const podTotals = async () => (await fromIndex?.().catch(() => undefined)) ?? podTotalsOf(await get<List>("/api/v1/pods"));
+  const kept = previous && { pods: previous.pods, requested: { cpu: previous.cpu.requested, memory: previous.memory.requested } };
+  const podTotals = async () => (await fromIndex?.().catch(() => undefined)) ?? kept ?? podTotalsOf(await get<List>("/api/v1/pods"));
   const [version, nodes, pods, namespaces, events, nodeMetrics] = await Promise.all([
     get<{ gitVersion?: string }>("/version"),
     get<List>("/api/v1/nodes"),
