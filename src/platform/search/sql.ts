@@ -18,6 +18,8 @@
 //                     writers and revisions follow commit order.
 //   search_freshness  synced / stale since, per (cluster, kind).
 
+import { createHash } from "node:crypto";
+
 export type Dialect = {
   name: "sqlite" | "postgres";
   /** The surrogate key column. */
@@ -99,7 +101,7 @@ export const OBJECT_COLUMNS = [
 ] as const;
 
 /** Bumped when the tables change: an index of another version is dropped and rebuilt (it is a cache). */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const DROP_ALL = [
   "search_objects",
@@ -156,8 +158,26 @@ export const rowsPerStatement = (d: Dialect, width: number, cap = 500) => Math.m
 
 /** An FTS5 phrase: the term in double quotes (inner ones doubled); with the trigram tokenizer, a substring. */
 export const ftsPhrase = (term: string, labels: boolean) => `${labels ? "{name labels} : " : "name : "}"${term.replace(/"/g, '""')}"`;
-/** The kind column's text: one marked string, which a phrase of it matches only there. */
-export const ftsKind = (group: string, resource: string) => `~${group}/${resource}~`;
+const kindCodes = new Map<string, string>();
+/**
+ * The kind column's text: three CJK ideographs from 42 bits of a digest of
+ * the kind, so the trigram tokenizer makes it exactly one token. A term's
+ * count within a kind is then a phrase ANDed with one token: 5–10 ms for
+ * 50,000 matches among 600,000 pods, where the kind as a phrase of five
+ * trigrams ("~/pods~") took 40–47 ms, checking positions in every pod.
+ */
+export function ftsKind(group: string, resource: string): string {
+  const key = `${group}/${resource}`;
+  let code = kindCodes.get(key);
+  if (!code) {
+    const d = createHash("sha256").update(key).digest();
+    // 14 bits per character, within U+4E00–U+9FFF (CJK Unified Ideographs).
+    const bits = d.readUIntBE(0, 6);
+    code = [0, 1, 2].map((i) => String.fromCharCode(0x4e00 + Math.floor(bits / 2 ** (14 * i)) % 2 ** 14)).join("");
+    kindCodes.set(key, code);
+  }
+  return code;
+}
 
 /** Escapes a LIKE pattern's wildcards (used with ESCAPE '\'). */
 export function likeContains(term: string): string {
