@@ -9,9 +9,8 @@
 // rejects with MemberHttpError ({code, body}), which fromMember() reads.
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { KeptHttpsAgent as HttpsAgent } from "../../net/keptHttpsAgent.ts";
 import { describeDialError, isTls, upstreamHost, upstreamPort } from "../../net/upstream.ts";
-import { MemberHttpError, memberSecureContext } from "../clusters/memberHttp.ts";
+import { MemberHttpError, memberAgent } from "../clusters/memberHttp.ts";
 import type { Member } from "../clusters/members.ts";
 import { memberHeaders } from "../proxy/k8sProxy.ts";
 
@@ -29,19 +28,22 @@ export type MemberCall = {
 export type MemberAnswer<T> = { status: number; body: T; warnings: string[] };
 
 const agents = new WeakMap<Member, HttpAgent>();
-/** Connections per member; callers with many calls to make keep this many in flight (more would wait for a socket within the member's timeout). */
+/** Calls a caller with many to make keeps in flight per member. */
 export const CONNECTIONS = 8;
 
+/**
+ * An HTTPS member's calls go over its one pool of kept connections
+ * (memberAgent), warm from the search sync and the health probes: a pool of
+ * the policies' own opened a TLS connection per call in flight to every
+ * member when a policy first reached them (800 handshakes for 100 clusters,
+ * and as many again behind each member's front proxy), which cost more than
+ * the writes. A plain-HTTP member's are kept here.
+ */
 function agentOf(m: Member, url: URL): HttpAgent {
+  if (isTls(url)) return memberAgent(m);
   let a = agents.get(m);
   if (!a) {
-    // A few connections, kept: a burst of writes (a policy reaching every namespace) queues on them
-    // instead of paying a TLS handshake per request, which costs more than the request. They share
-    // the member's TLS context (parsed once).
-    const common = { keepAlive: true, maxSockets: CONNECTIONS, maxFreeSockets: CONNECTIONS, timeout: 60_000 };
-    a = isTls(url)
-      ? new HttpsAgent({ ...common, secureContext: memberSecureContext(m), rejectUnauthorized: !m.cred.insecureSkipTLSVerify, servername: m.cred.tlsServerName })
-      : new HttpAgent(common);
+    a = new HttpAgent({ keepAlive: true, maxSockets: CONNECTIONS, maxFreeSockets: CONNECTIONS, timeout: 60_000 });
     agents.set(m, a);
   }
   return a;
