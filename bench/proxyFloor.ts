@@ -4,7 +4,9 @@
 // piped back; no authentication, no header rewriting, no audit). What that
 // proxy adds is the cost of one more TLS hop on this machine, which kpanda's
 // proxy cannot go below; compare its ratio with part 1's.
-// Usage: node bench/proxyFloor.ts [--kubeconfig FILE] (a real cluster; else one `kpanda sim` cluster) [--gets 3000]
+// --upstream undici makes the proxy's upstream call with undici's stream()
+// instead of https.request (the server side stays node:https).
+// Usage: node bench/proxyFloor.ts [--kubeconfig FILE] (a real cluster; else one `kpanda sim` cluster) [--gets 3000] [--upstream https|undici]
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { Agent, createServer, request } from "node:https";
@@ -14,13 +16,14 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { Agent as UndiciAgent } from "undici";
 import { createAuthority, issueServingCert } from "../src/apiserver/tls/pki.ts";
 import { KubeClient } from "./client.ts";
 import { type ClusterAccess, loadKubeconfig } from "./kubeconfig.ts";
 import { ms, Samples } from "./stats.ts";
 
 const { values } = parseArgs({
-  options: { kubeconfig: { type: "string" }, gets: { type: "string", default: "3000" }, "as-proxy": { type: "string" } },
+  options: { kubeconfig: { type: "string" }, gets: { type: "string", default: "3000" }, "as-proxy": { type: "string" }, upstream: { type: "string", default: "https" } },
 });
 const KPANDA = resolve(dirname(fileURLToPath(import.meta.url)), "../bin/kpanda");
 
@@ -31,8 +34,18 @@ async function serveProxy(kubeconfig: string): Promise<void> {
   const agent = new Agent({ keepAlive: true, ca: a.ca, cert: a.cert, key: a.key, servername: a.servername });
   const ca = await createAuthority("proxy-floor-ca");
   const serving = await issueServingCert(ca, "localhost", ["127.0.0.1"]);
+  const undici = new UndiciAgent({ connect: { ca: a.ca, cert: a.cert, key: a.key, servername: a.servername }, keepAliveTimeout: 60_000 });
   const server = createServer({ cert: serving.cert, key: serving.key }, (req, res) => {
     const headers = { accept: req.headers.accept ?? "*/*", ...(a.token ? { authorization: `Bearer ${a.token}` } : {}) };
+    if (values.upstream === "undici") {
+      undici
+        .stream({ origin: url.origin, path: req.url ?? "/", method: (req.method ?? "GET") as "GET", headers }, ({ statusCode, headers: h }) => {
+          res.writeHead(statusCode, h as Record<string, string>);
+          return res;
+        })
+        .catch(() => res.destroy());
+      return;
+    }
     const out = request({ host: url.hostname, port: url.port, path: req.url, method: req.method, headers, agent }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
@@ -61,7 +74,7 @@ async function main(): Promise<void> {
       await firstLine(sim, (l) => l.includes('"kpanda sim ready"'));
       kubeconfig = join(dir, "sim-1", "kubeconfig");
     }
-    const proxy = spawn(process.execPath, [fileURLToPath(import.meta.url), "--as-proxy", kubeconfig], { stdio: ["ignore", "pipe", "inherit"] });
+    const proxy = spawn(process.execPath, [fileURLToPath(import.meta.url), "--as-proxy", kubeconfig, "--upstream", values.upstream!], { stdio: ["ignore", "pipe", "inherit"] });
     children.push(proxy);
     const { port, ca } = JSON.parse(await firstLine(proxy, (l) => l.startsWith("{")));
     const direct = new KubeClient(loadKubeconfig(kubeconfig), 1);
@@ -83,7 +96,7 @@ async function main(): Promise<void> {
     const p = ps.summary();
     console.log(`GET of a pod in ${values.kubeconfig ?? "one simulated cluster"}, ${values.gets} sequential each, alternating`);
     console.log(`   direct:          p50 ${ms(d.p50)}  p99 ${ms(d.p99)}`);
-    console.log(`   bare Node proxy: p50 ${ms(p.p50)}  p99 ${ms(p.p99)}`);
+    console.log(`   bare Node proxy (upstream ${values.upstream}): p50 ${ms(p.p50)}  p99 ${ms(p.p99)}`);
     console.log(`   ratio:           p50 ${(p.p50 / d.p50).toFixed(2)}  load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
     await direct.close();
     await proxied.close();
