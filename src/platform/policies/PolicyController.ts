@@ -282,10 +282,14 @@ export class PolicyController {
       this.since = await this.opts.index.revision();
       return;
     }
+    const newest = await this.opts.index.revision();
     let next = Number.POSITIVE_INFINITY;
     for (const kind of watched) {
       const res = await this.opts.index.changes(ref(kind), this.since);
       next = Math.min(next, res.revision);
+      // The answer was cut (its limit): read on at once. Waiting for the next write instead left a
+      // burst's tail, and a deletion behind it, unread until the resync when no write followed.
+      if (res.revision < newest) this.pumpAgain = true;
       for (const ev of res.events) {
         const { cluster } = ev.item;
         const ns = kind === NAMESPACES ? ev.item.name : ev.item.namespace;
