@@ -14,7 +14,8 @@
 // dropped watches (each open watch ends cleanly, so clients resume from their
 // last resourceVersion).
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { Agent, createServer, request, type Server } from "node:https";
+import { type Agent, createServer, request, type Server } from "node:https";
+import { KeptHttpsAgent } from "../../net/keptHttpsAgent.ts";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { createSecureContext, type TLSSocket } from "node:tls";
@@ -92,7 +93,8 @@ export class FaultProxy {
     // One TLS context for every upstream connection: without it each new one parses the CA,
     // certificate and key again (a burst of new client connections opens as many upstream).
     const secureContext = createSecureContext({ ca: opts.ca, cert: opts.proxyClient.cert, key: opts.proxyClient.key });
-    this.agent = new Agent({ keepAlive: true, secureContext });
+    // Kept connections must not keep their first request and its answer alive (keptHttpsAgent.ts).
+    this.agent = new KeptHttpsAgent({ keepAlive: true, secureContext });
     this.server = createServer(
       { cert: opts.serving.cert, key: opts.serving.key, ca: opts.ca, requestCert: true, rejectUnauthorized: false, keepAliveTimeout: 65_000 },
       (req, res) => void this.onRequest(req, res),
