@@ -13,11 +13,11 @@
 // A non-2xx answer is a MemberHttpError ({code, body}: the member's status
 // and its Status as text, what fromMember reads); a connection failure an
 // Error saying what went wrong, as Go's dialer words it.
-import { Agent as HttpAgent, type IncomingMessage, request as httpRequest } from "node:http";
+import { type IncomingMessage, request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { describeDialError, isTls, upstreamHost, upstreamPort } from "../../net/upstream.ts";
 import { onMember } from "../clusters/memberApi.ts";
-import { memberAgent, MemberHttpError } from "../clusters/memberHttp.ts";
+import { memberAgentFor, MemberHttpError } from "../clusters/memberHttp.ts";
 import type { Member } from "../clusters/members.ts";
 import { memberHeaders } from "../proxy/k8sProxy.ts";
 
@@ -40,19 +40,6 @@ export type CallerRequest = {
   accept?: string;
   signal?: AbortSignal;
 };
-
-// A member served over plain HTTP (a test's) gets kept connections of its own; HTTPS ones share memberAgent.
-const plainAgents = new WeakMap<Member, HttpAgent>();
-
-function agentOf(m: Member, url: URL): HttpAgent {
-  if (isTls(url)) return memberAgent(m);
-  let a = plainAgents.get(m);
-  if (!a) {
-    a = new HttpAgent({ keepAlive: true, maxFreeSockets: 8, timeout: 60_000 });
-    plainAgents.set(m, a);
-  }
-  return a;
-}
 
 /** The headers of a call as `caller`: kpanda's credential, the impersonation (none for KPANDA), and `extra`. */
 export function callerHeaders(m: Member, caller: Caller, extra: Record<string, string> = {}): Record<string, string | string[]> {
@@ -77,7 +64,7 @@ export function callerStream(m: Member, caller: Caller, r: CallerRequest): Promi
   const headers = callerHeaders(m, caller, extra);
   const send = isTls(up.url) ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(up.url, { method: r.method ?? "GET", agent: agentOf(m, up.url), headers, signal: r.signal }, resolve);
+    const req = send(up.url, { method: r.method ?? "GET", agent: memberAgentFor(m, up.url), headers, signal: r.signal }, resolve);
     req.setTimeout(m.timeoutMs, () => req.destroy(new Error(`no answer within ${m.timeoutMs} ms`)));
     req.once("response", () => req.setTimeout(0));
     req.on("error", (err: NodeJS.ErrnoException) => {

@@ -14,10 +14,11 @@
 // like client-node's ApiException ({code, body}) so fromMember() and
 // codeOf() read both alike; a connection failure is a plain Error whose
 // message says what went wrong, as Go's dialer words it.
+import { Agent as HttpAgent } from "node:http";
 import { type Agent, request } from "node:https";
-import { KeptHttpsAgent } from "../../net/keptHttpsAgent.ts";
 import { createSecureContext, type SecureContext } from "node:tls";
-import { describeDialError, upstreamHost, upstreamPort } from "../../net/upstream.ts";
+import { KeptHttpsAgent } from "../../net/keptHttpsAgent.ts";
+import { describeDialError, isTls, upstreamHost, upstreamPort } from "../../net/upstream.ts";
 import { PooledKubeConfig } from "./kubeconfig.ts";
 import type { Member } from "./members.ts";
 
@@ -68,6 +69,26 @@ export function memberAgent(m: Member): Agent {
       servername: c.tlsServerName,
     });
     agents.set(m, a);
+  }
+  return a;
+}
+
+// A member served over plain HTTP (a test's) gets kept connections of its own.
+const plainAgents = new WeakMap<Member, HttpAgent>();
+
+/**
+ * The kept connections for a call to `m` at `url`: over HTTPS the member's
+ * one pool (memberAgent), warm from the search sync and the health probes
+ * (a pool per caller opened a TLS connection per call in flight: 800
+ * handshakes when a policy first reached 100 clusters); over plain HTTP a
+ * pool of its own.
+ */
+export function memberAgentFor(m: Member, url: URL): HttpAgent {
+  if (isTls(url)) return memberAgent(m);
+  let a = plainAgents.get(m);
+  if (!a) {
+    a = new HttpAgent({ keepAlive: true, maxFreeSockets: 8, timeout: 60_000 });
+    plainAgents.set(m, a);
   }
   return a;
 }

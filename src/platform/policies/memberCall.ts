@@ -7,10 +7,10 @@
 // Connections are kept alive per member; every call runs within the
 // member's concurrency limit and timeout (Member.run). A non-2xx answer
 // rejects with MemberHttpError ({code, body}), which fromMember() reads.
-import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { describeDialError, isTls, upstreamHost, upstreamPort } from "../../net/upstream.ts";
-import { MemberHttpError, memberAgent } from "../clusters/memberHttp.ts";
+import { memberAgentFor, MemberHttpError } from "../clusters/memberHttp.ts";
 import type { Member } from "../clusters/members.ts";
 import { memberHeaders } from "../proxy/k8sProxy.ts";
 
@@ -27,27 +27,8 @@ export type MemberCall = {
 
 export type MemberAnswer<T> = { status: number; body: T; warnings: string[] };
 
-const agents = new WeakMap<Member, HttpAgent>();
 /** Calls a caller with many to make keeps in flight per member. */
 export const CONNECTIONS = 8;
-
-/**
- * An HTTPS member's calls go over its one pool of kept connections
- * (memberAgent), warm from the search sync and the health probes: a pool of
- * the policies' own opened a TLS connection per call in flight to every
- * member when a policy first reached them (800 handshakes for 100 clusters,
- * and as many again behind each member's front proxy), which cost more than
- * the writes. A plain-HTTP member's are kept here.
- */
-function agentOf(m: Member, url: URL): HttpAgent {
-  if (isTls(url)) return memberAgent(m);
-  let a = agents.get(m);
-  if (!a) {
-    a = new HttpAgent({ keepAlive: true, maxSockets: CONNECTIONS, maxFreeSockets: CONNECTIONS, timeout: 60_000 });
-    agents.set(m, a);
-  }
-  return a;
-}
 
 /** Sends the call within the member's limit; resolves with the parsed answer and its warnings. */
 export function memberCall<T = any>(m: Member, c: MemberCall): Promise<MemberAnswer<T>> {
@@ -67,7 +48,7 @@ function send<T>(m: Member, c: MemberCall, signal: AbortSignal): Promise<MemberA
   const method = c.method ?? "GET";
   const request = isTls(url) ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent: agentOf(m, url), signal }, (res) => {
+    const req = request(url, { method, headers, agent: memberAgentFor(m, url), signal }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (d: Buffer) => chunks.push(d));
       res.on("error", reject);
