@@ -127,7 +127,7 @@ export async function fillBig(kubeconfig: string, nodes: number, pods: number): 
 export type Serve = { child: Child; url: string; ca: string; token: string; call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }> };
 
 export async function startServe(dataDir: string): Promise<Serve> {
-  const child = kpanda(["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", "warn"]);
+  const child = kpanda(["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", process.env.BENCH_SERVE_LOG_LEVEL ?? "warn"]);
   const line = await child.line((l) => l.startsWith("kpanda is serving on "), 180_000);
   const url = line.slice("kpanda is serving on ".length).trim();
   const ca = await readFile(join(dataDir, "pki", "ca.crt"), "utf8");
