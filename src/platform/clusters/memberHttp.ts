@@ -43,7 +43,7 @@ const contexts = new WeakMap<Member, SecureContext>();
  * connection parses them again, which cost more than the TLS handshake's
  * own work when a policy opened hundreds of connections at once.
  */
-export function memberSecureContext(m: Member): SecureContext {
+function memberSecureContext(m: Member): SecureContext {
   let ctx = contexts.get(m);
   if (!ctx) {
     const c = m.cred;
