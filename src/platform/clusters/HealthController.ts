@@ -231,7 +231,11 @@ export class HealthController {
     try {
       const first = !s.summary;
       const podTotals = this.opts.podTotals;
-      s.summary = await computeSummary(m, this.opts.timeoutMs, podTotals && (() => podTotals(name)), podTotals && s.summary);
+      const epoch = this.epoch;
+      const summary = await computeSummary(m, this.opts.timeoutMs, podTotals && (() => podTotals(name)), podTotals && s.summary);
+      // One begun before a stop (the lead lost) is dropped: else it would stand newer than the next leader's.
+      if (!this.running || this.epoch !== epoch) return;
+      s.summary = summary;
       s.summaryAt = Date.now();
       // This replica's first is kept in status at once (for other replicas and restarts); later ones go with the next status write.
       if (first) await patchClusterStatus(this.host, name, { summary: s.summary });
