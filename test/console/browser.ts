@@ -12,7 +12,15 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 export const CHROMIUM = process.env.KPANDA_CHROMIUM ?? "/usr/bin/chromium";
 export const ARTIFACTS = process.env.KPANDA_ARTIFACTS ?? join(import.meta.dirname, "..", "..", "test-artifacts", "console");
 
-/** Without the background-networking flags Chromium dials out, and this closed network refuses it. */
+/**
+ * Without the background-networking flags Chromium dials out, and this closed network refuses it.
+ * --ignore-certificate-errors: the platform's self-signed certificate is accepted by the TLS socket
+ * itself. With only the context's ignoreHTTPSErrors, every new connection fails with
+ * ERR_CERT_AUTHORITY_INVALID and the request restarts (HttpNetworkTransaction::RestartIgnoringLastError);
+ * a netlog showed requests restarted up to 3 times on a quiet machine, and under CI's load one CSS
+ * chunk reached Chromium's 32 restarts and failed with net::ERR_TOO_MANY_RETRIES.
+ * KPANDA_NETLOG=FILE writes Chromium's network log there.
+ */
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -22,6 +30,8 @@ const ARGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  "--ignore-certificate-errors",
+  ...(process.env.KPANDA_NETLOG ? [`--log-net-log=${process.env.KPANDA_NETLOG}`] : []),
 ];
 
 export function chromiumMissing(): string | undefined {
