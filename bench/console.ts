@@ -208,8 +208,10 @@ async function main(): Promise<void> {
     await untilSynced(serve, "/clustersummary?pageSize=1&phase=Running", members.length);
     console.log(`search cache synced ${((performance.now() - t0) / 1000).toFixed(1)} s after the start (the big member's pods ${synced.toFixed(1)} s after integration)`);
 
-    const browser = await launchBrowser();
-    const ctx = await browser.newContext({ baseURL: serve.url, ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 }, locale: "en-US" });
+    // Chromium trusts serve's certificate, as a user's browser does: it keeps no response from a
+    // connection whose certificate error it was told to ignore, so nothing would be cached.
+    const browser = await launchBrowser({ trust: [serve.ca, serve.cert] });
+    const ctx = await browser.newContext({ baseURL: serve.url, viewport: { width: 1440, height: 900 }, locale: "en-US" });
     const session = JSON.stringify({ token: serve.token, expiresAt: new Date(Date.now() + 3600_000).toISOString(), user: "admin" });
     await ctx.addInitScript((s) => sessionStorage.setItem("kpanda.session", s), session);
     await ctx.addInitScript(RECORD_INPUT);

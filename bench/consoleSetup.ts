@@ -123,14 +123,15 @@ export async function fillBig(kubeconfig: string, nodes: number, pods: number): 
   return (performance.now() - t0) / 1000;
 }
 
-/** A running serve: its https URL, the CA its certificate chains to, an admin token, and a JSON client. */
-export type Serve = { child: Child; url: string; ca: string; token: string; call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }> };
+/** A running serve: its https URL, the CA its certificate chains to and that certificate, an admin token, and a JSON client. */
+export type Serve = { child: Child; url: string; ca: string; cert: string; token: string; call: (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }> };
 
 export async function startServe(dataDir: string): Promise<Serve> {
   const child = kpanda(["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--log-level", process.env.BENCH_SERVE_LOG_LEVEL ?? "warn"]);
   const line = await child.line((l) => l.startsWith("kpanda is serving on "), 180_000);
   const url = line.slice("kpanda is serving on ".length).trim();
   const ca = await readFile(join(dataDir, "pki", "ca.crt"), "utf8");
+  const cert = await readFile(join(dataDir, "pki", "serving.crt"), "utf8");
   const dispatcher = new Agent({ connect: { ca } });
   let token = "";
   const call: Serve["call"] = async (method, path, body) => {
@@ -147,7 +148,7 @@ export async function startServe(dataDir: string): Promise<Serve> {
   const r = await call("POST", "/login", { username: "admin", password });
   if (r.status !== 200) throw new Error(`login: ${r.status} ${JSON.stringify(r.body)}`);
   token = r.body.token;
-  return { child, url, ca, token, call };
+  return { child, url, ca, cert, token, call };
 }
 
 /** Integrates each (name, kubeconfig file) through POST /clusters, 8 at a time. */

@@ -3,6 +3,7 @@
 // and failed requests; a test fails on any it did not expect. Screenshots go
 // to test-artifacts/console/ (KPANDA_ARTIFACTS overrides), and axe-core
 // checks pages for accessibility violations.
+import { createHash, X509Certificate } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -38,9 +39,18 @@ export function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install -y chromium)`;
 }
 
-/** A new browser; playwright gives it a new, empty user data directory. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+/**
+ * A new browser; playwright gives it a new, empty user data directory. `trust`: PEM certificates
+ * (a CA, or the serving certificate) whose public keys Chromium accepts as if a trusted CA had
+ * signed them (--ignore-certificate-errors-spki-list, honoured with a user data directory). Unlike
+ * an ignored error, such a certificate lets Chromium cache what the server sends (its HTTP cache
+ * keeps no response from a connection with a certificate error), as a user's browser that trusts
+ * kpanda's certificate does: bench/console.ts measures that.
+ */
+export function launchBrowser(opts: { trust?: string[] } = {}): Promise<Browser> {
+  const spki = (opts.trust ?? []).map((pem) => createHash("sha256").update(new X509Certificate(pem).publicKey.export({ type: "spki", format: "der" })).digest("base64"));
+  const args = spki.length ? [...ARGS.filter((a) => a !== "--ignore-certificate-errors"), `--ignore-certificate-errors-spki-list=${spki.join(",")}`] : ARGS;
+  return chromium.launch({ executablePath: CHROMIUM, args, headless: true });
 }
 
 export type Problem = { kind: "console" | "pageerror" | "requestfailed" | "response"; text: string };
