@@ -4,7 +4,10 @@
 // Kubernetes' (k8s.io/apimachinery/pkg/labels and fields).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CompactedError, type IndexedItem, type KObject, type Query, QueryError, type SearchIndex } from "./index.ts";
+import { expectedOrder, type Fixture, fixture, ident, NAMESPACES, NODES, PODS, pod, SECRETS } from "./conformanceFixture.ts";
+import { CompactedError, type Query, QueryError, type SearchIndex } from "./index.ts";
+
+export { pod };
 
 export type Backend = {
   index: SearchIndex;
@@ -13,69 +16,10 @@ export type Backend = {
   close(): Promise<void>;
 };
 
-const PODS = { group: "", version: "v1", resource: "pods" };
-const NODES = { group: "", version: "v1", resource: "nodes" };
-const SECRETS = { group: "", version: "v1", resource: "secrets" };
-const NAMESPACES = { group: "", version: "v1", resource: "namespaces" };
-
-/** A deterministic pseudo-random sequence. */
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-}
-
-export function pod(ns: string, name: string, extra: { node?: string; phase?: string; restarts?: number; labels?: Record<string, string>; created?: number; rv?: string } = {}): KObject {
-  return {
-    apiVersion: "v1",
-    kind: "Pod",
-    metadata: {
-      name,
-      namespace: ns,
-      resourceVersion: extra.rv ?? "1",
-      creationTimestamp: new Date(extra.created ?? Date.UTC(2024, 0, 1)).toISOString().replace(/\.\d+Z$/, "Z"),
-      labels: extra.labels,
-      managedFields: [{ manager: "kubectl", operation: "Apply" }],
-    },
-    spec: { nodeName: extra.node, restartPolicy: "Always", containers: [{ name: "c", image: "nginx" }] },
-    status: { phase: extra.phase ?? "Running", containerStatuses: [{ name: "c", restartCount: extra.restarts ?? 0, state: { running: {} } }] },
-  };
-}
-
-type Fixture = { cluster: string; obj: KObject }[];
-
-/** 240 pods over 3 clusters and 4 namespaces, with name collisions across both and ties in every column. */
-function fixture(): Fixture {
-  const r = rng(7);
-  const out: Fixture = [];
-  const words = ["web", "api", "Web-Cache", "db", "worker", "batch_job", "q%x"];
-  for (let i = 0; i < 240; i++) {
-    const cluster = `c${Math.floor(r() * 3)}`;
-    const ns = `ns-${Math.floor(r() * 4)}`;
-    const name = `${words[Math.floor(r() * words.length)]}-${Math.floor(r() * 40)}`;
-    if (out.some((o) => o.cluster === cluster && o.obj.metadata?.namespace === ns && o.obj.metadata?.name === name)) continue;
-    const labels: Record<string, string> = { app: words[Math.floor(r() * 3)].toLowerCase() };
-    if (r() < 0.5) labels.tier = r() < 0.5 ? "front" : "back";
-    const obj = pod(ns, name, {
-      node: r() < 0.2 ? undefined : `node-${Math.floor(r() * 5)}`,
-      phase: ["Running", "Pending", "Succeeded", "Failed"][Math.floor(r() * 4)],
-      restarts: Math.floor(r() * 4),
-      labels,
-      created: Date.UTC(2024, 0, 1) + Math.floor(r() * 10) * 1000,
-    });
-    out.push({ cluster, obj });
-  }
-  return out;
-}
-
 async function load(index: SearchIndex, f: Fixture): Promise<void> {
   await index.apply(f.map(({ cluster, obj }) => ({ type: "upsert" as const, cluster, ...PODS, object: obj })));
 }
 
-const ident = (i: IndexedItem) => `${i.cluster}/${i.namespace}/${i.name}`;
-const fixId = (f: Fixture[number]) => `${f.cluster}/${f.obj.metadata?.namespace}/${f.obj.metadata?.name}`;
 
 /** Every page of a query, concatenated; checks each page's total. */
 async function allPages(index: SearchIndex, q: Query, pageSize: number): Promise<{ ids: string[]; total: number }> {
@@ -91,43 +35,6 @@ async function allPages(index: SearchIndex, q: Query, pageSize: number): Promise
   return { ids, total };
 }
 
-const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
-
-function sortKey(f: Fixture[number], by: string): string | number {
-  const o = f.obj;
-  switch (by) {
-    case "namespace":
-      return o.metadata!.namespace!;
-    case "cluster":
-      return f.cluster;
-    case "created":
-      return Date.parse(o.metadata!.creationTimestamp!);
-    case "node":
-      return o.spec.nodeName ?? "";
-    case "phase":
-    case "status":
-      return o.status.phase;
-    case "restarts":
-      return o.status.containerStatuses[0].restartCount;
-    default:
-      return o.metadata!.name!;
-  }
-}
-
-/** The full set sorted as the index promises: the key, then name, namespace, cluster; all one direction. */
-function expectedOrder(f: Fixture, by: string, dir: "asc" | "desc"): string[] {
-  const s = dir === "asc" ? 1 : -1;
-  return [...f]
-    .sort(
-      (a, b) =>
-        s *
-        (cmp(sortKey(a, by), sortKey(b, by)) ||
-          cmp(a.obj.metadata!.name!, b.obj.metadata!.name!) ||
-          cmp(a.obj.metadata!.namespace!, b.obj.metadata!.namespace!) ||
-          cmp(a.cluster, b.cluster)),
-    )
-    .map(fixId);
-}
 
 export function searchIndexConformance(name: string, make: () => Promise<Backend>): void {
   describe(`search index conformance: ${name}`, () => {
