@@ -31,7 +31,8 @@ import { GROUP, VERSION } from "../host/crds.ts";
 import { codeOf, type Host } from "../host/host.ts";
 import type { KindCache, KObj } from "../host/kindCache.ts";
 import { fromMember } from "../http/errors.ts";
-import { CompactedError, type KindRef, type KObject, type Query, type SearchIndex } from "../search/index.ts";
+import type { ChangeEvent, KindRef, KObject, Query, SearchIndex } from "../search/index.ts";
+import { ChangeFollower, type Plan } from "./changeFollower.ts";
 import { ComplianceBook, CLUSTER_KEY } from "./compliance.ts";
 import { desiredObject, isOurs, objectMatches, podSecurityRemoval, targetsCluster } from "./desired.ts";
 import { NAMESPACES, OBJECT_KINDS } from "./kinds.ts";
@@ -57,8 +58,6 @@ export type PolicyControllerOptions = {
 type Work = { policy: string; cluster: string; all: boolean; dirty: Set<string>; running?: Promise<void>; again: boolean };
 
 const WATCHED: KindRef[] = [NAMESPACES, ...Object.values(OBJECT_KINDS)];
-/** The least time between two reads of the index's changes when writes keep coming. */
-const PUMP_PAUSE_MS = 100;
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const isRunning = (c: KObj | undefined) => c?.status?.phase === "Running" && !c.metadata?.deletionTimestamp;
 const ref = (k: KindRef): KindRef => ({ group: k.group, resource: k.resource });
@@ -81,17 +80,15 @@ export class PolicyController {
   private readonly finalizing = new Map<string, Promise<void>>();
   private readonly seenPolicies = new Map<string, string>();
   private readonly seenClusters = new Map<string, string>();
+  private readonly changes: ChangeFollower;
   private active = false;
-  private since = 0;
-  private pumping?: Promise<void>;
-  private pumpAgain = false;
-  private unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
 
   constructor(opts: PolicyControllerOptions) {
     this.opts = opts;
     this.log = opts.log.child({ controller: "cluster-policies" });
     this.book = new ComplianceBook(opts.host, this.log, opts.flushMs);
+    this.changes = new ChangeFollower({ index: opts.index, log: this.log, plan: () => this.plan(), onCompacted: () => this.resyncAll() });
     opts.policies.onChange((type, o) => this.policyChanged(type, o));
     opts.clusters.onChange((type, c) => this.clusterChanged(type, c));
   }
@@ -100,8 +97,7 @@ export class PolicyController {
     if (this.active) return;
     this.active = true;
     signal?.addEventListener("abort", () => void this.stop(), { once: true });
-    this.since = await this.opts.index.revision();
-    this.unsubscribe = this.opts.index.subscribe(() => this.pump());
+    await this.changes.start();
     this.timer = setInterval(() => this.resyncAll(), this.opts.resyncMs ?? 30_000);
     this.timer.unref();
     for (const p of this.opts.policies.list()) this.book.load(p);
@@ -112,8 +108,7 @@ export class PolicyController {
     if (!this.active) return;
     this.active = false;
     clearInterval(this.timer);
-    this.unsubscribe?.();
-    await this.pumping;
+    await this.changes.stop();
     await Promise.allSettled([...this.work.values()].map((w) => w.running));
     await Promise.allSettled(this.finalizing.values());
     await this.book.close();
@@ -250,58 +245,24 @@ export class PolicyController {
     }
   }
 
-  /** Reads the index's changes since the last pump and queues the namespaces they touch. */
-  private pump(): void {
-    if (!this.active) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = (async () => {
-      do {
-        this.pumpAgain = false;
-        await this.pumpOnce().catch((err) => {
-          if (err instanceof CompactedError) return this.afterCompaction();
-          this.log.error({ err }, "reading the search index's changes failed");
-        });
-        // Under a stream of writes (a policy's own burst echoing back, a cluster's first sync)
-        // the next read waits a moment, so it takes many writes at once rather than a few.
-        if (this.pumpAgain && this.active) await new Promise((r) => setTimeout(r, PUMP_PAUSE_MS));
-      } while (this.pumpAgain && this.active);
-      this.pumping = undefined;
-    })();
-  }
-
-  private async pumpOnce(): Promise<void> {
+  /** What the change follower reads next: the kinds some policy acts on, and the namespaces their changes touch. */
+  private plan(): Plan {
     const policies = this.opts.policies.list().filter((p) => !p.metadata?.deletionTimestamp);
     // Only the kinds some policy acts on are read: with no policy, nothing is (a policy
     // created later starts with a full pass over the index, not from these changes).
     const kinds = new Set<KindRef>(policies.map((p) => OBJECT_KINDS[(p.spec as PolicySpec).kind as keyof typeof OBJECT_KINDS]).filter(Boolean));
     const watched = policies.length ? WATCHED.filter((k) => k === NAMESPACES || kinds.has(k)) : [];
-    if (!watched.length) {
-      this.since = await this.opts.index.revision();
-      return;
-    }
-    const newest = await this.opts.index.revision();
-    let next = Number.POSITIVE_INFINITY;
-    for (const kind of watched) {
-      const res = await this.opts.index.changes(ref(kind), this.since);
-      next = Math.min(next, res.revision);
-      // The answer was cut (its limit): read on at once. Waiting for the next write instead left a
-      // burst's tail, and a deletion behind it, unread until the resync when no write followed.
-      if (res.revision < newest) this.pumpAgain = true;
-      for (const ev of res.events) {
-        const { cluster } = ev.item;
-        const ns = kind === NAMESPACES ? ev.item.name : ev.item.namespace;
-        for (const p of policies) {
-          const spec = p.spec as PolicySpec;
-          if (kind !== NAMESPACES && OBJECT_KINDS[spec.kind as keyof typeof OBJECT_KINDS] !== kind) continue;
-          if (ev.type !== "DELETED" && kind !== NAMESPACES && this.echo(p, cluster, ns, ev.item.object)) continue;
-          if (targetsCluster(spec, this.opts.clusters.get(cluster))) this.enqueue(p.metadata!.name!, cluster, ns);
-        }
+    const onEvent = (kind: KindRef, ev: ChangeEvent) => {
+      const { cluster } = ev.item;
+      const ns = kind === NAMESPACES ? ev.item.name : ev.item.namespace;
+      for (const p of policies) {
+        const spec = p.spec as PolicySpec;
+        if (kind !== NAMESPACES && OBJECT_KINDS[spec.kind as keyof typeof OBJECT_KINDS] !== kind) continue;
+        if (ev.type !== "DELETED" && kind !== NAMESPACES && this.echo(p, cluster, ns, ev.item.object)) continue;
+        if (targetsCluster(spec, this.opts.clusters.get(cluster))) this.enqueue(p.metadata!.name!, cluster, ns);
       }
-    }
-    if (Number.isFinite(next)) this.since = next;
+    };
+    return { kinds: watched, onEvent };
   }
 
   /**
@@ -318,11 +279,6 @@ export class PolicyController {
     if (o.metadata?.annotations?.[GENERATION_ANNOTATION] !== String(generation)) return false;
     if (this.book.get(name, cluster, ns)?.state === "Conflict") return false;
     return objectMatches(desiredObject(name, generation, spec, OBJECT_KINDS[spec.kind], ns), o);
-  }
-
-  private async afterCompaction(): Promise<void> {
-    this.since = await this.opts.index.revision();
-    this.resyncAll();
   }
 
   /** Removes a policy's objects from clusters it does not target (any more), as the index shows them. */
