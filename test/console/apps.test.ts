@@ -6,17 +6,10 @@
 // a terminal in its container running `env`. Screenshots go to
 // test-artifacts/console/ (the README's come from there).
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { ensureConsoleBuilt } from "../../web/build.ts";
-import { runKubectl } from "../harness.ts";
-import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { addUser, integrate, until } from "../platform/members.ts";
-import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+import { addUser, until } from "../platform/members.ts";
+import { checkAxe, chromiumMissing, logIn, openPage, setEditor as setYaml, type WatchedPage } from "./browser.ts";
+import { type MemberConsole, startMemberConsole } from "./memberConsole.ts";
 
 const skip = chromiumMissing();
 if (skip) process.stderr.write(`\n*** console application tests skipped: ${skip} ***\n\n`);
@@ -51,55 +44,21 @@ spec:
 `;
 
 describe("application pages in a browser", { skip, timeout: 900_000 }, () => {
-  let t: TestPlatform;
-  let sim: Simulator;
-  let dir: string;
-  let browser: Browser;
+  let c: MemberConsole;
   let admin: WatchedPage;
 
   before(async () => {
-    await ensureConsoleBuilt({ quiet: true });
-    dir = await mkdtemp(join(tmpdir(), "kpanda-apps-"));
-    t = await startTestPlatform();
-    sim = await startSimulator({ names: ["dev"], nodes: 2, dataDir: dir });
-    await integrate(t, sim.cluster("dev"));
+    c = await startMemberConsole({ prefix: "apps", nodes: 2 });
     await kubectl(["create", "namespace", "shop"]);
     await kubectl(["create", "configmap", "settings", "-n", "shop", "--from-literal=greeting=hello-from-configmap"]);
-    const token = await t.adminToken();
-    await until("namespace shop in the cache", async () => (await t.call("GET", "/clusters/dev/namespaces?fuzzySearch=shop", undefined, token)).body?.items?.length === 1, 60_000);
-    browser = await launchBrowser();
-    admin = await openPage(browser, t.platform.url);
-    const { page } = admin;
-    await page.goto("/");
-    await page.getByLabel(/^Username/).fill("admin");
-    await page.getByLabel(/^Password/).fill(t.adminPassword);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(/\/clusters$/);
+    await c.cached("namespace shop in the cache", "/clusters/dev/namespaces?fuzzySearch=shop");
+    admin = await c.openConsole();
   });
 
-  after(async () => {
-    await browser?.close();
-    await sim?.stop();
-    await t?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => c?.close());
 
-  function kubectl(args: string[], allowFail = false) {
-    return runKubectl(["--kubeconfig", sim.cluster("dev").kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args], { allowFail });
-  }
-
-  async function checkAxe(p: WatchedPage, where: string) {
-    const v = await p.axe();
-    assert.deepEqual(v, [], `${where}: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
-  }
-
-  async function setEditor(text: string) {
-    const editor = admin.page.getByRole("textbox", { name: "YAML" });
-    await editor.click();
-    await admin.page.keyboard.press("ControlOrMeta+a");
-    await admin.page.keyboard.press("Delete");
-    await admin.page.keyboard.insertText(text);
-  }
+  const kubectl = (args: string[], allowFail = false) => c.kubectl(args, { allowFail });
+  const setEditor = (text: string) => setYaml(admin, text);
 
   async function action(name: string) {
     const { page } = admin;
@@ -391,17 +350,13 @@ describe("application pages in a browser", { skip, timeout: 900_000 }, () => {
   });
 
   step("a namespace viewer sees the workloads, their pods and logs, and no action, editor or terminal", async () => {
-    const token = await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    const token = await addUser(c.t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
     // kpanda writes the member's RoleBinding: the viewer reads the Deployment once it is there.
-    await until("the viewer's member RBAC", async () => (await t.call("GET", "/clusters/dev/namespaces/shop/deployments/web", undefined, token)).status === 200, 30_000);
-    const viewer = await openPage(browser, t.platform.url);
+    await until("the viewer's member RBAC", async () => (await c.t.call("GET", "/clusters/dev/namespaces/shop/deployments/web", undefined, token)).status === 200, 30_000);
+    const viewer = await openPage(c.browser!, c.t.platform.url);
     try {
       const { page } = viewer;
-      await page.goto("/");
-      await page.getByLabel(/^Username/).fill("viewer");
-      await page.getByLabel(/^Password/).fill("viewer-password-1");
-      await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL(/\/clusters$/);
+      await logIn(viewer, "viewer", "viewer-password-1");
       await page.goto("/clusters/dev/workloads/deployments");
       const row = page.getByTestId("list-Deployment").locator('tr[data-row="shop/web"]');
       await row.waitFor();

@@ -3,6 +3,7 @@
 // and failed requests; a test fails on any it did not expect. Screenshots go
 // to test-artifacts/console/ (KPANDA_ARTIFACTS overrides), and axe-core
 // checks pages for accessibility violations.
+import assert from "node:assert/strict";
 import { createHash, X509Certificate } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
@@ -111,6 +112,30 @@ export async function openPage(browser: Browser, baseURL: string, opts: { locale
     axe: () => runAxe(page),
     close: () => context.close(),
   };
+}
+
+/** Logs in through the console's login page; resolves at /clusters. */
+export async function logIn({ page }: WatchedPage, user: string, password: string): Promise<void> {
+  await page.goto("/");
+  await page.getByLabel(/^Username/).fill(user);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await page.waitForURL(/\/clusters$/);
+}
+
+/** Fails on any serious or critical accessibility violation axe-core finds on the page as it is. */
+export async function checkAxe(p: WatchedPage, where: string): Promise<void> {
+  const v = await p.axe();
+  assert.deepEqual(v, [], `${where}: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
+}
+
+/** Replaces the text of the page's editor (the textbox named `name`) as a user would: select all, delete, type. */
+export async function setEditor({ page }: WatchedPage, text: string, name = "YAML"): Promise<void> {
+  const editor = page.getByRole("textbox", { name });
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(text);
 }
 
 let axeSource: string | undefined;

@@ -5,17 +5,10 @@
 // first, then fixed), listed with its printer columns, edited (dry run, then
 // the diff, then Apply) and deleted.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { ensureConsoleBuilt } from "../../web/build.ts";
-import { runKubectl } from "../harness.ts";
-import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { addUser, integrate, until } from "../platform/members.ts";
-import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+import { addUser } from "../platform/members.ts";
+import { chromiumMissing, logIn, openPage, setEditor as setYaml, type WatchedPage } from "./browser.ts";
+import { type MemberConsole, startMemberConsole } from "./memberConsole.ts";
 
 const skip = chromiumMissing();
 
@@ -75,56 +68,23 @@ spec:
 `;
 
 describe("custom resources in a browser", { skip, timeout: 600_000 }, () => {
-  let t: TestPlatform;
-  let sim: Simulator;
-  let dir: string;
-  let browser: Browser;
+  let c: MemberConsole;
   let admin: WatchedPage;
 
   before(async () => {
-    await ensureConsoleBuilt({ quiet: true });
-    dir = await mkdtemp(join(tmpdir(), "kpanda-crs-"));
-    t = await startTestPlatform();
-    sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
-    await integrate(t, sim.cluster("dev"));
-    await kubectl(["create", "namespace", "shop"]);
-    await kubectl(["apply", "-f", "-"], CRD);
-    await kubectl(["wait", "--for=condition=Established", "crd/crontabs.stable.example.com", "--timeout=60s"]);
-    const token = await t.adminToken();
-    await until(
-      "the CRD in the cache",
-      async () => (await t.call("GET", "/clusters/dev/customresourcedefinitions?fuzzySearch=crontabs", undefined, token)).body?.items?.length === 1,
-      60_000,
-    );
-    browser = await launchBrowser();
-    admin = await openPage(browser, t.platform.url);
-    const { page } = admin;
-    await page.goto("/");
-    await page.getByLabel(/^Username/).fill("admin");
-    await page.getByLabel(/^Password/).fill(t.adminPassword);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(/\/clusters$/);
+    c = await startMemberConsole({ prefix: "crs" });
+    await c.kubectl(["create", "namespace", "shop"]);
+    await c.kubectl(["apply", "-f", "-"], { input: CRD });
+    await c.kubectl(["wait", "--for=condition=Established", "crd/crontabs.stable.example.com", "--timeout=60s"]);
+    await c.cached("the CRD in the cache", "/clusters/dev/customresourcedefinitions?fuzzySearch=crontabs");
+    admin = await c.openConsole();
   });
 
-  after(async () => {
-    await browser?.close();
-    await sim?.stop();
-    await t?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => c?.close());
 
-  function kubectl(args: string[], input?: string, allowFail = false) {
-    return runKubectl(["--kubeconfig", sim.cluster("dev").kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args], { input, allowFail });
-  }
+  const kubectl = (args: string[], input?: string, allowFail = false) => c.kubectl(args, { input, allowFail });
   const replicas = async () => (await kubectl(["get", "crontab", "nightly", "-n", "shop", "-o", "jsonpath={.spec.replicas}"])).stdout;
-
-  async function setEditor(text: string) {
-    const { page } = admin;
-    await page.getByRole("textbox", { name: "YAML" }).click();
-    await page.keyboard.press("ControlOrMeta+a");
-    await page.keyboard.press("Delete");
-    await page.keyboard.insertText(text);
-  }
+  const setEditor = (text: string) => setYaml(admin, text);
 
   /** The steps build on each other: after a failure, the rest are skipped rather than timing out one by one. */
   let broken: string | undefined;
@@ -231,15 +191,11 @@ describe("custom resources in a browser", { skip, timeout: 600_000 }, () => {
   });
 
   step("a namespace viewer is offered no custom resources section (the CRD list is a ClusterAdmin's)", async () => {
-    await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
-    const viewer = await openPage(browser, t.platform.url);
+    await addUser(c.t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    const viewer = await openPage(c.browser!, c.t.platform.url);
     try {
       const { page } = viewer;
-      await page.goto("/");
-      await page.getByLabel(/^Username/).fill("viewer");
-      await page.getByLabel(/^Password/).fill("viewer-password-1");
-      await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL(/\/clusters$/);
+      await logIn(viewer, "viewer", "viewer-password-1");
       await page.goto("/clusters/dev/workloads/deployments");
       await page.getByRole("link", { name: "Workloads" }).waitFor();
       assert.equal(await page.getByRole("link", { name: "Custom resources" }).count(), 0);

@@ -15,7 +15,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { ensureConsoleBuilt } from "../../web/build.ts";
 import { startWithMembers, until, type WithMembers } from "../platform/members.ts";
-import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+import { checkAxe, chromiumMissing, launchBrowser, logIn, openPage, setEditor as setText, type WatchedPage } from "./browser.ts";
 
 const skip = chromiumMissing();
 if (skip) process.stderr.write(`\n*** console policy tests skipped: ${skip} ***\n\n`);
@@ -34,12 +34,7 @@ describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
     await until("the shop pods in the cache", async () => (await t.call("GET", "/clusters/sim-1/namespaces/shop/pods", undefined, token)).body?.pagination?.total === 2, 60_000);
     browser = await launchBrowser();
     admin = await openPage(browser, t.platform.url);
-    const { page } = admin;
-    await page.goto("/");
-    await page.getByLabel(/^Username/).fill("admin");
-    await page.getByLabel(/^Password/).fill(t.adminPassword);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(/\/clusters$/);
+    await logIn(admin, "admin", t.adminPassword);
   });
 
   after(async () => {
@@ -47,28 +42,13 @@ describe("policy pages in a browser", { skip, timeout: 900_000 }, () => {
     await t?.close();
   });
 
-  async function checkAxe(p: WatchedPage, where: string) {
-    const v = await p.axe();
-    assert.deepEqual(v, [], `${where}: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
-  }
-
-  async function setEditor(name: string, text: string) {
-    const editor = admin.page.getByRole("textbox", { name });
-    await editor.click();
-    await admin.page.keyboard.press("ControlOrMeta+a");
-    await admin.page.keyboard.press("Delete");
-    await admin.page.keyboard.insertText(text);
-  }
+  const setEditor = (name: string, text: string) => setText(admin, text, name);
 
   /** A signed-in page of `user` (made with its roles). */
   async function signIn(user: string, roles: Parameters<WithMembers["addUser"]>[1]): Promise<WatchedPage> {
     await t.addUser(user, roles);
     const p = await openPage(browser, t.platform.url);
-    await p.page.goto("/");
-    await p.page.getByLabel(/^Username/).fill(user);
-    await p.page.getByLabel(/^Password/).fill(`${user}-password-1`);
-    await p.page.getByRole("button", { name: "Log in" }).click();
-    await p.page.waitForURL(/\/clusters$/);
+    await logIn(p, user, `${user}-password-1`);
     return p;
   }
 

@@ -5,20 +5,14 @@
 // under its field, nothing is stored, and the fix goes through. A namespace
 // viewer is offered none of the forms. Screenshots go to test-artifacts/console/.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Writable } from "node:stream";
 import { after, before, describe, test } from "node:test";
 import pino from "pino";
-import type { Browser, Locator } from "playwright-core";
+import type { Locator } from "playwright-core";
 import { createAuthority, issueServingCert } from "../../src/apiserver/tls/pki.ts";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { ensureConsoleBuilt } from "../../web/build.ts";
-import { runKubectl } from "../harness.ts";
-import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { addUser, integrate, until } from "../platform/members.ts";
-import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+import { addUser, until } from "../platform/members.ts";
+import { checkAxe, chromiumMissing, logIn as login, openPage, type WatchedPage } from "./browser.ts";
+import { type MemberConsole, startMemberConsole } from "./memberConsole.ts";
 
 const skip = chromiumMissing();
 if (skip) process.stderr.write(`\n*** console resource form tests skipped: ${skip} ***\n\n`);
@@ -32,10 +26,7 @@ provisioner: kpanda.io/simulated
 `;
 
 describe("resource create forms in a browser", { skip, timeout: 600_000 }, () => {
-  let t: TestPlatform;
-  let sim: Simulator;
-  let dir: string;
-  let browser: Browser;
+  let c: MemberConsole;
   let admin: WatchedPage;
   /** Everything the platform logs, down to debug. */
   const logLines: string[] = [];
@@ -43,54 +34,26 @@ describe("resource create forms in a browser", { skip, timeout: 600_000 }, () =>
   const consoleLines: string[] = [];
 
   before(async () => {
-    await ensureConsoleBuilt({ quiet: true });
-    dir = await mkdtemp(join(tmpdir(), "kpanda-resource-forms-"));
     const sink = new Writable({
       write(chunk, _enc, cb) {
         logLines.push(String(chunk));
         cb();
       },
     });
-    t = await startTestPlatform({ logger: pino({ level: "debug" }, sink) });
-    sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
-    await integrate(t, sim.cluster("dev"));
+    c = await startMemberConsole({ prefix: "resource-forms", platform: { logger: pino({ level: "debug" }, sink) } });
     await kubectl(["create", "namespace", "shop"]);
     await kubectl(["create", "service", "clusterip", "web", "-n", "shop", "--tcp=8080:80"]);
     await kubectl(["apply", "-f", "-"], false, FAST_CLASS);
-    const token = await t.adminToken();
-    await until("namespace shop in the cache", async () => (await t.call("GET", "/clusters/dev/namespaces?fuzzySearch=shop", undefined, token)).body?.items?.length === 1, 60_000);
-    browser = await launchBrowser();
-    admin = await openPage(browser, t.platform.url);
-    admin.page.on("console", (m) => consoleLines.push(m.text()));
-    await login(admin, "admin", t.adminPassword);
+    await c.cached("namespace shop in the cache", "/clusters/dev/namespaces?fuzzySearch=shop");
+    admin = await c.openConsole((p) => p.page.on("console", (m) => consoleLines.push(m.text())));
     // Each form's first try is refused by the member's dry run on purpose.
     admin.allow(/422 POST .*\/json\?dryRun=All/);
     admin.allow(/status of 422/);
   });
 
-  after(async () => {
-    await browser?.close();
-    await sim?.stop();
-    await t?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => c?.close());
 
-  function kubectl(args: string[], allowFail = false, input?: string) {
-    return runKubectl(["--kubeconfig", sim.cluster("dev").kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args], { allowFail, input });
-  }
-
-  async function login({ page }: WatchedPage, user: string, password: string) {
-    await page.goto("/");
-    await page.getByLabel(/^Username/).fill(user);
-    await page.getByLabel(/^Password/).fill(password);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(/\/clusters$/);
-  }
-
-  async function checkAxe(p: WatchedPage, where: string) {
-    const v = await p.axe();
-    assert.deepEqual(v, [], `${where}: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
-  }
+  const kubectl = (args: string[], allowFail = false, input?: string) => c.kubectl(args, { allowFail, input });
 
   /** The create-by-form dialog of a kind's list, with the name filled in. */
   async function openForm(plural: string, kind: string, name: string): Promise<Locator> {
@@ -127,7 +90,7 @@ describe("resource create forms in a browser", { skip, timeout: 600_000 }, () =>
     assert.equal(await decoded(["get", "secret", "db", "-n", "shop", "-o", "jsonpath={.data.password}"]), "s3cr3t value");
     assert.equal((await kubectl(["get", "secret", "db", "-n", "shop", "-o", "jsonpath={.type}"])).stdout, "Opaque");
     // A Secret's value is never logged: not by the platform, not in its audit entries, not in the browser's console.
-    const audit = await t.call("GET", "/audit", undefined, await t.adminToken());
+    const audit = await c.t.call("GET", "/audit", undefined, await c.t.adminToken());
     assert.equal(audit.status, 200);
     assert.equal(JSON.stringify(audit.body).includes("s3cr3t"), false, "no value in the audit log");
     assert.deepEqual(logLines.filter((l) => l.includes("s3cr3t")), [], "no value in the platform's log");
@@ -228,9 +191,9 @@ describe("resource create forms in a browser", { skip, timeout: 600_000 }, () =>
   });
 
   test("a namespace viewer is offered no create form", async () => {
-    const token = await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
-    await until("the viewer's member RBAC", async () => (await t.call("GET", "/clusters/dev/namespaces/shop/ingresses/shop", undefined, token)).status === 200, 30_000);
-    const viewer = await openPage(browser, t.platform.url);
+    const token = await addUser(c.t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    await until("the viewer's member RBAC", async () => (await c.t.call("GET", "/clusters/dev/namespaces/shop/ingresses/shop", undefined, token)).status === 200, 30_000);
+    const viewer = await openPage(c.browser!, c.t.platform.url);
     try {
       await login(viewer, "viewer", "viewer-password-1");
       // workloads.edit is not the NSViewer's (GET /me), as for the ConfigMap and Service forms; nor is the Secrets tab.

@@ -7,17 +7,12 @@
 // diff, then deleted after a confirmation; and a namespace viewer offered no
 // create, edit or delete. Screenshots go to test-artifacts/console/.
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { ensureConsoleBuilt } from "../../web/build.ts";
-import { runKubectl } from "../harness.ts";
-import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { addUser, integrate, until } from "../platform/members.ts";
-import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+import { addUser, until } from "../platform/members.ts";
+import { checkAxe, chromiumMissing, logIn, openPage, setEditor as setYaml, type WatchedPage } from "./browser.ts";
+import { type MemberConsole, startMemberConsole } from "./memberConsole.ts";
 
 const skip = chromiumMissing();
 if (skip) process.stderr.write(`\n*** console resource tests skipped: ${skip} ***\n\n`);
@@ -54,59 +49,25 @@ const service = (port: number) =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    app: web\n  ports:\n    - port: ${port}\n      targetPort: 80\n`;
 
 describe("resource pages in a browser", { skip, timeout: 600_000 }, () => {
-  let t: TestPlatform;
-  let sim: Simulator;
-  let dir: string;
-  let browser: Browser;
+  let c: MemberConsole;
   let admin: WatchedPage;
 
   before(async () => {
-    await ensureConsoleBuilt({ quiet: true });
-    dir = await mkdtemp(join(tmpdir(), "kpanda-resources-"));
-    t = await startTestPlatform();
-    sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
-    await integrate(t, sim.cluster("dev"));
+    c = await startMemberConsole({ prefix: "resources" });
     await kubectl(["create", "namespace", "shop"]);
     await kubectl(["create", "configmap", "settings", "-n", "shop", "--from-literal=greeting=hello"]);
     await kubectl(["create", "secret", "generic", "db", "-n", "shop", "--from-literal=password=s3cr3t-value", "--from-literal=user=app"]);
-    const file = join(dir, "deployment.yaml");
+    const file = join(c.dir, "deployment.yaml");
     await writeFile(file, DEPLOYMENT);
     await kubectl(["apply", "-f", file]);
-    const token = await t.adminToken();
-    await until("namespace shop in the cache", async () => (await t.call("GET", "/clusters/dev/namespaces?fuzzySearch=shop", undefined, token)).body?.items?.length === 1, 60_000);
-    browser = await launchBrowser();
-    admin = await openPage(browser, t.platform.url);
-    const { page } = admin;
-    await page.goto("/");
-    await page.getByLabel(/^Username/).fill("admin");
-    await page.getByLabel(/^Password/).fill(t.adminPassword);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(/\/clusters$/);
+    await c.cached("namespace shop in the cache", "/clusters/dev/namespaces?fuzzySearch=shop");
+    admin = await c.openConsole();
   });
 
-  after(async () => {
-    await browser?.close();
-    await sim?.stop();
-    await t?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => c?.close());
 
-  function kubectl(args: string[], allowFail = false) {
-    return runKubectl(["--kubeconfig", sim.cluster("dev").kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args], { allowFail });
-  }
-
-  async function checkAxe(p: WatchedPage, where: string) {
-    const v = await p.axe();
-    assert.deepEqual(v, [], `${where}: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
-  }
-
-  async function setEditor(text: string) {
-    const editor = admin.page.getByRole("textbox", { name: "YAML" });
-    await editor.click();
-    await admin.page.keyboard.press("ControlOrMeta+a");
-    await admin.page.keyboard.press("Delete");
-    await admin.page.keyboard.insertText(text);
-  }
+  const kubectl = (args: string[], allowFail = false) => c.kubectl(args, { allowFail });
+  const setEditor = (text: string) => setYaml(admin, text);
 
   test("a ConfigMap created by the form (after the member's field error) is listed with its data count", async () => {
     const { page } = admin;
@@ -263,16 +224,12 @@ describe("resource pages in a browser", { skip, timeout: 600_000 }, () => {
   });
 
   test("a namespace viewer sees the lists and pages, and no create, edit or delete", async () => {
-    const token = await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
-    await until("the viewer's member RBAC", async () => (await t.call("GET", "/clusters/dev/namespaces/shop/configmaps/settings", undefined, token)).status === 200, 30_000);
-    const viewer = await openPage(browser, t.platform.url);
+    const token = await addUser(c.t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    await until("the viewer's member RBAC", async () => (await c.t.call("GET", "/clusters/dev/namespaces/shop/configmaps/settings", undefined, token)).status === 200, 30_000);
+    const viewer = await openPage(c.browser!, c.t.platform.url);
     try {
       const { page } = viewer;
-      await page.goto("/");
-      await page.getByLabel(/^Username/).fill("viewer");
-      await page.getByLabel(/^Password/).fill("viewer-password-1");
-      await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL(/\/clusters$/);
+      await logIn(viewer, "viewer", "viewer-password-1");
       await page.goto("/clusters/dev/resources/configmaps");
       const row = page.getByTestId("list-ConfigMap").locator('tr[data-row="shop/settings"]');
       await row.waitFor();

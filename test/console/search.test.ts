@@ -15,7 +15,7 @@ import { ensureConsoleBuilt } from "../../web/build.ts";
 import { runKubectl } from "../harness.ts";
 import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
 import { integrate, until } from "../platform/members.ts";
-import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+import { checkAxe, chromiumMissing, launchBrowser, logIn, openPage, type WatchedPage } from "./browser.ts";
 
 const skip = chromiumMissing();
 if (skip) process.stderr.write(`\n*** console search tests skipped: ${skip} ***\n\n`);
@@ -50,12 +50,7 @@ describe("global search and live lists in a browser", { skip, timeout: 600_000 }
     admin.page.on("response", (r: Response) => {
       if (r.url().includes("watch=true")) streams.push({ url: r.url(), type: r.headers()["content-type"] ?? "" });
     });
-    const { page } = admin;
-    await page.goto("/");
-    await page.getByLabel(/^Username/).fill("admin");
-    await page.getByLabel(/^Password/).fill(t.adminPassword);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(/\/clusters$/);
+    await logIn(admin, "admin", t.adminPassword);
   });
 
   after(async () => {
@@ -67,11 +62,6 @@ describe("global search and live lists in a browser", { skip, timeout: 600_000 }
 
   function kubectl(cluster: string, args: string[]) {
     return runKubectl(["--kubeconfig", sim.cluster(cluster).kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args]);
-  }
-
-  async function checkAxe(p: WatchedPage, where: string) {
-    const v = await p.axe();
-    assert.deepEqual(v, [], `${where}: serious accessibility violations:\n${JSON.stringify(v, null, 2)}`);
   }
 
   const rows = (p: WatchedPage) => p.page.getByTestId("search-results").locator("tbody tr[data-row]");

@@ -6,17 +6,10 @@
 // revision, and what the form does not know (a second container, an env var
 // from a fieldRef, minReadySeconds, a label) is kept.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { ensureConsoleBuilt } from "../../web/build.ts";
-import { runKubectl } from "../harness.ts";
-import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { addUser, integrate } from "../platform/members.ts";
-import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+import { addUser } from "../platform/members.ts";
+import { chromiumMissing, logIn, openPage, type WatchedPage } from "./browser.ts";
+import { type MemberConsole, startMemberConsole } from "./memberConsole.ts";
 
 const skip = chromiumMissing();
 
@@ -54,40 +47,19 @@ spec:
 `;
 
 describe("the form edits an existing workload", { skip, timeout: 600_000 }, () => {
-  let t: TestPlatform;
-  let sim: Simulator;
-  let dir: string;
-  let browser: Browser;
+  let c: MemberConsole;
   let admin: WatchedPage;
 
   before(async () => {
-    await ensureConsoleBuilt({ quiet: true });
-    dir = await mkdtemp(join(tmpdir(), "kpanda-wledit-"));
-    t = await startTestPlatform();
-    sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
-    await integrate(t, sim.cluster("dev"));
-    await kubectl(["create", "namespace", "shop"]);
-    await kubectl(["apply", "-f", "-"], deployment);
-    browser = await launchBrowser();
-    admin = await openPage(browser, t.platform.url);
-    const { page } = admin;
-    await page.goto("/");
-    await page.getByLabel(/^Username/).fill("admin");
-    await page.getByLabel(/^Password/).fill(t.adminPassword);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(/\/clusters$/);
+    c = await startMemberConsole({ prefix: "wledit" });
+    await c.kubectl(["create", "namespace", "shop"]);
+    await c.kubectl(["apply", "-f", "-"], { input: deployment });
+    admin = await c.openConsole();
   });
 
-  after(async () => {
-    await browser?.close();
-    await sim?.stop();
-    await t?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => c?.close());
 
-  function kubectl(args: string[], input?: string) {
-    return runKubectl(["--kubeconfig", sim.cluster("dev").kubeconfigPath!, "--cache-dir", join(dir, "cache"), ...args], { input });
-  }
+  const kubectl = (args: string[]) => c.kubectl(args);
   const jsonpath = async (path: string) =>
     (await kubectl(["get", "deployment", "web", "-n", "shop", "-o", `jsonpath=${path}`])).stdout;
 
@@ -136,15 +108,11 @@ describe("the form edits an existing workload", { skip, timeout: 600_000 }, () =
   });
 
   test("a namespace viewer is offered no Edit", async () => {
-    await addUser(t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
-    const viewer = await openPage(browser, t.platform.url);
+    await addUser(c.t, "viewer", [{ role: "NSViewer", cluster: "dev", namespace: "shop" }]);
+    const viewer = await openPage(c.browser!, c.t.platform.url);
     try {
       const { page } = viewer;
-      await page.goto("/");
-      await page.getByLabel(/^Username/).fill("viewer");
-      await page.getByLabel(/^Password/).fill("viewer-password-1");
-      await page.getByRole("button", { name: "Log in" }).click();
-      await page.waitForURL(/\/clusters$/);
+      await logIn(viewer, "viewer", "viewer-password-1");
       await page.goto("/clusters/dev/namespaces/shop/deployments/web");
       // The workload is read through the member as the viewer once kpanda has written its RoleBinding there.
       await page.getByTestId("workload-status").waitFor({ timeout: 30_000 });

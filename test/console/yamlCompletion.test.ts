@@ -6,49 +6,23 @@
 // picked is inserted; a key of a nested object comes from its own schema;
 // a boolean's values are offered after its key.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
-import { ensureConsoleBuilt } from "../../web/build.ts";
-import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
-import { integrate } from "../platform/members.ts";
-import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+import { chromiumMissing, type WatchedPage } from "./browser.ts";
+import { type MemberConsole, startMemberConsole } from "./memberConsole.ts";
 
 const skip = chromiumMissing();
 if (skip) process.stderr.write(`\n*** console YAML completion tests skipped: ${skip} ***\n\n`);
 
 describe("YAML completion in a browser", { skip, timeout: 600_000 }, () => {
-  let t: TestPlatform;
-  let sim: Simulator;
-  let dir: string;
-  let browser: Browser;
+  let c: MemberConsole;
   let admin: WatchedPage;
 
   before(async () => {
-    await ensureConsoleBuilt({ quiet: true });
-    dir = await mkdtemp(join(tmpdir(), "kpanda-yamlc-"));
-    t = await startTestPlatform();
-    sim = await startSimulator({ names: ["dev"], nodes: 1, dataDir: dir });
-    await integrate(t, sim.cluster("dev"));
-    browser = await launchBrowser();
-    admin = await openPage(browser, t.platform.url);
-    const { page } = admin;
-    await page.goto("/");
-    await page.getByLabel(/^Username/).fill("admin");
-    await page.getByLabel(/^Password/).fill(t.adminPassword);
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.waitForURL(/\/clusters$/);
+    c = await startMemberConsole({ prefix: "yamlc" });
+    admin = await c.openConsole();
   });
 
-  after(async () => {
-    await browser?.close();
-    await sim?.stop();
-    await t?.close();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => c?.close());
 
   /** The editor's text, line by line as CodeMirror shows it. */
   const editorText = () =>
