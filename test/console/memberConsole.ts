@@ -33,9 +33,23 @@ export type MemberConsole = {
 export async function startMemberConsole(opts: { prefix: string; nodes?: number; platform?: Partial<PlatformOptions> }): Promise<MemberConsole> {
   await ensureConsoleBuilt({ quiet: true });
   const dir = await mkdtemp(join(tmpdir(), `kpanda-${opts.prefix}-`));
-  const t = await startTestPlatform(opts.platform);
-  const sim = await startSimulator({ names: ["dev"], nodes: opts.nodes ?? 1, dataDir: dir });
-  await integrate(t, sim.cluster("dev"));
+  let t: TestPlatform | undefined;
+  let sim: Simulator | undefined;
+  try {
+    t = await startTestPlatform(opts.platform);
+    sim = await startSimulator({ names: ["dev"], nodes: opts.nodes ?? 1, dataDir: dir });
+    await integrate(t, sim.cluster("dev"));
+  } catch (e) {
+    // What did start is stopped: a server left running would keep the test file's process alive.
+    await sim?.stop();
+    await t?.close();
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return memberConsole(t, sim, dir);
+}
+
+function memberConsole(t: TestPlatform, sim: Simulator, dir: string): MemberConsole {
   const c: MemberConsole = {
     t,
     sim,
