@@ -15,12 +15,12 @@
 // last resourceVersion).
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { type Agent, createServer, request, type Server } from "node:https";
-import { KeptHttpsAgent } from "../../net/keptHttpsAgent.ts";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { createSecureContext, type TLSSocket } from "node:tls";
 import { isAuthProxyHeader } from "../../apiserver/auth/requestHeader.ts";
 import type { KeyPairPem } from "../../apiserver/tls/pki.ts";
+import { KeptHttpsAgent } from "../../net/keptHttpsAgent.ts";
 import { proxyUpgrade, rejectUpgrade, stripHopByHop } from "../../net/proxy.ts";
 
 export type FaultProxyOptions = {
