@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import { pod, searchIndexConformance } from "../../src/platform/search/conformance.ts";
+import { type Backend, pod, searchIndexConformance } from "../../src/platform/search/conformance.ts";
 import { openSearchIndex } from "../../src/platform/search/open.ts";
 import { PostgresDb } from "../../src/platform/search/PostgresDb.ts";
 import { SqliteDb } from "../../src/platform/search/SqliteDb.ts";
@@ -68,11 +68,10 @@ describe("search index on PostgreSQL", () => {
     if (!server) t.skip(`PostgreSQL tests skipped: ${postgresSkipReason()}`);
   });
 
-  searchIndexConformance("postgres", async () => {
+  const postgresBackend = (opts: { textDrivenMax?: number }) => async (): Promise<Backend> => {
     if (!server) throw new Error(`PostgreSQL did not start: ${postgresSkipReason()}`);
     const url = await server.createDatabase();
-    // The trigram index path (scanMax 0); the row-by-row one is the same SQL as on SQLite.
-    const index = await SqlIndex.open(new PostgresDb(url), { scanMax: 0 });
+    const index = await SqlIndex.open(new PostgresDb(url), { scanMax: 0, ...opts });
     return {
       index,
       async rawContains(needle) {
@@ -98,5 +97,10 @@ describe("search index on PostgreSQL", () => {
         await index.close();
       },
     };
-  });
+  };
+
+  // The trigram index path (scanMax 0), and counted through it but paged in name order (many
+  // matches: textDrivenMax 0), where PostgreSQL pages the keys through the name index first.
+  searchIndexConformance("postgres", postgresBackend({}));
+  searchIndexConformance("postgres, fuzzySearch counted through pg_trgm, paged in order", postgresBackend({ textDrivenMax: 0 }));
 });

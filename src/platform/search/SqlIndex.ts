@@ -23,9 +23,9 @@ import {
 import { columnOf, type KindSpec, kindSpec } from "./kinds.ts";
 import { Mutex } from "./mutex.ts";
 import { type Row, toRow } from "./rows.ts";
-import { DROP_ALL, ftsKind, ftsPhrase, ITEM_COLUMNS, ITEM_FROM, marks, SCHEMA_VERSION, schema } from "./sql.ts";
+import { DROP_ALL, ITEM_COLUMNS, ITEM_FROM, marks, SCHEMA_VERSION, schema } from "./sql.ts";
 import { type Existing, rowKey, tombstone, writeRows } from "./writeRows.ts";
-import { afterClause, filterClauseOf, orderBy, paging, parseObject, scopeClause, usesTextIndex } from "./where.ts";
+import { afterClause, filterClauseOf, orderBy, paging, parseObject, scopeClause, textCount, usesTextIndex } from "./where.ts";
 
 
 
@@ -39,6 +39,7 @@ export type SqlIndexOptions = {
 };
 
 const keyOf = rowKey;
+const countSql = (c: { sql: string; params: unknown[] }) => [c.sql, c.params] as const;
 
 /** Live-object count changes of one write, per (kind, cluster, namespace). */
 class Deltas {
@@ -66,6 +67,8 @@ class Deltas {
 
 /** A query of a kind everywhere by a term alone: the text index (live objects only) counts it by itself. */
 const onlyTerm = (q: Query) => !q.scope && !q.clusters && !q.namespaces && !q.labelSelector && !q.fieldSelector && !q.filters;
+/** A page whose WHERE and ORDER BY read only columns of the name-order index: a name term over a scope, sorted by name. */
+const keysOnly = (q: Query) => !!q.fuzzySearch && !q.fuzzyLabels && !q.labelSelector && !q.fieldSelector && !q.filters && (q.sortBy ?? "name") === "name";
 
 function toItem(r: Record<string, any>): IndexedItem {
   return {
@@ -244,19 +247,24 @@ export class SqlIndex implements SearchIndex {
           ? [{ n: -1 }]
           : !counting.filtered && !namespaces
             ? [{ n: await inScope() }]
-            : text && this.db.dialect.fts && onlyTerm(q)
-              ? await c.all("SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH ?", [`${ftsPhrase(q.fuzzySearch!, !!q.fuzzyLabels)} AND kind : "${ftsKind(q.group, q.resource)}"`])
+            : text && onlyTerm(q)
+              ? await c.all(...countSql(textCount(q, this.db.dialect)))
               : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${counting.sql}`, counting.params);
       const total = q.skipTotal ? -1 : Number(count.n);
       // Few matches of a term: gather them through the trigram index and sort them. Many: walk the sort order, matching row by row.
       const page = text && total > this.textDrivenMax ? this.where(q, false) : counting;
       const where = after.sql ? `${page.sql} AND ${after.sql}` : page.sql;
-      const rows = await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
-        ...page.params,
-        ...after.params,
-        limit,
-        offset,
-      ]);
+      const params = [...page.params, ...after.params, limit, offset];
+      const walk = !(text && page === counting);
+      const rows =
+        walk && this.db.dialect.keysFirst && keysOnly(q)
+          ? await c.all(
+              `SELECT ${ITEM_COLUMNS} FROM (SELECT o.cluster, o.namespace, o.name, o.version FROM search_objects o WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?) k
+               JOIN ${ITEM_FROM} ON o.grp = ? AND o.resource = ? AND o.cluster = k.cluster AND o.namespace = k.namespace AND o.name = k.name AND o.version = k.version
+               ORDER BY ${order}`,
+              [...params, q.group, q.resource],
+            )
+          : await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, params);
       return { items: rows.map(toItem), total, revision: Number(meta.revision) };
     });
   }

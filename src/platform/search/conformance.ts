@@ -242,6 +242,12 @@ export function searchIndexConformance(name: string, make: () => Promise<Backend
         assert.deepEqual(await by({ fuzzySearch: "%" }), expectedOrder(nameHas("%"), "name", "asc"));
         assert.deepEqual(await by({ fuzzySearch: "_" }), expectedOrder(nameHas("_"), "name", "asc"));
         assert.deepEqual(await by({ fuzzySearch: "tier=fr" }), []);
+        // Small pages, both ways, agree with a sort of every match.
+        for (const dir of ["asc", "desc"] as const) {
+          const { ids, total } = await allPages(index, { group: "", resource: "pods", fuzzySearch: "WEB", sortBy: "name", sortDir: dir }, 7);
+          assert.deepEqual(ids, expectedOrder(nameHas("web"), "name", dir), dir);
+          assert.equal(total, nameHas("web").length);
+        }
         const withLabels = f.filter(
           (x) => x.obj.metadata!.name!.toLowerCase().includes("fro") || Object.entries(x.obj.metadata!.labels!).some(([k, v]) => `${k}=${v}`.includes("fro")),
         );

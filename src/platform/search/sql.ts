@@ -39,12 +39,20 @@ export type Dialect = {
    */
   fts: boolean;
   /**
-   * The column fuzzySearch matches names on, row by row. SQLite's LIKE folds
-   * ASCII case itself, so it reads `name`, which the name-order index holds
-   * (no row lookups while walking it); Kubernetes names are lower-case ASCII
-   * but for a few kinds. PostgreSQL's LIKE is case-sensitive: `name_lc`.
+   * How fuzzySearch matches names row by row: on `name`, which the name-order
+   * index holds, so a walk of that index need not read the rows. SQLite's
+   * LIKE folds ASCII case itself; on PostgreSQL, ILIKE does so under the
+   * "C" collation. Both fold ASCII only, as Kubernetes names are lower-case
+   * ASCII but for a few kinds (the trigram indexes fold all of Unicode).
    */
   likeName: string;
+  /**
+   * PostgreSQL: a plain index scan reads each row from the table before it
+   * filters, an index-only scan does not. So a term's walk of the name order
+   * first pages the keys through the name index alone, then reads the page's
+   * 50 rows (a walk past 500,000 pods took 985 ms; keys first, 186 ms).
+   */
+  keysFirst: boolean;
 };
 
 export const SQLITE: Dialect = {
@@ -57,7 +65,8 @@ export const SQLITE: Dialect = {
   // It holds live objects only, with their kind as a marked string, so an unscoped term is counted in the text index alone.
   extraSchema: ["CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(name, labels, kind, content='', contentless_delete=1, tokenize='trigram')"],
   fts: true,
-  likeName: "o.name",
+  likeName: "o.name LIKE",
+  keysFirst: false,
 };
 
 export const POSTGRES: Dialect = {
@@ -73,7 +82,8 @@ export const POSTGRES: Dialect = {
     "CREATE INDEX IF NOT EXISTS search_objects_labels_trgm ON search_objects USING gin (labels_lc gin_trgm_ops)",
   ],
   fts: false,
-  likeName: "o.name_lc",
+  likeName: "o.name ILIKE",
+  keysFirst: true,
   notify: "SELECT pg_notify('kpanda_search', CAST(? AS text))",
 };
 

@@ -5,7 +5,7 @@
 import { parseFieldSelector, parseLabelSelector, SelectorError } from "../../apiserver/registry/selectors.ts";
 import { type KObject, MAX_PAGE_SIZE, type Query, QueryError } from "./index.ts";
 import { BASE_COLUMNS, columnOf, kindSpec, type KindSpec, supportsFieldOf } from "./kinds.ts";
-import { type Dialect, ftsPhrase, likeContains, marks } from "./sql.ts";
+import { type Dialect, ftsKind, ftsPhrase, likeContains, marks } from "./sql.ts";
 
 
 export type Clause = { sql: string; params: unknown[] };
@@ -115,12 +115,29 @@ function textMatch(q: Query, dialect: Dialect, params: unknown[]): string {
     params.push(ftsPhrase(q.fuzzySearch!, !!q.fuzzyLabels));
     return "o.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)";
   }
+  return `o.id IN (${liveMatches(q, "s.id", params)} OFFSET 0)`;
+}
+
+/** PostgreSQL: the live objects of q's kind whose name (or labels) the term matches, through the pg_trgm indexes. */
+function liveMatches(q: Query, select: string, params: unknown[]): string {
   const p = likeContains(q.fuzzySearch!);
   params.push(q.group, q.resource, p);
-  const live = "SELECT s.id FROM search_objects s WHERE s.grp = ? AND s.resource = ? AND s.deleted = 0";
-  if (!q.fuzzyLabels) return `o.id IN (${live} AND s.name_lc LIKE ? ESCAPE '\\' OFFSET 0)`;
+  const live = `SELECT ${select} FROM search_objects s WHERE s.grp = ? AND s.resource = ? AND s.deleted = 0`;
+  if (!q.fuzzyLabels) return `${live} AND s.name_lc LIKE ? ESCAPE '\\'`;
   params.push(p);
-  return `o.id IN (${live} AND (s.name_lc LIKE ? ESCAPE '\\' OR s.labels_lc LIKE ? ESCAPE '\\') OFFSET 0)`;
+  return `${live} AND (s.name_lc LIKE ? ESCAPE '\\' OR s.labels_lc LIKE ? ESCAPE '\\')`;
+}
+
+/**
+ * How many live objects of q's kind the term matches, anywhere, from the text
+ * index alone: FTS5 on SQLite (the kind is a token of each row); a count of
+ * the trigram matches on PostgreSQL, without the join with the scope (which
+ * read every object of the kind: 1.13 s at 600,000 pods, 0.70 s without).
+ */
+export function textCount(q: Query, dialect: Dialect): Clause {
+  if (dialect.fts) return { sql: "SELECT COUNT(*) AS n FROM search_fts WHERE search_fts MATCH ?", params: [`${ftsPhrase(q.fuzzySearch!, !!q.fuzzyLabels)} AND kind : "${ftsKind(q.group, q.resource)}"`] };
+  const params: unknown[] = [];
+  return { sql: liveMatches(q, "COUNT(*) AS n", params), params };
 }
 
 /**
@@ -143,8 +160,8 @@ export function filterClauseOf(q: Query, dialect: Dialect, extra?: readonly Kind
       params.push(p);
       if (q.fuzzyLabels) {
         params.push(p);
-        parts.push(`(${dialect.likeName} LIKE ? ESCAPE '\\' OR o.labels_lc LIKE ? ESCAPE '\\')`);
-      } else parts.push(`${dialect.likeName} LIKE ? ESCAPE '\\'`);
+        parts.push(`(${dialect.likeName} ? ESCAPE '\\' OR o.labels_lc LIKE ? ESCAPE '\\')`);
+      } else parts.push(`${dialect.likeName} ? ESCAPE '\\'`);
     }
     if (q.labelSelector) parts.push(...labelClause(q.labelSelector, params));
     if (q.fieldSelector) parts.push(...fieldClause(spec, q.fieldSelector, params));
