@@ -14,7 +14,7 @@ import { SqliteDb } from "../../src/platform/search/SqliteDb.ts";
 import { SqlIndex } from "../../src/platform/search/SqlIndex.ts";
 import { postgresSkipReason, startPostgres, type TestPostgres } from "../postgres.ts";
 
-function sqliteBackend(opts: { textDrivenMax?: number; scanMax?: number } = {}) {
+function sqliteBackend(opts: { textDrivenMax?: number; scanMax?: number; textBucketMax?: number } = {}) {
   return async () => {
     const dir = mkdtempSync(join(tmpdir(), "kpanda-search-"));
     const path = join(dir, "index.db");
@@ -33,12 +33,14 @@ function sqliteBackend(opts: { textDrivenMax?: number; scanMax?: number } = {}) 
   };
 }
 
-// fuzzySearch three ways: row by row (a small scope, as in this suite), through the
-// trigram index (a large scope: scanMax 0), and counted through it but paged in
-// sort order (many matches: textDrivenMax 0).
+// fuzzySearch four ways: row by row (a small scope, as in this suite), through the
+// trigram index (a large scope: scanMax 0), and counted through it and paged from
+// it in name order (many matches: textDrivenMax 0), in one name bucket and in
+// many (textBucketMax 4: every write splits buckets, and numbers run out).
 searchIndexConformance("sqlite", sqliteBackend());
 searchIndexConformance("sqlite, fuzzySearch through FTS5", sqliteBackend({ scanMax: 0 }));
-searchIndexConformance("sqlite, fuzzySearch counted through FTS5, paged in order", sqliteBackend({ scanMax: 0, textDrivenMax: 0 }));
+searchIndexConformance("sqlite, fuzzySearch counted through FTS5, paged in name order", sqliteBackend({ scanMax: 0, textDrivenMax: 0 }));
+searchIndexConformance("sqlite, fuzzySearch paged in name order over buckets of 4", sqliteBackend({ scanMax: 0, textDrivenMax: 0, textBucketMax: 4 }));
 
 it("a damaged embedded index file is replaced by an empty index (the sync relists into it)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "kpanda-search-"));

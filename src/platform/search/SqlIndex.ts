@@ -3,7 +3,7 @@
 // queue per index object; each is one transaction that first bumps the
 // revision in search_meta, so on PostgreSQL writers of several processes are
 // ordered too and revisions follow commit order.
-import type { SqlConn, SqlDb } from "./db.ts";
+import type { SqlConn, SqlDb, SqlRow } from "./db.ts";
 import type { Freshness } from "./freshness.ts";
 import {
   type Change,
@@ -21,11 +21,13 @@ import {
   type SearchIndex,
 } from "./index.ts";
 import { columnOf, type KindSpec, kindSpec } from "./kinds.ts";
+import { Deltas } from "./counts.ts";
 import { Mutex } from "./mutex.ts";
 import { type Row, toRow } from "./rows.ts";
 import { DROP_ALL, ITEM_COLUMNS, ITEM_FROM, marks, SCHEMA_VERSION, schema } from "./sql.ts";
+import { MAX_ID, orderedTextIds, TextOrder } from "./textOrder.ts";
 import { type Existing, rowKey, tombstone, writeRows } from "./writeRows.ts";
-import { afterClause, filterClauseOf, orderBy, paging, parseObject, scopeClause, textCount, usesTextIndex } from "./where.ts";
+import { afterClause, filterClauseOf, nameMatch, orderBy, paging, parseObject, scopeClause, textCount, usesTextIndex } from "./where.ts";
 
 
 
@@ -36,37 +38,23 @@ export type SqlIndexOptions = {
   textDrivenMax?: number;
   /** Up to this many objects in a query's scope, fuzzySearch checks them row by row instead of using the trigram index (default 10,000). */
   scanMax?: number;
+  /** SQLite: live objects per name-order bucket of the text index (textOrder.ts; default 1024). */
+  textBucketMax?: number;
 };
 
 const keyOf = rowKey;
 const countSql = (c: { sql: string; params: unknown[] }) => [c.sql, c.params] as const;
 
-/** Live-object count changes of one write, per (kind, cluster, namespace). */
-class Deltas {
-  private readonly d = new Map<string, { key: unknown[]; n: number }>();
-
-  add(r: { grp: string; resource: string; cluster: string; namespace: string }, n: number): void {
-    const k = `${r.grp}\u0000${r.resource}\u0000${r.cluster}\u0000${r.namespace}`;
-    const e = this.d.get(k);
-    if (e) e.n += n;
-    else this.d.set(k, { key: [r.grp, r.resource, r.cluster, r.namespace], n });
-  }
-
-  async flush(c: SqlConn): Promise<void> {
-    const rows = [...this.d.values()].filter((e) => e.n !== 0);
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      await c.run(
-        `INSERT INTO search_counts AS c (grp, resource, cluster, namespace, n) VALUES ${new Array(chunk.length).fill(marks(5)).join(", ")}
-         ON CONFLICT (grp, resource, cluster, namespace) DO UPDATE SET n = c.n + excluded.n`,
-        chunk.flatMap((e) => [...e.key, e.n]),
-      );
-    }
-  }
-}
-
 /** A query of a kind everywhere by a term alone: the text index (live objects only) counts it by itself. */
 const onlyTerm = (q: Query) => !q.scope && !q.clusters && !q.namespaces && !q.labelSelector && !q.fieldSelector && !q.filters;
+/** A page gathered in name order from the text index reaches at most this deep (offset + limit)... */
+const ORDERED_DEPTH = 10_000;
+/** ...and sorts at most this many candidates (a bucket of one name may hold more than textBucketMax). */
+const ORDERED_IDS = 20_000;
+
+type Clause = { sql: string; params: unknown[] };
+type PageOf = { viaText: boolean; total: number; counting: Clause; order: string; after: Clause; limit: number; offset: number };
+
 /** A page whose WHERE and ORDER BY read only columns of the name-order index: a name term over a scope, sorted by name. */
 const keysOnly = (q: Query) => !!q.fuzzySearch && !q.fuzzyLabels && !q.labelSelector && !q.fieldSelector && !q.filters && (q.sortBy ?? "name") === "name";
 
@@ -89,6 +77,8 @@ export class SqlIndex implements SearchIndex {
   private readonly extra: readonly KindSpec[];
   private readonly textDrivenMax: number;
   private readonly scanMax: number;
+  /** SQLite: the text index's rowids in name order. */
+  private readonly text: TextOrder | undefined;
   private readonly writes = new Mutex();
   private readonly listeners = new Set<(revision: number) => void>();
 
@@ -96,13 +86,16 @@ export class SqlIndex implements SearchIndex {
     this.db = db;
     this.extra = opts.extraKinds ?? [];
     this.textDrivenMax = opts.textDrivenMax ?? 5000;
+    this.text = db.dialect.fts ? new TextOrder(opts.textBucketMax) : undefined;
     this.scanMax = opts.scanMax ?? 10_000;
   }
 
   static async open(db: SqlDb, opts: SqlIndexOptions = {}): Promise<SqlIndex> {
     await db.migrate(["CREATE TABLE IF NOT EXISTS search_version (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)"]);
     const [v] = await db.read((c) => c.all("SELECT v FROM search_version WHERE id = 1"));
-    if (Number(v?.v) !== SCHEMA_VERSION) await db.migrate(DROP_ALL);
+    // The text index holds 32 bits of an object's id (textOrder.ts): an index whose ids near them starts again.
+    const [top] = Number(v?.v) === SCHEMA_VERSION && db.dialect.fts ? await db.read((c) => c.all("SELECT MAX(id) AS m FROM search_objects")) : [];
+    if (Number(v?.v) !== SCHEMA_VERSION || Number(top?.m ?? 0) >= MAX_ID / 2) await db.migrate(DROP_ALL);
     await db.migrate([
       ...schema(db.dialect),
       `INSERT INTO search_version (id, v) VALUES (1, ${SCHEMA_VERSION}) ON CONFLICT (id) DO UPDATE SET v = excluded.v`,
@@ -123,7 +116,14 @@ export class SqlIndex implements SearchIndex {
         const [row] = await c.all("UPDATE search_meta SET revision = revision + 1 WHERE id = 1 RETURNING revision");
         const rev = Number(row.revision);
         const counts = new Deltas();
-        await fn(c, rev, counts);
+        try {
+          await fn(c, rev, counts);
+          await this.text?.settle(c);
+        } catch (e) {
+          // The transaction rolls back: what the text order holds in memory may be ahead of it.
+          this.text?.reset();
+          throw e;
+        }
         await counts.flush(c);
         if (this.db.dialect.notify) await c.all(this.db.dialect.notify, [rev]);
         return rev;
@@ -148,7 +148,7 @@ export class SqlIndex implements SearchIndex {
     }
     const d = this.db.dialect;
     return this.write(async (c, revision, counts) => {
-      await writeRows(c, d, rows, revision, counts);
+      await writeRows(c, d, rows, revision, counts, this.text);
       const ids: number[] = [];
       for (const k of deletes) {
         const [row] = await c.all(
@@ -157,7 +157,7 @@ export class SqlIndex implements SearchIndex {
         );
         if (row) ids.push(Number(row.id));
       }
-      await tombstone(c, d, ids, revision, counts);
+      await tombstone(c, d, ids, revision, counts, this.text);
     });
   }
 
@@ -178,8 +178,8 @@ export class SqlIndex implements SearchIndex {
         if (Number(e.deleted) === 0) live.set(k, Number(e.id));
       }
       for (const r of rows) live.delete(keyOf(r));
-      await writeRows(c, d, rows, revision, counts, known);
-      await tombstone(c, d, [...live.values()], revision, counts);
+      await writeRows(c, d, rows, revision, counts, this.text, known);
+      await tombstone(c, d, [...live.values()], revision, counts, this.text);
     });
   }
 
@@ -194,6 +194,7 @@ export class SqlIndex implements SearchIndex {
         live.map((r) => Number(r.id)),
         revision,
         none,
+        this.text,
       );
       await c.run("DELETE FROM search_freshness WHERE cluster = ?", [cluster]);
       await c.run("DELETE FROM search_counts WHERE cluster = ?", [cluster]);
@@ -251,22 +252,45 @@ export class SqlIndex implements SearchIndex {
               ? await c.all(...countSql(textCount(q, this.db.dialect)))
               : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${counting.sql}`, counting.params);
       const total = q.skipTotal ? -1 : Number(count.n);
-      // Few matches of a term: gather them through the trigram index and sort them. Many: walk the sort order, matching row by row.
-      const page = text && total > this.textDrivenMax ? this.where(q, false) : counting;
-      const where = after.sql ? `${page.sql} AND ${after.sql}` : page.sql;
-      const params = [...page.params, ...after.params, limit, offset];
-      const walk = !(text && page === counting);
-      const rows =
-        walk && this.db.dialect.keysFirst && keysOnly(q)
-          ? await c.all(
-              `SELECT ${ITEM_COLUMNS} FROM (SELECT o.cluster, o.namespace, o.name, o.version FROM search_objects o WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?) k
-               JOIN ${ITEM_FROM} ON o.grp = ? AND o.resource = ? AND o.cluster = k.cluster AND o.namespace = k.namespace AND o.name = k.name AND o.version = k.version
-               ORDER BY ${order}`,
-              [...params, q.group, q.resource],
-            )
-          : await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, params);
+      const rows = await this.pageRows(c, q, { viaText: text, total, counting, order, after, limit, offset });
       return { items: rows.map(toItem), total, revision: Number(meta.revision) };
     });
+  }
+
+  /**
+   * The rows of q's page. A term's few matches (up to textDrivenMax) are
+   * gathered through the text index and sorted. Many, sorted by name on
+   * SQLite, come from the text index in name order (textOrder.ts). Otherwise
+   * the sort order is walked, matching row by row; on PostgreSQL keys first,
+   * where the name index holds everything the walk reads.
+   */
+  private async pageRows(c: SqlConn, q: Query, p: PageOf): Promise<SqlRow[]> {
+    const { limit, offset, order } = p;
+    const many = p.viaText && p.total > this.textDrivenMax;
+    if (many && this.text && (q.sortBy ?? "name") === "name" && !q.fuzzyLabels && !q.after && offset + limit <= ORDERED_DEPTH) {
+      const others = filterClauseOf({ ...q, fuzzySearch: undefined }, this.db.dialect, this.extra);
+      // Unindexed scope: the text index drives the query, in its rowid order.
+      const sc = scopeClause(q, true);
+      const where = { sql: others.sql ? `${sc.sql} AND ${others.sql}` : sc.sql, params: [...sc.params, ...others.params] };
+      const ids = await orderedTextIds(c, nameMatch(q), where, q.sortDir === "desc", offset + limit);
+      if (ids.length === 0) return [];
+      if (ids.length <= ORDERED_IDS) {
+        return await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE o.id IN ${marks(ids.length)} ORDER BY ${order} LIMIT ? OFFSET ?`, [...ids, limit, offset]);
+      }
+    }
+    const page = many ? this.where(q, false) : p.counting;
+    const where = p.after.sql ? `${page.sql} AND ${p.after.sql}` : page.sql;
+    const params = [...page.params, ...p.after.params, limit, offset];
+    const walk = page !== p.counting || !p.viaText;
+    if (walk && this.db.dialect.keysFirst && keysOnly(q)) {
+      return await c.all(
+        `SELECT ${ITEM_COLUMNS} FROM (SELECT o.cluster, o.namespace, o.name, o.version FROM search_objects o WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?) k
+         JOIN ${ITEM_FROM} ON o.grp = ? AND o.resource = ? AND o.cluster = k.cluster AND o.namespace = k.namespace AND o.name = k.name AND o.version = k.version
+         ORDER BY ${order}`,
+        [...params, q.group, q.resource],
+      );
+    }
+    return await c.all(`SELECT ${ITEM_COLUMNS} FROM ${ITEM_FROM} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, params);
   }
 
   async countBy(q: Query, filter: string): Promise<Map<string, number>> {
@@ -338,7 +362,6 @@ export class SqlIndex implements SearchIndex {
         await c.run(`DELETE FROM search_labels WHERE oid IN (${dead})`, [upto]);
         await c.run(`DELETE FROM search_fields WHERE oid IN (${dead})`, [upto]);
         await c.run(`DELETE FROM search_bodies WHERE id IN (${dead})`, [upto]);
-        if (this.db.dialect.fts) await c.run(`DELETE FROM search_fts WHERE rowid IN (${dead})`, [upto]);
         await c.run("DELETE FROM search_log WHERE revision <= ?", [upto]);
         await c.run("DELETE FROM search_objects WHERE deleted = 1 AND revision <= ?", [upto]);
         await c.run("UPDATE search_meta SET compact_revision = ? WHERE id = 1", [upto]);

@@ -34,8 +34,11 @@ export type Dialect = {
   /** A statement run inside each write transaction, with the new revision as its one parameter (change notification). */
   notify?: string;
   /**
-   * SQLite: a trigram FTS5 table search_fts(name, labels) keyed by object id,
-   * kept by the writer, that answers fuzzySearch terms of 3+ characters.
+   * SQLite: trigram FTS5 tables, kept by the writer, that answer fuzzySearch
+   * terms of 3+ characters: search_fts(name, kind), whose rowid is an object's
+   * id plus its name-order bucket's number (textOrder.ts, buckets kept in
+   * search_buckets), and search_fts_labels(labels, kind) by object id. Apart,
+   * since rows move between buckets and labels are most of a row's text.
    */
   fts: boolean;
   /**
@@ -63,7 +66,11 @@ export const SQLITE: Dialect = {
   maxParams: 32_000,
   // contentless_delete (SQLite 3.43+) lets rows of a contentless table be deleted by rowid.
   // It holds live objects only, with their kind as a marked string, so an unscoped term is counted in the text index alone.
-  extraSchema: ["CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(name, labels, kind, content='', contentless_delete=1, tokenize='trigram')"],
+  extraSchema: [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(name, kind, content='', contentless_delete=1, tokenize='trigram')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_labels USING fts5(labels, kind, content='', contentless_delete=1, tokenize='trigram')",
+    "CREATE TABLE IF NOT EXISTS search_buckets (grp TEXT NOT NULL, resource TEXT NOT NULL, lo TEXT NOT NULL, no INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (grp, resource, lo))",
+  ],
   fts: true,
   likeName: "o.name LIKE",
   keysFirst: false,
@@ -111,7 +118,7 @@ export const OBJECT_COLUMNS = [
 ] as const;
 
 /** Bumped when the tables change: an index of another version is dropped and rebuilt (it is a cache). */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const DROP_ALL = [
   "search_objects",
@@ -123,6 +130,8 @@ export const DROP_ALL = [
   "search_meta",
   "search_freshness",
   "search_fts",
+  "search_fts_labels",
+  "search_buckets",
 ].map((t) => `DROP TABLE IF EXISTS ${t}`);
 
 export function schema(d: Dialect): string[] {
@@ -170,7 +179,7 @@ export const marks = (n: number) => `(${new Array(n).fill("?").join(", ")})`;
 export const rowsPerStatement = (d: Dialect, width: number, cap = 500) => Math.max(1, Math.min(cap, Math.floor(d.maxParams / width)));
 
 /** An FTS5 phrase: the term in double quotes (inner ones doubled); with the trigram tokenizer, a substring. */
-export const ftsPhrase = (term: string, labels: boolean) => `${labels ? "{name labels} : " : "name : "}"${term.replace(/"/g, '""')}"`;
+export const ftsPhrase = (term: string) => `"${term.replace(/"/g, '""')}"`;
 const kindCodes = new Map<string, string>();
 /**
  * The kind column's text: three CJK ideographs from 42 bits of a digest of

@@ -12,6 +12,7 @@
 import type { SqlConn } from "./db.ts";
 import type { Row } from "./rows.ts";
 import { type Dialect, ftsKind, marks, OBJECT_COLUMNS, rowsPerStatement } from "./sql.ts";
+import type { TextOrder } from "./textOrder.ts";
 
 export type Existing = { id: number; rv: string; deleted: number; sig: string };
 
@@ -54,7 +55,15 @@ async function insertRows(c: SqlConn, d: Dialect, into: string, width: number, r
  * Writes rows at `revision`. `known` holds the stored rows of (at least) these
  * keys when the caller has read them already (a relist); else they are read here.
  */
-export async function writeRows(c: SqlConn, d: Dialect, rows: readonly Row[], revision: number, counts: Counts, known?: Map<string, Existing>): Promise<void> {
+export async function writeRows(
+  c: SqlConn,
+  d: Dialect,
+  rows: readonly Row[],
+  revision: number,
+  counts: Counts,
+  text: TextOrder | undefined,
+  known?: Map<string, Existing>,
+): Promise<void> {
   const per = rowsPerStatement(d, UPSERT_COLUMNS.length, 200);
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
@@ -72,7 +81,7 @@ export async function writeRows(c: SqlConn, d: Dialect, rows: readonly Row[], re
     const written = await c.all(upsertSql(todo.length), params);
     const byKey = new Map(todo.map((r) => [rowKey(r), r]));
     const revived: number[] = [];
-    const relabel: { id: number; r: Row; fresh: boolean }[] = [];
+    const relabel: Relabel[] = [];
     const bodies: unknown[] = [];
     for (const x of written) {
       const key = rowKey(x as never);
@@ -82,7 +91,7 @@ export async function writeRows(c: SqlConn, d: Dialect, rows: readonly Row[], re
       if (!e || e.deleted === 1) counts.add(r, 1);
       if (e?.deleted === 1) revived.push(id);
       // A revived tombstone is out of the text index: put it back.
-      if (!e || e.deleted === 1 || e.sig !== r.sig) relabel.push({ id, r, fresh: !e });
+      if (!e || e.deleted === 1 || e.sig !== r.sig) relabel.push({ id, r, fresh: !e, inText: e?.deleted === 0 });
       bodies.push(id, r.object);
     }
     if (revived.length) {
@@ -90,35 +99,51 @@ export async function writeRows(c: SqlConn, d: Dialect, rows: readonly Row[], re
     }
     await c.run(`INSERT INTO search_bodies AS b (id, object) VALUES ${values(bodies.length / 2, 2)} ON CONFLICT (id) DO UPDATE SET object = excluded.object`, bodies);
     await insertRows(c, d, "search_log (revision, oid)", 2, written.map((x) => [revision, Number(x.id)]));
-    await relabelRows(c, d, relabel);
+    await relabelRows(c, d, relabel, text);
   }
 }
 
+/** A written row whose labels, fields and text changed: new (fresh), or live already, its text rows there (inText). */
+type Relabel = { id: number; r: Row; fresh: boolean; inText: boolean };
+
 /** Labels, selectable fields and the text index of rows whose signature changed. */
-async function relabelRows(c: SqlConn, d: Dialect, rows: { id: number; r: Row; fresh: boolean }[]): Promise<void> {
+async function relabelRows(c: SqlConn, d: Dialect, rows: Relabel[], text: TextOrder | undefined): Promise<void> {
   if (rows.length === 0) return;
   const old = rows.filter((x) => !x.fresh).map((x) => x.id);
   if (old.length) {
     await c.run(`DELETE FROM search_labels WHERE oid IN ${marks(old.length)}`, old);
     await c.run(`DELETE FROM search_fields WHERE oid IN ${marks(old.length)}`, old);
-    if (d.fts) await c.run(`DELETE FROM search_fts WHERE rowid IN ${marks(old.length)}`, old);
   }
+  // A live object's name is its key's: its name's text row stays; new and revived objects get one.
+  const inText = rows.filter((x) => x.inText);
+  if (d.fts && inText.length) await c.run(`DELETE FROM search_fts_labels WHERE rowid IN ${marks(inText.length)}`, inText.map((x) => x.id));
   await insertRows(c, d, "search_labels (oid, key, value)", 3, rows.flatMap(({ id, r }) => r.labels.map(([k, v]) => [id, k, v])));
   await insertRows(c, d, "search_fields (oid, field, value)", 3, rows.flatMap(({ id, r }) => r.fields.map(([f, v]) => [id, f, v])));
-  if (d.fts) await insertRows(c, d, "search_fts (rowid, name, labels, kind)", 4, rows.map(({ id, r }) => [id, r.name_lc, r.labels_lc, ftsKind(r.grp, r.resource)]));
+  await text?.insert(
+    c,
+    rows.filter((x) => !x.inText).map(({ id, r }) => ({ id, grp: r.grp, resource: r.resource, name: r.name, name_lc: r.name_lc })),
+  );
+  if (d.fts) {
+    // In rowid order: FTS5 writes out its in-memory segment whenever a rowid comes in below the last one.
+    const byId = [...rows].sort((a, b) => a.id - b.id);
+    await insertRows(c, d, "search_fts_labels (rowid, labels, kind)", 3, byId.map(({ id, r }) => [id, r.labels_lc, ftsKind(r.grp, r.resource)]));
+  }
 }
 
 /** Tombstones these object ids at `revision` (those still live), logging each. */
-export async function tombstone(c: SqlConn, d: Dialect, ids: readonly number[], revision: number, counts: Counts): Promise<void> {
+export async function tombstone(c: SqlConn, d: Dialect, ids: readonly number[], revision: number, counts: Counts, text: TextOrder | undefined): Promise<void> {
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
     const gone = await c.all(
-      `UPDATE search_objects SET deleted = 1, revision = ? WHERE id IN ${marks(chunk.length)} AND deleted = 0 RETURNING id, grp, resource, cluster, namespace`,
+      `UPDATE search_objects SET deleted = 1, revision = ? WHERE id IN ${marks(chunk.length)} AND deleted = 0 RETURNING id, grp, resource, cluster, namespace, name`,
       [revision, ...chunk],
     );
     for (const g of gone) counts.add(g as never, -1);
-    const goneIds = gone.map((g) => Number(g.id));
-    if (d.fts && goneIds.length) await c.run(`DELETE FROM search_fts WHERE rowid IN ${marks(goneIds.length)}`, goneIds);
+    await text?.remove(
+      c,
+      gone.map((g) => ({ id: Number(g.id), grp: g.grp, resource: g.resource, name: g.name })),
+    );
+    if (d.fts && gone.length) await c.run(`DELETE FROM search_fts_labels WHERE rowid IN ${marks(gone.length)}`, gone.map((g) => Number(g.id)));
     await insertRows(c, d, "search_log (revision, oid)", 2, gone.map((g) => [revision, Number(g.id)]));
   }
 }
