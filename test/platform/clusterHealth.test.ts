@@ -250,6 +250,33 @@ describe("health under leader changes", () => {
     }
   });
 
+  it("writes no status from a probe under way when it stops (the lead lost): the next leader's stays", async () => {
+    const { health, host, members } = t.platform.ctx;
+    // Slow probes, so that stop() finds one under way; a probe's status write is due every other probe
+    // or so (lastSeenWriteMs), so a few rounds make a late write near certain to show.
+    sim.cluster("north").faults.latency(600);
+    try {
+      for (let round = 0; round < 5; round++) {
+        const before = health.probes.get("north") ?? 0;
+        await until("a probe of north under way", () => ((health.probes.get("north") ?? 0) > before ? true : undefined), 5000);
+        await health.stop();
+        const marker = { ...members.cluster("north")?.status?.summary, pods: 54321 + round };
+        await host.custom.patchClusterCustomObjectStatus(
+          { group: "kpanda.io", version: "v1alpha1", plural: "clusters", name: "north", body: { status: { summary: marker } } },
+          setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+        );
+        // The probe under way ends within its 600 ms.
+        await new Promise((r) => setTimeout(r, 1000));
+        const obj: any = await host.custom.getClusterCustomObject({ group: "kpanda.io", version: "v1alpha1", plural: "clusters", name: "north" });
+        assert.equal(obj.status.summary.pods, 54321 + round, `round ${round}: a stopped controller wrote the status`);
+        health.start();
+      }
+    } finally {
+      sim.cluster("north").faults.latency(0);
+      health.start();
+    }
+  });
+
   it("serves the newer of its own summary and the one another leader kept in status", async () => {
     const { health, host, members } = t.platform.ctx;
     await health.stop();

@@ -76,6 +76,7 @@ export class HealthController {
   private running = false;
   /** Bumped by every start and stop, so a probe still under way from before does not start a second loop. */
   private epoch = 0;
+  private readonly statusWrites = new Set<Promise<unknown>>();
 
   constructor(host: Host, members: MemberRegistry, lifecycle: ClusterLifecycle, log: Logger, opts: HealthOptions = {}) {
     this.host = host;
@@ -100,12 +101,24 @@ export class HealthController {
     sync();
   }
 
+  /** Stops probing; resolves once the status writes under way have landed (the next leader's come after). */
   async stop(): Promise<void> {
     this.running = false;
     this.epoch++;
     clearTimeout(this.syncTimer);
     for (const s of this.states.values()) clearTimeout(s.timer);
     for (const s of this.states.values()) s.timer = undefined;
+    await Promise.allSettled([...this.statusWrites]);
+  }
+
+  private async patchStatus(name: string, status: ClusterStatus): Promise<void> {
+    const write = patchClusterStatus(this.host, name, status);
+    this.statusWrites.add(write);
+    try {
+      await write;
+    } finally {
+      this.statusWrites.delete(write);
+    }
   }
 
   /** The summary to serve for a Cluster: this replica's latest, else the one kept in its status; stale unless Running. */
@@ -161,6 +174,7 @@ export class HealthController {
   }
 
   private async tick(name: string, s: ClusterState): Promise<void> {
+    const epoch = this.epoch;
     const obj = this.members.cluster(name);
     if (!obj || obj.metadata?.deletionTimestamp) return;
     const st = (obj.status ?? {}) as ClusterStatus;
@@ -171,6 +185,8 @@ export class HealthController {
     const m = await this.members.get(name).catch(() => undefined);
     this.probes.set(name, (this.probes.get(name) ?? 0) + 1);
     const probe: Probe = m ? await this.probe(m) : { ok: false, reason: "NoCredential", message: "kpanda has no credential for this cluster" };
+    // One begun before a stop (the lead lost) is dropped: its status write could land over the next leader's.
+    if (!this.running || this.epoch !== epoch) return;
     const now = Date.now();
     if (probe.ok) {
       s.failures = 0;
@@ -238,7 +254,7 @@ export class HealthController {
       s.summary = summary;
       s.summaryAt = Date.now();
       // This replica's first is kept in status at once (for other replicas and restarts); later ones go with the next status write.
-      if (first) await patchClusterStatus(this.host, name, { summary: s.summary });
+      if (first) await this.patchStatus(name, { summary: s.summary });
     } catch (e) {
       this.log.debug({ cluster: name, err: String(e) }, "cluster summary failed");
     }
@@ -254,7 +270,7 @@ export class HealthController {
     try {
       const { cred, expiresAt } = await renewToken(m);
       await this.lifecycle.replaceCredential(name, cred);
-      await patchClusterStatus(this.host, name, { credentialExpiresAt: expiresAt });
+      await this.patchStatus(name, { credentialExpiresAt: expiresAt });
       this.log.info({ cluster: name, expiresAt }, "kpanda token renewed");
     } catch (e) {
       this.log.warn({ cluster: name, err: String(e) }, "kpanda token renewal failed");
@@ -290,7 +306,7 @@ export class HealthController {
     const due = probe.ok && now - s.writtenAt >= this.opts.lastSeenWriteMs;
     if (sig === before && !due) return;
     if (s.summary) next.summary = s.summary;
-    await patchClusterStatus(this.host, name, next);
+    await this.patchStatus(name, next);
     if (sig !== before) this.log.info({ cluster: name, phase: next.phase, reason: probe.ok ? undefined : probe.reason }, "cluster health changed");
     s.written = sig;
     s.writtenAt = now;
