@@ -43,7 +43,6 @@ export type SqlIndexOptions = {
 };
 
 const keyOf = rowKey;
-const countSql = (c: { sql: string; params: unknown[] }) => [c.sql, c.params] as const;
 
 /** A query of a kind everywhere by a term alone: the text index (live objects only) counts it by itself. */
 const onlyTerm = (q: Query) => !q.scope && !q.clusters && !q.namespaces && !q.labelSelector && !q.fieldSelector && !q.filters;
@@ -242,14 +241,15 @@ export class SqlIndex implements SearchIndex {
       // A term over a small scope is checked row by row; over a large one, through the trigram index.
       const text = usesTextIndex(q) && (namespaces || (await inScope()) > this.scanMax);
       const counting = this.where(q, text);
+      const term = text && onlyTerm(q) ? textCount(q, this.db.dialect) : undefined;
       // The count also decides how a term's page is gathered (below), so skipTotal skips it only without one.
       const [count] =
         q.skipTotal && !text
           ? [{ n: -1 }]
           : !counting.filtered && !namespaces
             ? [{ n: await inScope() }]
-            : text && onlyTerm(q)
-              ? await c.all(...countSql(textCount(q, this.db.dialect)))
+            : term
+              ? await c.all(term.sql, term.params)
               : await c.all(`SELECT COUNT(*) AS n FROM search_objects o WHERE ${counting.sql}`, counting.params);
       const total = q.skipTotal ? -1 : Number(count.n);
       const rows = await this.pageRows(c, q, { viaText: text, total, counting, order, after, limit, offset });

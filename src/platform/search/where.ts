@@ -6,6 +6,7 @@ import { parseFieldSelector, parseLabelSelector, SelectorError } from "../../api
 import { type KObject, MAX_PAGE_SIZE, type Query, QueryError } from "./index.ts";
 import { BASE_COLUMNS, columnOf, kindSpec, type KindSpec, supportsFieldOf } from "./kinds.ts";
 import { type Dialect, ftsKind, ftsPhrase, likeContains, marks } from "./sql.ts";
+import { MAX_ID } from "./textOrder.ts";
 
 
 export type Clause = { sql: string; params: unknown[] };
@@ -133,7 +134,7 @@ const labelsMatch = (q: Query) => `labels : ${ftsPhrase(q.fuzzySearch!)} AND kin
 function ftsIds(q: Query, params: unknown[]): string {
   // A name's text row holds its object's id in the rowid's low 32 bits (textOrder.ts).
   params.push(nameMatch(q));
-  const names = "SELECT rowid & 4294967295 AS id FROM search_fts WHERE search_fts MATCH ?";
+  const names = `SELECT rowid & ${MAX_ID - 1} AS id FROM search_fts WHERE search_fts MATCH ?`;
   if (!q.fuzzyLabels) return names;
   params.push(labelsMatch(q));
   return `${names} UNION SELECT rowid AS id FROM search_fts_labels WHERE search_fts_labels MATCH ?`;
