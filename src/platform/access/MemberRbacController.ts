@@ -23,6 +23,7 @@ import { memberGet } from "../clusters/memberHttp.ts";
 import type { Member, MemberRegistry } from "../clusters/members.ts";
 import { codeOf } from "../host/host.ts";
 import type { KindCache, KObj } from "../host/kindCache.ts";
+import { Rerun } from "../rerun.ts";
 import {
   BINDINGS_SELECTOR,
   bindingDrift,
@@ -48,7 +49,7 @@ const RESYNC_MS = 15_000;
 const TICK_MS = 1000;
 const RBAC = "/apis/rbac.authorization.k8s.io/v1";
 
-type ClusterState = { running?: Promise<void>; again: boolean; lastError?: string };
+type ClusterState = { rerun: Rerun; lastError?: string };
 type AnyBinding = V1ClusterRoleBinding | V1RoleBinding;
 type BindingOps = {
   kind: string;
@@ -133,7 +134,7 @@ export class MemberRbacController {
   async stop(): Promise<void> {
     this.active = false;
     clearInterval(this.timer);
-    await Promise.allSettled([...this.states.values()].map((s) => s.running));
+    await Promise.allSettled([...this.states.values()].map((s) => s.rerun.idle()));
   }
 
   /** Reconciles one cluster now (and waits for it), whatever its phase; rejects with its first failure. */
@@ -174,23 +175,24 @@ export class MemberRbacController {
 
   private enqueue(cluster: string): void {
     if (!this.active) return;
-    const s = this.states.get(cluster) ?? { again: false };
-    this.states.set(cluster, s);
-    if (s.running) {
-      s.again = true;
-      return;
+    let s = this.states.get(cluster);
+    if (!s) {
+      const state: ClusterState = {
+        rerun: new Rerun(
+          async () => {
+            if (!isRunning(this.opts.members.cluster(cluster))) return;
+            await this.reconcile(cluster).then(
+              () => this.settled(cluster, state),
+              (e) => this.settled(cluster, state, e),
+            );
+          },
+          { active: () => this.active },
+        ),
+      };
+      s = state;
+      this.states.set(cluster, s);
     }
-    s.running = (async () => {
-      do {
-        s.again = false;
-        if (!this.active || !isRunning(this.opts.members.cluster(cluster))) break;
-        await this.reconcile(cluster).then(
-          () => this.settled(cluster, s),
-          (e) => this.settled(cluster, s, e),
-        );
-      } while (s.again);
-      s.running = undefined;
-    })();
+    s.rerun.request();
   }
 
   /** Logs a failure once until it changes or the cluster recovers. */

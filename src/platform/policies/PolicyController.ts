@@ -31,6 +31,7 @@ import { GROUP, VERSION } from "../host/crds.ts";
 import { codeOf, type Host } from "../host/host.ts";
 import type { KindCache, KObj } from "../host/kindCache.ts";
 import { fromMember } from "../http/errors.ts";
+import { Rerun } from "../rerun.ts";
 import type { ChangeEvent, KindRef, KObject, Query, SearchIndex } from "../search/index.ts";
 import { ChangeFollower, type Plan } from "./changeFollower.ts";
 import { ComplianceBook, CLUSTER_KEY } from "./compliance.ts";
@@ -55,7 +56,7 @@ export type PolicyControllerOptions = {
   flushMs?: number;
 };
 
-type Work = { policy: string; cluster: string; all: boolean; dirty: Set<string>; running?: Promise<void>; again: boolean };
+type Work = { policy: string; cluster: string; all: boolean; dirty: Set<string>; rerun: Rerun };
 
 const WATCHED: KindRef[] = [NAMESPACES, ...Object.values(OBJECT_KINDS)];
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
@@ -109,7 +110,7 @@ export class PolicyController {
     this.active = false;
     clearInterval(this.timer);
     await this.changes.stop();
-    await Promise.allSettled([...this.work.values()].map((w) => w.running));
+    await Promise.allSettled([...this.work.values()].map((w) => w.rerun.idle()));
     await Promise.allSettled(this.finalizing.values());
     await this.book.close();
     this.book.clear();
@@ -177,28 +178,27 @@ export class PolicyController {
     const key = `${policy}\0${cluster}`;
     let w = this.work.get(key);
     if (!w) {
-      w = { policy, cluster, all: false, dirty: new Set(), again: false };
+      const run: Work = {
+        policy,
+        cluster,
+        all: false,
+        dirty: new Set(),
+        rerun: new Rerun(
+          async () => {
+            const which = run.all ? "all" : run.dirty;
+            run.all = false;
+            run.dirty = new Set();
+            await this.reconcileCluster(policy, cluster, which).catch((err) => this.log.error({ policy, cluster, err }, "cluster policy reconcile failed"));
+          },
+          { active: () => this.active },
+        ),
+      };
+      w = run;
       this.work.set(key, w);
     }
     if (ns === undefined) w.all = true;
     else w.dirty.add(ns);
-    if (w.running) {
-      w.again = true;
-      return;
-    }
-    const run = w;
-    run.running = (async () => {
-      do {
-        run.again = false;
-        const which = run.all ? "all" : run.dirty;
-        run.all = false;
-        run.dirty = new Set();
-        await this.reconcileCluster(run.policy, run.cluster, which).catch((err) =>
-          this.log.error({ policy, cluster, err }, "cluster policy reconcile failed"),
-        );
-      } while (run.again && this.active);
-      run.running = undefined;
-    })();
+    w.rerun.request();
   }
 
   /** Reconciles the namespaces `which` (or all) of one cluster for one policy. */
@@ -330,7 +330,7 @@ export class PolicyController {
   private async finalizeNow(policy: string): Promise<void> {
     const o = this.policy(policy);
     if (!o?.metadata?.deletionTimestamp) return;
-    await Promise.allSettled([...this.work.values()].filter((w) => w.policy === policy).map((w) => w.running));
+    await Promise.allSettled([...this.work.values()].filter((w) => w.policy === policy).map((w) => w.rerun.idle()));
     const spec = o.spec as PolicySpec;
     if (o.metadata.annotations?.[KEEP_ANNOTATION] !== "true") {
       const done = new Set<string>();

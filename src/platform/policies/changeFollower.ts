@@ -7,6 +7,7 @@
 // followed at once. Changes the index compacted away are reported, for a
 // full pass instead.
 import type { Logger } from "pino";
+import { Rerun } from "../rerun.ts";
 import { type ChangeEvent, CompactedError, type KindRef, type SearchIndex } from "../search/index.ts";
 
 /** The least time between two reads of the index's changes when writes keep coming. */
@@ -31,45 +32,35 @@ export class ChangeFollower {
   private readonly opts: ChangeFollowerOptions;
   private active = false;
   private since = 0;
-  private reading?: Promise<void>;
-  private again = false;
+  private readonly reads: Rerun;
   private unsubscribe?: () => void;
 
   constructor(opts: ChangeFollowerOptions) {
     this.opts = opts;
+    this.reads = new Rerun(
+      () =>
+        this.readOnce().catch(async (err) => {
+          if (!(err instanceof CompactedError)) return this.opts.log.error({ err }, "reading the search index's changes failed");
+          this.since = await this.opts.index.revision();
+          this.opts.onCompacted();
+        }),
+      { active: () => this.active, pauseMs: PAUSE_MS },
+    );
   }
 
   /** Starts from the index's newest revision: what happened before is for a full pass. */
   async start(): Promise<void> {
     this.active = true;
     this.since = await this.opts.index.revision();
-    this.unsubscribe = this.opts.index.subscribe(() => this.wake());
+    this.unsubscribe = this.opts.index.subscribe(() => {
+      if (this.active) this.reads.request();
+    });
   }
 
   async stop(): Promise<void> {
     this.active = false;
     this.unsubscribe?.();
-    await this.reading;
-  }
-
-  private wake(): void {
-    if (!this.active) return;
-    if (this.reading) {
-      this.again = true;
-      return;
-    }
-    this.reading = (async () => {
-      do {
-        this.again = false;
-        await this.readOnce().catch(async (err) => {
-          if (!(err instanceof CompactedError)) return this.opts.log.error({ err }, "reading the search index's changes failed");
-          this.since = await this.opts.index.revision();
-          this.opts.onCompacted();
-        });
-        if (this.again && this.active) await new Promise((r) => setTimeout(r, PAUSE_MS));
-      } while (this.again && this.active);
-      this.reading = undefined;
-    })();
+    await this.reads.idle();
   }
 
   private async readOnce(): Promise<void> {
@@ -85,7 +76,7 @@ export class ChangeFollower {
       next = Math.min(next, res.revision);
       // The answer was cut (its limit): read on at once. Waiting for the next write instead left a
       // burst's tail, and a deletion behind it, unread until the resync when no write followed.
-      if (res.revision < newest) this.again = true;
+      if (res.revision < newest) this.reads.request();
       for (const ev of res.events) onEvent(kind, ev);
     }
     if (Number.isFinite(next)) this.since = next;
