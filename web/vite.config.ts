@@ -7,17 +7,44 @@ import { existsSync, readFileSync } from "node:fs";
 import { Agent } from "node:https";
 import { join } from "node:path";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const target = process.env.KPANDA_URL ?? "https://127.0.0.1:8080";
 const caFile = process.env.KPANDA_CA ?? join(import.meta.dirname, "..", "data", "kpanda", "pki", "ca.crt");
 const agent = target.startsWith("https:") && existsSync(caFile) ? new Agent({ ca: readFileSync(caFile), keepAlive: true }) : undefined;
 const upstream = { target, agent };
 
+/**
+ * index.html as boot.ts wants it. The entry becomes an async module script:
+ * a deferred one, as Vite writes it, runs only once the stylesheet is loaded
+ * and parsed (the HTML rule for scripts after a style sheet that blocks
+ * scripts). The stylesheet is only preloaded: boot.ts applies it
+ * (src/styles.ts) once it has asked for the scripts, whose download the
+ * parsing then overlaps.
+ */
+const bootHtml: Plugin = {
+  name: "kpanda-boot-html",
+  transformIndexHtml: {
+    order: "post",
+    handler: (html) =>
+      html
+        .replace(/<script type="module" crossorigin src=/, '<script type="module" async crossorigin src=')
+        .replace(/<link rel="stylesheet" crossorigin href=/, '<link rel="preload" as="style" crossorigin href='),
+  },
+};
+
+/**
+ * What every page runs, in one chunk: React, the router, the query client and
+ * translations, and the console's own shared modules, except the editors,
+ * terminal and charts, which stay with the pages that use them.
+ */
+const APP =
+  /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack|i18next|react-i18next)[\\/]|[\\/]web[\\/]src[\\/](api|kinds[\\/](?!resources|crds)|lib|layout|i18n|components[\\/](?!CodeEditor|schemaCompletion|DiffView))/;
+
 export default defineConfig({
   root: import.meta.dirname,
   base: "/",
-  plugins: [react()],
+  plugins: [react(), bootHtml],
   build: {
     // KPANDA_WEB_MINIFY=0 keeps names readable when chasing an error seen in a browser test.
     minify: process.env.KPANDA_WEB_MINIFY !== "0",
@@ -33,7 +60,15 @@ export default defineConfig({
       output: {
         // PatternFly's components in one chunk, loaded with the main one, instead of some forty
         // small chunks each page fetched after the main one had run (six at a time over HTTP/1.1).
-        codeSplitting: { groups: [{ name: "patternfly", test: /[\\/]node_modules[\\/]@patternfly[\\/]react-(core|table|icons)[\\/]/ }] },
+        codeSplitting: {
+          groups: [
+            { name: "patternfly", test: /[\\/]node_modules[\\/]@patternfly[\\/]react-(core|table|icons)[\\/]/ },
+            { name: "app", test: APP },
+            // What boot.ts needs before the rest (and Vite's helper that preloads a dynamic import's
+            // chunks): kept out of "app", which would otherwise take it in as a dependency.
+            { name: "boot", test: /[\\/]web[\\/]src[\\/]api[\\/](client|session|paths|early|ApiError)\.ts$|[\\/]web[\\/]src[\\/]styles\.ts$|preload-helper/, priority: 1 },
+          ],
+        },
       },
     },
   },

@@ -6,7 +6,7 @@
 // and a search address. The start-up bundle leaves out what the first pages
 // do not use.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -82,10 +82,24 @@ describe("console start-up", { skip, timeout: 300_000 }, () => {
 
   test("the start-up bundle leaves out the YAML library (only object, YAML and form pages use it)", async () => {
     const html = await readFile(join(DIST_DIR, "index.html"), "utf8");
-    const main = /<script type="module"[^>]* src="\/(assets\/index-[^"]+\.js)"/.exec(html)?.[1];
-    assert.ok(main, html);
-    // yaml's parse errors are named so in its source (errors.ts: class YAMLParseError).
-    assert.ok(!(await readFile(join(DIST_DIR, main), "utf8")).includes("YAMLParseError"), `${main} carries the YAML library`);
+    const entry = /<script type="module"[^>]* src="\/assets\/(index-[^"]+\.js)"/.exec(html)?.[1];
+    assert.ok(entry, html);
+    // What every first visit runs: the entry (boot.ts), the rest of the console it loads (main.tsx), and all they import.
+    const files = await readdir(join(DIST_DIR, "assets"));
+    const main = files.find((f) => /^main-[\w-]+\.js$/.test(f));
+    assert.ok(main, files.join(" "));
+    const seen = new Set<string>();
+    const visit = async (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = await readFile(join(DIST_DIR, "assets", file), "utf8");
+      // yaml's parse errors are named so in its source (errors.ts: class YAMLParseError).
+      assert.ok(!code.includes("YAMLParseError"), `${file}, which every first visit runs, carries the YAML library`);
+      for (const m of code.matchAll(/(?:from|import)\s*"\.\/([\w.-]+\.js)"/g)) await visit(m[1]);
+    };
+    await visit(entry);
+    await visit(main);
+    assert.ok(seen.size >= 4, `the start-up graph: ${[...seen].join(" ")}`);
   });
 
   test("the overview's first render is the overview, and its reads start before it", async () => {

@@ -1,7 +1,8 @@
-// The console's entry: styles, translations, the query client (retries only
-// what may succeed on retry), the router, and toasts. GET /me and the pages
-// of the address opened are fetched side by side, and the first render
-// waits for the pages and, briefly, their first reads (App's loadPages).
+// The console, loaded by boot.ts: styles, translations, the query client
+// (retries only what may succeed on retry), the router, and toasts. The first
+// render waits for the pages of the address opened and, briefly, their first
+// reads (App's loadPages) and for the stylesheet; boot.ts started all three,
+// and GET /me.
 import "@patternfly/react-core/dist/styles/base.css";
 import "@patternfly/react-styles/css/utilities/Spacing/spacing.css";
 import "@patternfly/react-styles/css/utilities/Text/text.css";
@@ -12,11 +13,13 @@ import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { ApiError } from "./api/ApiError.ts";
 import { get } from "./api/client.ts";
+import { takeEarly } from "./api/early.ts";
 import { meKey } from "./api/me.ts";
 import { paths } from "./api/paths.ts";
 import { session } from "./api/session.ts";
 import type { Me } from "./api/types.ts";
 import { App, loadPages } from "./App.tsx";
+import { applyStyles } from "./styles.ts";
 import { NotificationProvider } from "./components/Notifications.tsx";
 
 const client = new QueryClient({
@@ -47,9 +50,7 @@ const render = () =>
 if (session.get())
   void client.prefetchQuery({
     queryKey: meKey,
-    queryFn: ({ signal }) => get<Me>(paths.me, undefined, signal),
+    queryFn: ({ signal }) => takeEarly<Me>(paths.me) ?? get<Me>(paths.me, undefined, signal),
   });
 // A page that failed to load is left to its route, which shows the failure.
-void loadPages(location, client)
-  .catch(() => {})
-  .then(render);
+void Promise.all([loadPages(location, client).catch(() => {}), applyStyles()]).then(render);

@@ -1,0 +1,20 @@
+// The console's first script, small so that it runs as soon as the page is
+// parsed. It starts, side by side, the rest of the console (main.tsx), the
+// pages of the address opened (routes.ts) and GET /me, then applies the
+// stylesheet (styles.ts). Each used to wait for the one before: the pages'
+// chunks and /me were asked for only once main.tsx and all it imports had
+// been fetched and run.
+import { startEarly } from "./api/early.ts";
+import { paths } from "./api/paths.ts";
+import { session } from "./api/session.ts";
+import { pageLoaders } from "./pageLoaders.ts";
+import { type PageName, pagesAt } from "./routes.ts";
+import { applyStyles } from "./styles.ts";
+
+const signedIn = session.get() !== undefined;
+if (signedIn) startEarly(paths.me);
+const pages: PageName[] = signedIn ? pagesAt(location.pathname) : ["LoginPage"];
+// A page that fails to load here fails again where main.tsx loads it, which shows the failure.
+for (const name of pages) pageLoaders[name]().catch(() => {});
+void import("./main.tsx");
+void applyStyles();

@@ -1,0 +1,22 @@
+// The console's stylesheet. index.html only preloads it (vite.config.ts);
+// boot.ts applies it once it has asked for everything else, so that parsing
+// PatternFly's 1.5 MB of CSS (100-200 ms on a first visit) happens while the
+// scripts download rather than before boot.ts may run. main.tsx renders
+// only once it is applied, so no page shows unstyled.
+let applied: Promise<void> | undefined;
+
+export function applyStyles(): Promise<void> {
+  applied ??= new Promise((resolve) => {
+    const preload = document.querySelector<HTMLLinkElement>('link[rel="preload"][as="style"]');
+    // The development server brings styles with the modules that import them.
+    if (!preload) return resolve();
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.crossOrigin = preload.crossOrigin;
+    link.href = preload.href;
+    // A stylesheet that failed to load leaves the console usable, if plain: render anyway.
+    link.onload = link.onerror = () => resolve();
+    document.head.append(link);
+  });
+  return applied;
+}
