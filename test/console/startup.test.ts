@@ -26,13 +26,15 @@ const RECORD_FIRST_RENDER = () => {
     const root = w.document.getElementById("root");
     new w.MutationObserver((_: unknown, obs: { disconnect(): void }) => {
       if (!root.firstChild) return;
-      w.__firstRender = { at: performance.now(), h1: w.document.querySelector("h1")?.textContent ?? null, text: root.textContent.slice(0, 80) };
+      // PatternFly's stylesheet sets the page's font: without it the first render shows unstyled.
+      const styled = w.getComputedStyle(w.document.body).fontFamily.includes("RedHat");
+      w.__firstRender = { at: performance.now(), h1: w.document.querySelector("h1")?.textContent ?? null, text: root.textContent.slice(0, 80), styled };
       obs.disconnect();
     }).observe(root, { childList: true });
   });
 };
 
-type FirstRender = { at: number; h1: string | null; text: string };
+type FirstRender = { at: number; h1: string | null; text: string; styled: boolean };
 
 describe("console start-up", { skip, timeout: 300_000 }, () => {
   let t: TestPlatform;
@@ -121,6 +123,22 @@ describe("console start-up", { skip, timeout: 300_000 }, () => {
       assert.ok(first.at < ends[0], `the first render at ${first.at} ms waited for the list answered at ${ends[0]} ms`);
     } finally {
       await p.page.unroute(slow);
+    }
+  });
+
+  test("a slow stylesheet holds back the first render: no page shows unstyled", async () => {
+    // boot.ts applies the stylesheet only once it has asked for the scripts; main.tsx renders once it applies.
+    const css = /\/assets\/style-[\w-]+\.css$/;
+    await p.page.route(css, async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    try {
+      const { first } = await open("/clusters", "list-Cluster", [/\/clustersummary\?page=1&pageSize=20&/]);
+      assert.equal(first.h1, "Clusters", `the first render showed: ${first.text}`);
+      assert.ok(first.styled, "the first render came before the stylesheet applied");
+    } finally {
+      await p.page.unroute(css);
     }
   });
 
