@@ -126,15 +126,34 @@ export function tokenKubeconfig(kubeconfig: string, token: string): string {
   });
 }
 
-export function runKubectl(
+/**
+ * kubectl 1.32's WebSocket executor reads the connection before it has made
+ * its streams, so output that arrives along with the handshake is dropped
+ * ("Unknown stream id 1, discarding message") and an exec exits 0 without it
+ * (kubernetes#131189, fixed by #131203 in 1.33). A loaded machine, where our
+ * proxies pass the 101 and the first output on in one write, meets it now and
+ * then; the tests' execs read and print, so they are run again when it shows.
+ */
+const KUBECTL_LOST_OUTPUT = /Unknown stream id \d+, discarding message/;
+
+export async function runKubectl(
   args: string[],
   opts: { input?: string; allowFail?: boolean; bin?: string } = {},
 ): Promise<KubectlResult> {
+  // The environment as the call began (callers set KUBECTL_* around it), for any rerun.
+  const env = { ...process.env };
+  for (let attempt = 1; ; attempt++) {
+    const r = await runKubectlOnce(args, opts, env);
+    if (attempt === 3 || !KUBECTL_LOST_OUTPUT.test(r.stderr)) return r;
+  }
+}
+
+function runKubectlOnce(args: string[], opts: { input?: string; allowFail?: boolean; bin?: string }, env: NodeJS.ProcessEnv): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       opts.bin ?? defaultKubectl(),
       args,
-      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      { maxBuffer: 64 * 1024 * 1024, timeout: 60_000, env },
       (err, stdout, stderr) => {
         const code = err ? ((err as any).code ?? 1) : 0;
         if (code !== 0 && !opts.allowFail) {
