@@ -211,18 +211,25 @@ describe("draining a node", () => {
 
   test("evicts nothing once its timeout is reached, even when the budget would allow it by then", async () => {
     await t.direct(C, ["apply", "-f", "-"], { input: BLOCKED_FIXTURE });
-    const dbPod = async () => {
-      const r = await t.direct(C, ["get", "pods", "-n", "default", "-l", "app=db", "--field-selector", "status.phase=Running", "-o", "name"]);
+    const podOf = async (app: string) => {
+      const r = await t.direct(C, ["get", "pods", "-n", "default", "-l", `app=${app}`, "--field-selector", "status.phase=Running", "-o", "name"]);
       return r.stdout.trim().split("\n").filter(Boolean)[0]?.slice(4);
     };
-    const db = await until("db running on node-1", dbPod);
+    const db = await until("db running on node-1", () => podOf("db"));
+    const marker = await until("marker running on node-1", () => podOf("marker"));
     await until("the budget allows no disruption", async () => {
       const r = await t.direct(C, ["get", "pdb", "db", "-n", "default", "-o", "jsonpath={.status.currentHealthy}"]);
       return r.stdout === "1";
     });
     // kubectl retries a refused eviction every 5 s, checking its global timeout first: with 9 s, at about
     // 0 s and 5 s, and not at 10 s. The budget goes at 7 s; an attempt at the 9 s deadline would now succeed.
+    // The clock starts at the drain's first evictions, seen on the marker pod (evicted at once, no budget):
+    // the drain's request may take seconds to start on a loaded machine.
     const drained = t.call("POST", `/clusters/${C}/nodes/node-1:drain`, { timeoutSeconds: 9, force: true }, clusterAdmin);
+    await until("the drain's first evictions", async () => {
+      const r = await fetch(`${t.platform.url}/k8s/clusters/${C}/api/v1/namespaces/default/pods/${marker}`, { headers: { authorization: `Bearer ${owner}` } });
+      return r.status === 404 || !!((await r.json()) as { metadata?: { deletionTimestamp?: string } }).metadata?.deletionTimestamp;
+    }, 30_000);
     await new Promise((r) => setTimeout(r, 7000));
     await t.direct(C, ["delete", "pdb", "db", "-n", "default"]);
     const r = await drained;
@@ -231,7 +238,7 @@ describe("draining a node", () => {
     assert.ok(blocked, JSON.stringify(r.body));
     assert.match(blocked.reason, new RegExp(`^error when evicting pods/"${db}" -n "default": global timeout reached: 9s \\(last refused: Cannot evict pod`));
     assert.ok(!r.body.evicted.some((p: { name: string }) => p.name === db));
-    assert.equal(await dbPod(), db, "the pod is still there");
+    assert.equal(await podOf("db"), db, "the pod is still there");
     await t.call("POST", `/clusters/${C}/nodes/node-1/uncordon`, undefined, clusterAdmin);
   });
 });
@@ -248,6 +255,18 @@ spec:
     spec:
       nodeSelector: {kubernetes.io/hostname: node-1}
       containers: [{name: db, image: postgres:16}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: marker, namespace: default}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: marker}}
+  template:
+    metadata: {labels: {app: marker}}
+    spec:
+      nodeSelector: {kubernetes.io/hostname: node-1}
+      containers: [{name: marker, image: busybox:1.36}]
 ---
 apiVersion: policy/v1
 kind: PodDisruptionBudget
