@@ -136,6 +136,17 @@ describe("kubectl exec, port-forward, logs -f, attach and debug against simulate
     assert.equal((await p.done).code, 4);
   });
 
+  it("an exec's output over SPDY's 64 KiB window reaches kubectl whole, as over WebSocket", async () => {
+    // kubectl's SPDY (moby/spdystream) never sends WINDOW_UPDATE: a server that waits for one stalls at 64 KiB.
+    const input = `${"0123456789abcdef".repeat(64)}\n`.repeat(1024); // 1 MiB and 1 KiB
+    for (const env of [SPDY, {}]) {
+      const r = await kubectl(["exec", "-i", pod, "--", "cat"], { input, env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.length, input.length, JSON.stringify(env));
+      assert.ok(r.stdout === input, "the same bytes");
+    }
+  });
+
   for (const [name, env] of [
     ["WebSocket tunnel", {}],
     ["SPDY", { KUBECTL_PORT_FORWARD_WEBSOCKETS: "false" }],

@@ -6,10 +6,11 @@
 // The framing is spdy-transport's. One shim: spdy-transport reads every
 // SYN_STREAM as an HTTP request and refuses one without `:method` and
 // `:path`, which Kubernetes' streams never carry; this connection's parser
-// fills the two in before that check (nothing else reads them).
+// fills the two in before that check (nothing else reads them). Another:
+// no flow control on what we send (see unlimited).
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import transport, { type SpdyConnection, type SpdyStream } from "spdy-transport";
+import transport, { type SpdyConnection, type SpdyStream, type WindowSide } from "spdy-transport";
 import type { KObject } from "../../apiserver/client.ts";
 import type { Session, StreamOptions } from "./session.ts";
 
@@ -47,14 +48,29 @@ export function spdyServer(socket: Duplex, protocol: string | undefined, onStrea
   return spdyConnection(socket, onStream);
 }
 
+/**
+ * Lifts flow control off what we send. moby/spdystream, the SPDY of kubectl,
+ * the API server and the kubelet, has none: it never sends WINDOW_UPDATE or
+ * SETTINGS, and sends regardless of windows. spdy-transport, holding to
+ * SPDY/3.1's 64 KiB windows, would stop after 64 KiB of an exec's output and
+ * wait for updates that never come. So the window starts at SPDY's largest and
+ * is filled up again whenever it is half spent.
+ */
+function unlimited(send: WindowSide): void {
+  send.updateMax(2 ** 31 - 1);
+  send.on("drain", () => send.update(send.getMax() - send.getCurrent()));
+}
+
 /** A server-side SPDY/3.1 connection over any byte stream (also the one tunneled in a WebSocket). */
 export function spdyConnection(socket: Duplex, onStream: (s: SpdyStream) => void): SpdyConnection {
   const conn = transport.connection.create(socket, { protocol: "spdy", isServer: true });
   const parser = conn._spdyState.parser;
   const parseKVs = parser.parseKVs.bind(parser);
   parser.parseKVs = (buf, cb) => parseKVs(buf, (err, headers) => cb(err, err ? headers : { ":method": "POST", ":path": "/", ...headers }));
+  unlimited(conn._spdyState.window.send);
   conn.start(3.1);
   conn.on("stream", (s) => {
+    unlimited(s._spdyState.window.send);
     s.on("error", () => {});
     s.respond(200, {});
     onStream(s);
