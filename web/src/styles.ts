@@ -1,6 +1,6 @@
 // The console's stylesheet. index.html only preloads it (vite.config.ts);
 // boot.ts applies it once it has asked for everything else, so that parsing
-// PatternFly's 1.5 MB of CSS (100-200 ms on a first visit) happens while the
+// PatternFly's 1.3 MB of CSS (100-200 ms on a first visit) happens while the
 // scripts download rather than before boot.ts may run. main.tsx renders
 // only once it is applied, so no page shows unstyled.
 let applied: Promise<void> | undefined;
