@@ -1,5 +1,6 @@
-// Builds the console (web/ → web/dist) when it is missing or older than its
-// sources: `node web/build.ts` (npm start and npm test run it first), or
+// Builds the console (web/ → web/dist, and kpanda serve's renderer of first
+// pages → web/dist-ssr) when it is missing or older than its sources:
+// `node web/build.ts` (npm start and npm test run it first), or
 // `node web/build.ts --force`. Tests call ensureConsoleBuilt(). Concurrent
 // callers (test files run in parallel) build once: a lock directory makes
 // the others wait, then find the build fresh.
@@ -10,6 +11,8 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 export const WEB_DIR = fileURLToPath(new URL(".", import.meta.url));
 export const DIST_DIR = join(WEB_DIR, "dist");
+/** kpanda serve's renderer of first pages (src/ssr/render.tsx), for Node: not served. */
+export const SSR_DIR = join(WEB_DIR, "dist-ssr");
 const STAMP = join(DIST_DIR, "index.html");
 const LOCK = join(WEB_DIR, ".build-lock");
 const LOCK_STALE_MS = 5 * 60_000;
@@ -30,7 +33,8 @@ function newestSource(): number {
 
 export function consoleIsFresh(): boolean {
   const built = statSync(STAMP, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  return built > 0 && built >= newestSource();
+  const renderer = statSync(join(SSR_DIR, "render.js"), { throwIfNoEntry: false });
+  return built > 0 && renderer !== undefined && built >= newestSource();
 }
 
 function takeLock(): boolean {
@@ -72,7 +76,10 @@ export async function ensureConsoleBuilt(opts: { force?: boolean; quiet?: boolea
     if (!opts.force && consoleIsFresh()) return false;
     const { build } = await import("vite");
     if (!opts.quiet) process.stdout.write("building the console (web/ → web/dist)\n");
-    await build({ configFile: join(WEB_DIR, "vite.config.ts"), logLevel: opts.quiet ? "warn" : "info" });
+    const logLevel = opts.quiet ? "warn" : "info";
+    // The renderer first: index.html, written last, is the stamp of the whole build.
+    await build({ configFile: join(WEB_DIR, "vite.config.ts"), logLevel, build: { ssr: "src/ssr/render.tsx" } });
+    await build({ configFile: join(WEB_DIR, "vite.config.ts"), logLevel });
     precompress(join(DIST_DIR, "assets"));
     return true;
   } finally {

@@ -66,7 +66,27 @@ const dropUnusedThemes = {
   },
 };
 
-export default defineConfig({
+/**
+ * kpanda serve's renderer of first pages (web/src/ssr/render.tsx) for Node:
+ * everything bundled in (PatternFly's packages are not all loadable by Node
+ * as they are published), React's production build, no styles.
+ */
+const serverRender = defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  define: { "process.env.NODE_ENV": JSON.stringify("production") },
+  ssr: { noExternal: true, target: "node" },
+  build: {
+    ssr: "src/ssr/render.tsx",
+    outDir: "dist-ssr",
+    emptyOutDir: true,
+    minify: false,
+    sourcemap: false,
+    rolldownOptions: { output: { codeSplitting: false } },
+  },
+});
+
+const browser = defineConfig({
   root: import.meta.dirname,
   base: "/",
   plugins: [react(), bootHtml],
@@ -92,7 +112,7 @@ export default defineConfig({
             { name: "app", test: APP },
             // What boot.ts needs before the rest (and Vite's helper that preloads a dynamic import's
             // chunks): kept out of "app", which would otherwise take it in as a dependency.
-            { name: "boot", test: /[\\/]web[\\/]src[\\/]api[\\/](client|session|paths|early|ApiError)\.ts$|[\\/]web[\\/]src[\\/]styles\.ts$|preload-helper/, priority: 1 },
+            { name: "boot", test: /[\\/]web[\\/]src[\\/]api[\\/](client|session|paths|early|ApiError)\.ts$|[\\/]web[\\/]src[\\/](styles|ssr[\\/]adopt)\.ts$|preload-helper/, priority: 1 },
           ],
         },
       },
@@ -102,3 +122,5 @@ export default defineConfig({
     proxy: { "/apis": upstream, "/k8s": upstream, "/openapi.json": upstream },
   },
 });
+
+export default defineConfig(({ isSsrBuild }) => (isSsrBuild ? serverRender : browser));

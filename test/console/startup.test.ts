@@ -4,7 +4,8 @@
 // not hold the page back behind it), and the page's first API reads started
 // before that render rather than after it: the overview, a cluster's nodes,
 // and a search address. The start-up bundle leaves out what the first pages
-// do not use.
+// do not use. A signed-in browser's first visit comes rendered by kpanda
+// serve, and the console takes that page over.
 import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -15,7 +16,7 @@ import { type Simulator, startSimulator } from "../../src/simulator/index.ts";
 import { DIST_DIR, ensureConsoleBuilt } from "../../web/build.ts";
 import { startTestPlatform, type TestPlatform } from "../platform/fixture.ts";
 import { integrate, until } from "../platform/members.ts";
-import { chromiumMissing, launchBrowser, openPage, type WatchedPage } from "./browser.ts";
+import { chromiumMissing, launchBrowser, logIn, openPage, type WatchedPage } from "./browser.ts";
 
 const skip = chromiumMissing();
 
@@ -153,5 +154,77 @@ describe("console start-up", { skip, timeout: 300_000 }, () => {
     const { first, starts } = await open("/search?kind=nodes&cluster=dev", "search-results", [/\/asl\/nodes\?cluster=dev&page=1&/]);
     assert.equal(first.h1, "Search", `the first render showed: ${first.text}`);
     for (const s of starts) assert.ok(s < first.at, `a read started at ${s} ms, after the first render at ${first.at} ms`);
+  });
+});
+
+describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, timeout: 300_000 }, () => {
+  let t: TestPlatform;
+  let sim: Simulator;
+  let dir: string;
+  let browser: Browser;
+  let p: WatchedPage;
+  const rows = '[data-testid="list-Cluster"] tbody tr[data-row]';
+
+  before(async () => {
+    await ensureConsoleBuilt({ quiet: true });
+    dir = await mkdtemp(join(tmpdir(), "kpanda-rendered-"));
+    t = await startTestPlatform();
+    sim = await startSimulator({ names: ["dev", "prod"], nodes: 1, dataDir: dir });
+    for (const c of sim.clusters) await integrate(t, c);
+    browser = await launchBrowser();
+    p = await openPage(browser, t.platform.url);
+    // Login through the page sets the session cookie, as for a user.
+    await logIn(p, "admin", t.adminPassword);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await sim?.stop();
+    await t?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test("the overview's rows show before the console's scripts run, inert, and the console takes the page over", async () => {
+    // The rest of the console arrives 2 s late: until then only the server's page can show the rows.
+    const main = /\/assets\/main-[\w-]+\.js$/;
+    let released = 0;
+    await p.page.route(main, async (route) => {
+      await new Promise((r) => setTimeout(r, 2000));
+      released = Date.now();
+      await route.continue();
+    });
+    try {
+      await p.page.goto("/clusters", { waitUntil: "domcontentloaded" });
+      const early = await p.page.evaluate((sel) => {
+        const doc = (globalThis as any).document;
+        return { rows: doc.querySelectorAll(sel).length, inert: doc.querySelector("#root > [inert]")?.contains(doc.querySelector(sel)) ?? false };
+      }, rows);
+      assert.equal(released, 0, "the page was checked before the console's scripts came");
+      assert.deepEqual(early, { rows: 2, inert: true });
+      await p.page.waitForFunction(() => !(globalThis as any).document.querySelector("#root > [inert]"));
+      assert.ok(released > 0, "the page was taken over before the console's scripts came");
+      // The console's own page: its rows, live and clickable.
+      await p.page.locator('[data-testid="list-Cluster"] tbody tr[data-row="prod"] a').first().click();
+      await p.page.waitForURL(/\/clusters\/prod$/);
+      p.assertClean("a rendered first visit");
+    } finally {
+      await p.page.unroute(main);
+    }
+  });
+
+  test("a new tab of the signed-in browser is signed in; after logout a page loads signed out", async () => {
+    // A new tab has no session of its own (sessionStorage is per tab): it takes the rendered page's.
+    const tab = await p.context.newPage();
+    await tab.goto("/clusters/dev/nodes");
+    await tab.locator('[data-testid="list-Node"] tbody tr[data-row]').first().waitFor();
+    await tab.waitForFunction(() => !(globalThis as any).document.querySelector("#root > [inert]"));
+    await tab.getByRole("button", { name: /user menu/i }).click();
+    await tab.getByRole("menuitem", { name: "Log out" }).click();
+    await tab.waitForURL(/\/login/);
+    await tab.goto("/clusters");
+    await tab.waitForURL(/\/login/);
+    assert.equal(await tab.locator(rows).count(), 0);
+    await tab.close();
+    p.assertClean("a new tab, then logout");
   });
 });

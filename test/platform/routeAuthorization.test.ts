@@ -10,6 +10,7 @@ import { startTestPlatform, type TestPlatform } from "./fixture.ts";
 /** Routes a user with no role may call, and what it gets. */
 const SELF_SERVICE: Record<string, number> = {
   "POST /apis/kpanda.io/v1alpha1/login": 401, // public: the body's made-up password is refused
+  "POST /apis/kpanda.io/v1alpha1/logout": 204, // public: it only clears the caller's own session cookie
   "GET /readyz": 200, // public, as kube-apiserver's
   "GET /apis/kpanda.io/v1alpha1/me": 200,
   "POST /apis/kpanda.io/v1alpha1/tokens": 201, // its own

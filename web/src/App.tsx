@@ -16,7 +16,7 @@ import { type PageName, type RouteDef, routeDefs } from "./routes.ts";
 const pages = Object.fromEntries(Object.entries(pageLoaders).map(([name, load]) => [name, page(load)])) as Record<PageName, Page<object>>;
 
 function useSession() {
-  return useSyncExternalStore(session.subscribe, session.get);
+  return useSyncExternalStore(session.subscribe, session.get, session.get);
 }
 
 function RequireSession() {
@@ -49,9 +49,13 @@ const FIRST_READS_WAIT_MS = 200;
 /**
  * Loads the pages `pathname` shows (the login page when signed out), so that
  * the first render need not wait for them, and starts their first reads; it
- * settles when the pages are in and the reads answered (or FIRST_READS_WAIT_MS passed).
+ * settles when the pages are in and the reads answered (or `waitMs` passed).
  */
-export async function loadPages({ pathname, search }: { pathname: string; search: string }, client: QueryClient): Promise<void> {
+export async function loadPages(
+  { pathname, search }: { pathname: string; search: string },
+  client: QueryClient,
+  waitMs = FIRST_READS_WAIT_MS,
+): Promise<void> {
   if (!session.get()) return void (await pages.LoginPage.load());
   const matches = matchRoutes(createRoutesFromElements(routes), pathname) ?? [];
   const reads: Promise<unknown>[] = [];
@@ -63,7 +67,9 @@ export async function loadPages({ pathname, search }: { pathname: string; search
       if (read) reads.push(read);
     }),
   );
-  await Promise.race([Promise.all(reads), new Promise((r) => setTimeout(r, FIRST_READS_WAIT_MS))]);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([Promise.all(reads), new Promise((r) => (timer = setTimeout(r, waitMs)))]);
+  clearTimeout(timer);
 }
 
 export function App() {

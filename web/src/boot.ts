@@ -3,18 +3,26 @@
 // pages of the address opened (routes.ts) and GET /me, then applies the
 // stylesheet (styles.ts). Each used to wait for the one before: the pages'
 // chunks and /me were asked for only once main.tsx and all it imports had
-// been fetched and run.
+// been fetched and run. A page kpanda serve rendered (ssr/adopt.ts) brings
+// /me's answer, and perhaps the session.
 import { startEarly } from "./api/early.ts";
 import { paths } from "./api/paths.ts";
 import { session } from "./api/session.ts";
 import { pageLoaders } from "./pageLoaders.ts";
 import { type PageName, pagesAt } from "./routes.ts";
+import { serverRender } from "./ssr/adopt.ts";
 import { applyStyles } from "./styles.ts";
 
+const rendered = serverRender();
 const signedIn = session.get() !== undefined;
-if (signedIn) startEarly(paths.me);
+if (signedIn && !rendered) startEarly(paths.me);
 const pages: PageName[] = signedIn ? pagesAt(location.pathname) : ["LoginPage"];
-// A page that fails to load here fails again where main.tsx loads it, which shows the failure.
-for (const name of pages) pageLoaders[name]().catch(() => {});
-void import("./main.tsx");
-void applyStyles();
+const start = () => {
+  // A page that fails to load here fails again where main.tsx loads it, which shows the failure.
+  for (const name of pages) pageLoaders[name]().catch(() => {});
+  void import("./main.tsx");
+  void applyStyles();
+};
+// A rendered page shows first: running the console's scripts before would hold back its first frame.
+if (rendered) requestAnimationFrame(() => setTimeout(start, 0));
+else start();

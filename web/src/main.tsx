@@ -2,12 +2,13 @@
 // (retries only what may succeed on retry), the router, and toasts. The first
 // render waits for the pages of the address opened and, briefly, their first
 // reads (App's loadPages) and for the stylesheet; boot.ts started all three,
-// and GET /me.
+// and GET /me. A page kpanda serve rendered brings the answers of its reads
+// (ssr/adopt.ts): the first render shows them, and replaces that page.
 import "@patternfly/react-core/dist/styles/base.css";
 import "@patternfly/react-styles/css/utilities/Spacing/spacing.css";
 import "@patternfly/react-styles/css/utilities/Text/text.css";
 import "./i18n/index.ts";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { hydrate, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
@@ -19,6 +20,7 @@ import { paths } from "./api/paths.ts";
 import { session } from "./api/session.ts";
 import type { Me } from "./api/types.ts";
 import { App, loadPages } from "./App.tsx";
+import { serverRender } from "./ssr/adopt.ts";
 import { applyStyles } from "./styles.ts";
 import { NotificationProvider } from "./components/Notifications.tsx";
 
@@ -33,6 +35,10 @@ const client = new QueryClient({
   },
 });
 
+const rendered = serverRender();
+if (rendered) hydrate(client, rendered.queries);
+
+// The first commit replaces what #root holds: the page kpanda serve rendered, if any.
 const root = createRoot(document.getElementById("root")!);
 const render = () =>
   root.render(

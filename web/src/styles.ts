@@ -8,7 +8,8 @@ let applied: Promise<void> | undefined;
 export function applyStyles(): Promise<void> {
   applied ??= new Promise((resolve) => {
     const preload = document.querySelector<HTMLLinkElement>('link[rel="preload"][as="style"]');
-    // The development server brings styles with the modules that import them.
+    // Applied already: a page kpanda serve rendered links the stylesheet itself (src/ssr/), and the
+    // development server brings styles with the modules that import them.
     if (!preload) return resolve();
     const link = document.createElement("link");
     link.rel = "stylesheet";

@@ -94,7 +94,7 @@ export async function buildApp(ctx: PlatformContext, modules: RouteModule[] = RO
   // kubectl across clusters, read-only from the search index: /k8s/search/…
   registerK8sSearch(app, ctx);
   // The web console at / (web/dist), with index.html for its own routes.
-  await registerConsole(app);
+  await registerConsole(app, undefined, ctx);
   return app;
 }
 

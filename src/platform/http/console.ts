@@ -3,13 +3,19 @@
 // (/clusters/prod, /access/users, ...) load it too. Public: the files hold no
 // data; the console then signs in against the REST API. Hashed assets are
 // cached for a year, index.html never, so a new build is picked up at once.
-import { statSync } from "node:fs";
+// With the console's session cookie, a page comes rendered, with the user's
+// data (serverRender.ts): it is never stored by the browser.
+import { readFileSync, statSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { PlatformContext } from "./context.ts";
+import { ServerRender } from "./serverRender.ts";
 
 export const CONSOLE_DIR = fileURLToPath(new URL("../../../web/dist/", import.meta.url));
+/** The renderer of first pages (web/build.ts builds it beside web/dist). */
+export const SSR_DIR = fileURLToPath(new URL("../../../web/dist-ssr/", import.meta.url));
 
 /** Paths that belong to the API, the proxy or operations: never the console, so an unknown one stays a JSON 404. */
 const NOT_CONSOLE = /^\/(apis|api|k8s|openapi\.json|docs|healthz|readyz|livez|metrics)(\/|$)/;
@@ -35,8 +41,21 @@ function isFile(path: string): boolean {
   }
 }
 
-export async function registerConsole(app: FastifyInstance, dir: string = CONSOLE_DIR): Promise<void> {
+/** index.html's text, read again when the file changes (a new build). */
+function indexReader(file: string): () => string {
+  let cached: { mtimeMs: number; text: string } | undefined;
+  return () => {
+    const { mtimeMs } = statSync(file);
+    if (cached?.mtimeMs !== mtimeMs) cached = { mtimeMs, text: readFileSync(file, "utf8") };
+    return cached.text;
+  };
+}
+
+/** `ctx` (and a renderer in `ssrDir`): pages come rendered for a signed-in browser. */
+export async function registerConsole(app: FastifyInstance, dir: string = CONSOLE_DIR, ctx?: PlatformContext, ssrDir: string = SSR_DIR): Promise<void> {
   const root = resolve(dir);
+  const index = indexReader(join(root, "index.html"));
+  const ssr = ctx && new ServerRender(app, ctx, ssrDir);
   // Only reply.sendFile: the route below decides what is a file and what is a console route.
   // The build's scripts and styles also come as .br and .gz (web/build.ts): sent to browsers that accept them.
   await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
@@ -59,12 +78,13 @@ export async function registerConsole(app: FastifyInstance, dir: string = CONSOL
     if (!isFile(join(root, "index.html"))) {
       return reply.code(503).type("text/plain; charset=utf-8").send("The console is not built: run `npm run build:web`.\n");
     }
-    return reply
-      .header("cache-control", "no-cache")
-      .header("content-security-policy", CSP)
-      .header("x-content-type-options", "nosniff")
-      .header("referrer-policy", "same-origin")
-      .sendFile("index.html", { cacheControl: false });
+    // The renderer loads (about 0.3 s) with the first page asked for, usually the login page.
+    void ssr?.warm();
+    reply.header("content-security-policy", CSP).header("x-content-type-options", "nosniff").header("referrer-policy", "same-origin");
+    // The login page is the same for everyone.
+    const rendered = ssr && path !== "/login" ? await ssr.page(req, reply, index()) : undefined;
+    if (rendered) return reply.header("cache-control", "no-store").type("text/html; charset=utf-8").send(rendered);
+    return reply.header("cache-control", "no-cache").sendFile("index.html", { cacheControl: false });
   };
   app.get("/", { config: { public: true }, schema: { hide: true } }, serve);
   app.get("/*", { config: { public: true }, schema: { hide: true } }, serve);

@@ -24,6 +24,17 @@ export function apiURL(path: string, query: Query = {}): string {
 /** `body` goes as JSON; `raw` as it is, with the content-type its `headers` give (YAML, a patch). */
 export type RequestOptions = { body?: unknown; raw?: string; query?: Query; signal?: AbortSignal; headers?: Record<string, string> };
 
+/**
+ * How a request goes out: the browser's fetch, or, when kpanda serve renders
+ * a first page itself (ssr/render.tsx), its own in-process answer.
+ */
+type Transport = (url: string, init: RequestInit) => Promise<Response>;
+let send: Transport = (url, init) => fetch(url, init);
+
+export function setTransport(t: Transport): void {
+  send = t;
+}
+
 export function authHeaders(): Record<string, string> {
   const token = session.get()?.token;
   return token ? { authorization: `Bearer ${token}` } : {};
@@ -36,7 +47,7 @@ export async function apiFetch(method: string, path: string, opts: RequestOption
   Object.assign(headers, opts.headers);
   let res: Response;
   try {
-    res = await fetch(apiURL(path, opts.query), {
+    res = await send(apiURL(path, opts.query), {
       method,
       headers,
       body: opts.raw ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),

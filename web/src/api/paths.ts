@@ -4,6 +4,7 @@ const e = encodeURIComponent;
 
 export const paths = {
   login: "/login",
+  logout: "/logout",
   me: "/me",
   clusters: "/clusters",
   validateCluster: "/clusters/validate",

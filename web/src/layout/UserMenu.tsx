@@ -6,7 +6,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { post } from "../api/client.ts";
 import { useMe } from "../api/me.ts";
+import { paths } from "../api/paths.ts";
 import { session } from "../api/session.ts";
 import { LANGUAGES, setLanguage } from "../i18n/index.ts";
 
@@ -21,7 +23,9 @@ export function UserMenu() {
   const [open, setOpen] = useState(false);
   const [kubeconfig, setKubeconfig] = useState(false);
   const name = me?.name ?? session.get()?.user ?? "";
-  const logout = () => {
+  const logout = async () => {
+    // The session cookie goes first: with it, the next page loaded would sign the browser back in.
+    await post(paths.logout).catch(() => {});
     session.clear();
     client.clear();
     navigate("/login");
@@ -73,7 +77,7 @@ export function UserMenu() {
           >
             {t("nav.tokens")}
           </DropdownItem>
-          <DropdownItem onClick={logout}>{t("user.logout")}</DropdownItem>
+          <DropdownItem onClick={() => void logout()}>{t("user.logout")}</DropdownItem>
         </DropdownList>
       </Dropdown>
       {kubeconfig && (

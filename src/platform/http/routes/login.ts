@@ -1,9 +1,12 @@
 // POST /login {"username","password"} → {"token","expiresAt"}. A bad pair is
 // 401; repeated failures per user or per address are 429 with Retry-After.
-// Every attempt is audited, the password never.
+// Every attempt is audited, the password never. A login also sets the
+// console's session cookie, which only its pages read (serverRender.ts);
+// POST /logout clears it.
 import type { FastifyInstance } from "fastify";
 import type { PlatformContext } from "../context.ts";
 import { errorSchema, PlatformError } from "../errors.ts";
+import { clearedSessionCookie, sessionCookie } from "../serverRender.ts";
 
 export function loginRoutes(app: FastifyInstance, ctx: PlatformContext): void {
   app.post<{ Body: { username: string; password: string } }>(
@@ -25,7 +28,7 @@ export function loginRoutes(app: FastifyInstance, ctx: PlatformContext): void {
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { username, password } = req.body;
       const audit = (code: number) =>
         ctx.audit.record({
@@ -52,7 +55,18 @@ export function loginRoutes(app: FastifyInstance, ctx: PlatformContext): void {
       }
       ctx.limiter.succeed(username, req.ip);
       audit(200);
-      return ctx.signer.sign(username, "session", ctx.sessionTTLSeconds);
+      const session = ctx.signer.sign(username, "session", ctx.sessionTTLSeconds);
+      reply.header("set-cookie", sessionCookie(session.token));
+      return session;
     },
+  );
+  // Public: it only clears this browser's cookie (the token itself ends at its expiry).
+  app.post(
+    "/logout",
+    {
+      config: { public: true },
+      schema: { summary: "Log the console out: clears its session cookie", security: [], response: { 204: { type: "null" } } },
+    },
+    async (_req, reply) => reply.header("set-cookie", clearedSessionCookie()).code(204).send(),
   );
 }

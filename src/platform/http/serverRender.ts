@@ -1,0 +1,144 @@
+// The first page of a visit, rendered here (web/src/ssr/render.tsx, built
+// into web/dist-ssr): its rows are in the HTML, where a first visit would
+// otherwise wait for the browser to fetch, compile and run about 1 MB of
+// scripts (over 1 s on two busy cores, bench/console.ts). The console then
+// takes over and replaces the page (web/src/ssr/adopt.ts).
+//
+// The render needs the user: login sets an HttpOnly, Secure, SameSite=Strict
+// cookie with the session token, and only this GET of the console's pages
+// reads it. The API never accepts it, so no other site can make a browser
+// act with it (no CSRF); the page's reads go to the API in-process, with the
+// token as a bearer token, through the same authentication and authorization
+// as the browser's own calls. Without a valid cookie, or when the render
+// fails or is slow, the page is index.html as it is.
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseCookie, stringifySetCookie } from "cookie";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { PlatformContext } from "./context.ts";
+
+export const SESSION_COOKIE = "kpanda_session";
+/** Set by the console (web/src/i18n/index.ts); not secret. */
+export const LANGUAGE_COOKIE = "kpanda_lang";
+/** How long a page's first reads may take before it renders without them. */
+const READS_WAIT_MS = 500;
+/** A render that takes longer than this is dropped for the plain page. */
+const RENDER_TIMEOUT_MS = 2_000;
+
+type Session = { token: string; expiresAt: string; user: string };
+type Lang = "en" | "zh";
+type RenderRequest = { url: string; session: Session; lang: Lang; fetch: (url: string, init: RequestInit) => Promise<Response>; waitMs: number };
+type Renderer = { render(req: RenderRequest): Promise<{ html: string; state: unknown } | undefined> };
+
+/** The session cookie login sets: for this browser's session (no expiry of its own), the token's expiry bounds it. */
+export function sessionCookie(token: string): string {
+  return stringifySetCookie({ name: SESSION_COOKIE, value: token, httpOnly: true, secure: true, sameSite: "strict", path: "/" });
+}
+
+export function clearedSessionCookie(): string {
+  return stringifySetCookie({ name: SESSION_COOKIE, value: "", httpOnly: true, secure: true, sameSite: "strict", path: "/", maxAge: 0 });
+}
+
+function cookies(req: FastifyRequest): Record<string, string | undefined> {
+  return req.headers.cookie ? parseCookie(req.headers.cookie) : {};
+}
+
+/** The language the console would choose: the user's choice (its cookie), else the browser's first language. */
+function language(req: FastifyRequest, chosen: string | undefined): Lang {
+  if (chosen === "en" || chosen === "zh") return chosen;
+  return /^\s*zh\b/i.test(req.headers["accept-language"] ?? "") ? "zh" : "en";
+}
+
+/** A Fetch Response from a request answered in-process (light-my-request): the render's reads. */
+async function injected(app: FastifyInstance, token: string, url: string, init: RequestInit): Promise<Response> {
+  const method = init.method ?? "GET";
+  // The render only reads; anything else would act for the user without a request from them.
+  if (method !== "GET") throw new Error(`a first-page render may only read, not ${method} ${url}`);
+  const headers = { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` };
+  const res = await app.inject({ method: "GET", url, headers });
+  const out = new Headers();
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(", ") : String(v));
+  const empty = res.statusCode === 204 || res.statusCode === 304;
+  return new Response(empty ? null : res.rawPayload, { status: res.statusCode, headers: out });
+}
+
+/** index.html with the rendered page inert in #root, the stylesheet applied at once, and the page's data beside it. */
+export function withRenderedPage(index: string, html: string, state: unknown, lang: Lang): string {
+  // In a <script> data block only "</script" (and "<!--") could end it early: "<" is escaped.
+  const json = JSON.stringify(state).replace(/</g, "\\u003c");
+  const edits: [RegExp, string][] = [
+    [/<html lang="en">/, `<html lang="${lang === "zh" ? "zh-CN" : "en"}">`],
+    // Render-blocking, so the page shows styled; boot.ts finds it applied (web/src/styles.ts).
+    [/<link rel="preload" as="style" crossorigin href=/, '<link rel="stylesheet" crossorigin href='],
+    // display: contents, so the wrapper leaves the page's layout as the console's own render makes it.
+    [/<div id="root"><\/div>/, `<div id="root"><div inert style="display: contents">${html}</div></div>`],
+    [/<\/body>/, `<script id="kpanda-ssr" type="application/json">${json}</script></body>`],
+  ];
+  for (const [from, to] of edits) {
+    if (!from.test(index)) throw new Error(`index.html has no ${from.source}`);
+    index = index.replace(from, () => to);
+  }
+  return index;
+}
+
+export class ServerRender {
+  #renderer: Promise<Renderer | undefined> | undefined;
+  private app: FastifyInstance;
+  private ctx: PlatformContext;
+  private dir: string;
+
+  /** `dir`: the renderer (web/dist-ssr). */
+  constructor(app: FastifyInstance, ctx: PlatformContext, dir: string) {
+    this.app = app;
+    this.ctx = ctx;
+    this.dir = dir;
+  }
+
+  /** Loads the renderer (once; a console built without it renders nothing here). */
+  warm(): Promise<Renderer | undefined> {
+    this.#renderer ??= import(pathToFileURL(join(this.dir, "render.js")).href).then(
+      (m) => m as Renderer,
+      (e) => {
+        this.app.log.warn({ err: e, dir: this.dir }, "first pages are not rendered by the server: its renderer did not load");
+        return undefined;
+      },
+    );
+    return this.#renderer;
+  }
+
+  /**
+   * The page for this request rendered into `index`, or undefined: no valid session cookie (a
+   * stale one is cleared), no renderer, or a render that failed or took too long.
+   */
+  async page(req: FastifyRequest, reply: FastifyReply, index: string): Promise<string | undefined> {
+    const jar = cookies(req);
+    const token = jar[SESSION_COOKIE];
+    if (!token) return undefined;
+    const claims = this.ctx.signer.verify(token);
+    if (claims?.use !== "session" || !this.ctx.users.active(claims.sub)) {
+      reply.header("set-cookie", clearedSessionCookie());
+      return undefined;
+    }
+    const renderer = await this.warm();
+    if (!renderer) return undefined;
+    const lang = language(req, jar[LANGUAGE_COOKIE]);
+    const session = { token, expiresAt: new Date(claims.exp * 1000).toISOString(), user: claims.sub };
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const rendered = await Promise.race([
+        renderer.render({ url: req.url, session, lang, waitMs: READS_WAIT_MS, fetch: (url, init) => injected(this.app, token, url, init) }),
+        new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), RENDER_TIMEOUT_MS))),
+      ]);
+      if (!rendered) return undefined;
+      const page = withRenderedPage(index, rendered.html, rendered.state, lang);
+      req.log.debug({ url: req.url, ms: Math.round(performance.now() - started) }, "first page rendered");
+      return page;
+    } catch (e) {
+      req.log.warn({ err: e, url: req.url }, "the first page's render failed; the console renders it");
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+// First pages rendered by kpanda serve: login's session cookie, the page
+// rendered with what the API shows that user (and nothing else), the cookie
+// refused everywhere but the console's pages, and plain index.html whenever
+// the cookie is missing, stale or not a console session's.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { ensureConsoleBuilt } from "../../web/build.ts";
+import { startWithMembers, type WithMembers } from "./members.ts";
+
+let t: WithMembers;
+let admin: string;
+const CLUSTERS = ["sim-1", "sim-2"];
+
+before(async () => {
+  await ensureConsoleBuilt({ quiet: true });
+  t = await startWithMembers({ clusters: 2, nodes: 1 });
+  admin = await t.adminToken();
+});
+
+after(async () => {
+  await t?.close();
+  await t?.sim.stop();
+});
+
+const page = (path: string, cookie?: string, headers: Record<string, string> = {}) =>
+  fetch(`${t.platform.url}${path}`, { headers: { ...(cookie ? { cookie } : {}), ...headers } });
+
+/** The JSON block the rendered page carries (web/src/ssr/adopt.ts), or undefined. */
+function carried(html: string): any {
+  const m = html.match(/<script id="kpanda-ssr" type="application\/json">(.*?)<\/script>/s);
+  return m ? JSON.parse(m[1]) : undefined;
+}
+
+/** The names in the rendered cluster table's rows. */
+function clusterRows(html: string): string[] {
+  return [...html.matchAll(/<tr[^>]*data-row[^>]*>.*?<\/tr>/gs)].map((m) => CLUSTERS.find((c) => m[0].includes(`>${c}<`)) ?? "?").sort();
+}
+
+test("login sets an HttpOnly, Secure, SameSite=Strict session cookie, and logout clears it", async () => {
+  const r = await fetch(`${t.platform.url}/apis/kpanda.io/v1alpha1/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: t.adminPassword }),
+  });
+  const body = (await r.json()) as { token: string };
+  const cookie = r.headers.get("set-cookie") ?? "";
+  assert.match(cookie, new RegExp(`^kpanda_session=${body.token.replace(/\./g, "\\.")};`));
+  for (const attr of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"]) assert.ok(cookie.includes(attr), `${attr} in ${cookie}`);
+  const out = await fetch(`${t.platform.url}/apis/kpanda.io/v1alpha1/logout`, { method: "POST" });
+  assert.equal(out.status, 204);
+  assert.match(out.headers.get("set-cookie") ?? "", /^kpanda_session=;.*Max-Age=0/);
+});
+
+test("with the session cookie the overview comes rendered with the clusters' rows, and is never stored", async () => {
+  const r = await page("/clusters", `kpanda_session=${admin}`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get("cache-control"), "no-store");
+  assert.match(r.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+  const html = await r.text();
+  assert.deepEqual(clusterRows(html), CLUSTERS);
+  // Inert until the console takes over; styled at once.
+  assert.match(html, /<div id="root"><div inert/);
+  assert.match(html, /<link rel="stylesheet" crossorigin href="\/assets\/[^"]+\.css">/);
+  const state = carried(html);
+  assert.equal(state.session.user, "admin");
+  assert.equal(state.session.token, admin);
+  assert.ok(state.queries.queries.some((q: any) => q.queryKey[0] === "me" && q.state.data.name === "admin"));
+});
+
+test("a rendered page shows what the API shows its user, and no more", async () => {
+  const viewer = await t.addUser("ssr-viewer", [{ role: "NSViewer", cluster: "sim-2", namespace: "default" }]);
+  const api = await t.call("GET", "/clustersummary?pageSize=50", undefined, viewer);
+  assert.equal(api.status, 200);
+  const html = await (await page("/clusters", `kpanda_session=${viewer}`)).text();
+  assert.deepEqual(clusterRows(html), api.body.items.map((c: any) => c.cluster).sort());
+  assert.deepEqual(clusterRows(html), ["sim-2"]);
+  assert.equal(carried(html).session.user, "ssr-viewer");
+});
+
+test("the page is rendered in the language the console chose, else the browser's", async () => {
+  const zh = await (await page("/clusters", `kpanda_session=${admin}; kpanda_lang=zh`)).text();
+  assert.match(zh, /<html lang="zh-CN">/);
+  assert.equal(carried(zh).lang, "zh");
+  assert.match(zh, /集群/);
+  const browserZh = await (await page("/clusters", `kpanda_session=${admin}`, { "accept-language": "zh-CN,zh;q=0.9" })).text();
+  assert.equal(carried(browserZh).lang, "zh");
+  const chosenEn = await (await page("/clusters", `kpanda_session=${admin}; kpanda_lang=en`, { "accept-language": "zh-CN" })).text();
+  assert.equal(carried(chosenEn).lang, "en");
+});
+
+test("without a valid console session cookie the page is plain index.html, and a stale cookie is cleared", async () => {
+  const kubeconfigToken = (await t.call("GET", "/clusters/sim-1/kubeconfig", undefined, admin)).body.match(/token: (\S+)/)?.[1];
+  assert.ok(kubeconfigToken, "a kubeconfig token");
+  for (const cookie of [undefined, "kpanda_session=kp1.forged.token", `kpanda_session=${kubeconfigToken}`, "other=1"]) {
+    const r = await page("/clusters", cookie);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get("cache-control"), "no-cache", String(cookie));
+    const html = await r.text();
+    assert.match(html, /<div id="root"><\/div>/);
+    assert.equal(carried(html), undefined);
+    if (cookie?.startsWith("kpanda_session=")) assert.match(r.headers.get("set-cookie") ?? "", /^kpanda_session=;.*Max-Age=0/, cookie);
+  }
+  // The login page is the same for everyone.
+  const login = await (await page("/login", `kpanda_session=${admin}`)).text();
+  assert.equal(carried(login), undefined);
+});
+
+test("the API and the Kubernetes proxy never accept the cookie: only a bearer token", async () => {
+  const me = await page("/apis/kpanda.io/v1alpha1/me", `kpanda_session=${admin}`);
+  assert.equal(me.status, 401);
+  await me.body?.cancel();
+  const proxied = await page("/k8s/clusters/sim-1/api/v1/namespaces", `kpanda_session=${admin}`);
+  assert.equal(proxied.status, 401);
+  await proxied.body?.cancel();
+});
+
+test("what the page carries cannot end its script block: a cluster alias with </script> stays data", async () => {
+  const alias = "</script><script>alert(1)</script>";
+  const put = await t.call("PUT", "/clusters/sim-1", { alias }, admin);
+  assert.equal(put.status, 200, JSON.stringify(put.body));
+  try {
+    const html = await (await page("/clusters", `kpanda_session=${admin}`)).text();
+    assert.ok(!html.includes(alias), "the alias appears only escaped");
+    assert.equal(html.match(/<script/g)?.length, html.match(/<\/script>/g)?.length);
+    const rows = carried(html).queries.queries.flatMap((q: any) => q.state.data?.items ?? []);
+    assert.ok(rows.some((c: any) => c.alias === alias), "the alias travels as it is, as data");
+  } finally {
+    await t.call("PUT", "/clusters/sim-1", { alias: "" }, admin);
+  }
+});
