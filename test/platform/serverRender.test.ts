@@ -128,3 +128,10 @@ test("what the page carries cannot end its script block: a cluster alias with </
     await t.call("PUT", "/clusters/sim-1", { alias: "" }, admin);
   }
 });
+
+test("a page of more than 100 rows is left to the browser; up to 100 it comes rendered", async () => {
+  const big = await (await page("/search?kind=nodes&pageSize=500", `kpanda_session=${admin}`)).text();
+  assert.equal(carried(big), undefined);
+  const fifty = await (await page("/search?kind=nodes&pageSize=50", `kpanda_session=${admin}`)).text();
+  assert.equal(carried(fifty)?.session.user, "admin");
+});

@@ -24,6 +24,11 @@ export const LANGUAGE_COOKIE = "kpanda_lang";
 const READS_WAIT_MS = 500;
 /** A render that takes longer than this is dropped for the plain page. */
 const RENDER_TIMEOUT_MS = 2_000;
+/**
+ * A page of more rows is left to the browser: React renders to a string synchronously, and
+ * 500 rows would hold kpanda's event loop (every other request) for a few hundred ms.
+ */
+const MAX_RENDERED_ROWS = 100;
 
 type Session = { token: string; expiresAt: string; user: string };
 type Lang = "en" | "zh";
@@ -114,6 +119,8 @@ export class ServerRender {
     const jar = cookies(req);
     const token = jar[SESSION_COOKIE];
     if (!token) return undefined;
+    const pageSize = Number(new URL(req.url, "https://kpanda.invalid").searchParams.get("pageSize"));
+    if (pageSize > MAX_RENDERED_ROWS) return undefined;
     const claims = this.ctx.signer.verify(token);
     if (claims?.use !== "session" || !this.ctx.users.active(claims.sub)) {
       reply.header("set-cookie", clearedSessionCookie());
