@@ -194,6 +194,8 @@ describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, 
       await route.continue();
     });
     try {
+      // A first visit: the browser has not run the console's scripts yet (ssr/adopt.ts rememberScripts).
+      await p.context.clearCookies({ name: "kpanda_scripts" });
       await p.page.goto("/clusters", { waitUntil: "domcontentloaded" });
       const early = await p.page.evaluate((sel) => {
         const doc = (globalThis as any).document;
@@ -206,6 +208,10 @@ describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, 
       // The console's own page: its rows, live and clickable.
       await p.page.locator('[data-testid="list-Cluster"] tbody tr[data-row="prod"] a').first().click();
       await p.page.waitForURL(/\/clusters\/prod$/);
+      // Now the browser has the console's scripts: a reload is the console's own render, signed in.
+      await p.page.reload({ waitUntil: "domcontentloaded" });
+      assert.equal(await p.page.locator("#root > [inert]").count(), 0);
+      await p.page.getByRole("heading", { name: "prod" }).waitFor();
       p.assertClean("a rendered first visit");
     } finally {
       await p.page.unroute(main);

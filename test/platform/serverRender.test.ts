@@ -129,9 +129,27 @@ test("what the page carries cannot end its script block: a cluster alias with </
   }
 });
 
-test("a page of more than 100 rows is left to the browser; up to 100 it comes rendered", async () => {
-  const big = await (await page("/search?kind=nodes&pageSize=500", `kpanda_session=${admin}`)).text();
-  assert.equal(carried(big), undefined);
+/** A page that carries the session alone: the console renders it (a new tab still adopts the session). */
+function sessionOnly(html: string): void {
+  assert.match(html, /<div id="root"><\/div>/);
+  assert.match(html, /<link rel="preload" as="style"/);
+  assert.equal(carried(html).session.user, "admin");
+  assert.deepEqual(carried(html).queries.queries, []);
+}
+
+test("a page of more than 100 rows is left to the browser, with the session; up to 100 it comes rendered", async () => {
+  sessionOnly(await (await page("/search?kind=nodes&pageSize=500", `kpanda_session=${admin}`)).text());
   const fifty = await (await page("/search?kind=nodes&pageSize=50", `kpanda_session=${admin}`)).text();
-  assert.equal(carried(fifty)?.session.user, "admin");
+  assert.match(fifty, /<div id="root"><div inert/);
+});
+
+test("a browser that has this build's scripts gets the session alone; one with another build's gets the page rendered", async () => {
+  const index = await (await page("/clusters")).text();
+  const entry = /src="\/assets\/(index-[\w-]+)\.js"/.exec(index)?.[1];
+  assert.ok(entry, index);
+  const r = await page("/clusters", `kpanda_session=${admin}; kpanda_scripts=${entry}`);
+  assert.equal(r.headers.get("cache-control"), "no-store");
+  sessionOnly(await r.text());
+  const old = await (await page("/clusters", `kpanda_session=${admin}; kpanda_scripts=index-0ld8uild`)).text();
+  assert.deepEqual(clusterRows(old), CLUSTERS);
 });

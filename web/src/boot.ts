@@ -10,12 +10,15 @@ import { paths } from "./api/paths.ts";
 import { session } from "./api/session.ts";
 import { pageLoaders } from "./pageLoaders.ts";
 import { type PageName, pagesAt } from "./routes.ts";
-import { serverRender } from "./ssr/adopt.ts";
+import { servedPage, serverRender } from "./ssr/adopt.ts";
 import { applyStyles } from "./styles.ts";
 
-const rendered = serverRender();
+// Adopts the session served with the page when this tab has none (a new tab).
+serverRender();
+const served = servedPage() !== null;
 const signedIn = session.get() !== undefined;
-if (signedIn && !rendered) startEarly(paths.me);
+// A served page carries /me's answer.
+if (signedIn && !served) startEarly(paths.me);
 const pages: PageName[] = signedIn ? pagesAt(location.pathname) : ["LoginPage"];
 const start = () => {
   // A page that fails to load here fails again where main.tsx loads it, which shows the failure.
@@ -24,5 +27,5 @@ const start = () => {
   void applyStyles();
 };
 // A rendered page shows first: running the console's scripts before would hold back its first frame.
-if (rendered) requestAnimationFrame(() => setTimeout(start, 0));
+if (served) requestAnimationFrame(() => setTimeout(start, 0));
 else start();

@@ -20,7 +20,7 @@ import { paths } from "./api/paths.ts";
 import { session } from "./api/session.ts";
 import type { Me } from "./api/types.ts";
 import { App, loadPages } from "./App.tsx";
-import { serverRender } from "./ssr/adopt.ts";
+import { rememberScripts, serverRender } from "./ssr/adopt.ts";
 import { applyStyles } from "./styles.ts";
 import { NotificationProvider } from "./components/Notifications.tsx";
 
@@ -60,3 +60,5 @@ if (session.get())
   });
 // A page that failed to load is left to its route, which shows the failure.
 void Promise.all([loadPages(location, client).catch(() => {}), applyStyles()]).then(render);
+// Here, the console's start-up scripts have all loaded and run.
+rememberScripts();

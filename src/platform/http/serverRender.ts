@@ -9,8 +9,10 @@
 // reads it. The API never accepts it, so no other site can make a browser
 // act with it (no CSRF); the page's reads go to the API in-process, with the
 // token as a bearer token, through the same authentication and authorization
-// as the browser's own calls. Without a valid cookie, or when the render
-// fails or is slow, the page is index.html as it is.
+// as the browser's own calls. Without a valid cookie the page is index.html
+// as it is; when the browser has the console's scripts already (a cookie
+// the console sets), or the render fails or is slow, the page is index.html
+// with the session alone, and the console renders it.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseCookie, stringifySetCookie } from "cookie";
@@ -20,6 +22,8 @@ import type { PlatformContext } from "./context.ts";
 export const SESSION_COOKIE = "kpanda_session";
 /** Set by the console (web/src/i18n/index.ts); not secret. */
 export const LANGUAGE_COOKIE = "kpanda_lang";
+/** Set by the console once its scripts have run (web/src/ssr/adopt.ts): the build's entry, e.g. index-AbC123. */
+export const SCRIPTS_COOKIE = "kpanda_scripts";
 /** How long a page's first reads may take before it renders without them. */
 const READS_WAIT_MS = 500;
 /** A render that takes longer than this is dropped for the plain page. */
@@ -67,18 +71,24 @@ async function injected(app: FastifyInstance, token: string, url: string, init: 
   return new Response(empty ? null : res.rawPayload, { status: res.statusCode, headers: out });
 }
 
-/** index.html with the rendered page inert in #root, the stylesheet applied at once, and the page's data beside it. */
-export function withRenderedPage(index: string, html: string, state: unknown, lang: Lang): string {
+/**
+ * index.html with the page's data beside it and, when `html` is given, the rendered page inert in
+ * #root and the stylesheet applied at once. Without `html` the data is the session alone.
+ */
+export function withRenderedPage(index: string, html: string | undefined, state: unknown, lang: Lang): string {
   // In a <script> data block only "</script" (and "<!--") could end it early: "<" is escaped.
   const json = JSON.stringify(state).replace(/</g, "\\u003c");
   const edits: [RegExp, string][] = [
     [/<html lang="en">/, `<html lang="${lang === "zh" ? "zh-CN" : "en"}">`],
-    // Render-blocking, so the page shows styled; boot.ts finds it applied (web/src/styles.ts).
-    [/<link rel="preload" as="style" crossorigin href=/, '<link rel="stylesheet" crossorigin href='],
-    // display: contents, so the wrapper leaves the page's layout as the console's own render makes it.
-    [/<div id="root"><\/div>/, `<div id="root"><div inert style="display: contents">${html}</div></div>`],
     [/<\/body>/, `<script id="kpanda-ssr" type="application/json">${json}</script></body>`],
   ];
+  if (html !== undefined)
+    edits.push(
+      // Render-blocking, so the page shows styled; boot.ts finds it applied (web/src/styles.ts).
+      [/<link rel="preload" as="style" crossorigin href=/, '<link rel="stylesheet" crossorigin href='],
+      // display: contents, so the wrapper leaves the page's layout as the console's own render makes it.
+      [/<div id="root"><\/div>/, `<div id="root"><div inert style="display: contents">${html}</div></div>`],
+    );
   for (const [from, to] of edits) {
     if (!from.test(index)) throw new Error(`index.html has no ${from.source}`);
     index = index.replace(from, () => to);
@@ -112,24 +122,31 @@ export class ServerRender {
   }
 
   /**
-   * The page for this request rendered into `index`, or undefined: no valid session cookie (a
-   * stale one is cleared), no renderer, or a render that failed or took too long.
+   * `index` for this request's session cookie: the page rendered, or with only the session (for a
+   * new tab to adopt) when the browser already has the console's scripts, the page has over
+   * MAX_RENDERED_ROWS rows, or the render failed or took too long. Undefined without a valid
+   * session cookie (a stale one is cleared).
    */
   async page(req: FastifyRequest, reply: FastifyReply, index: string): Promise<string | undefined> {
     const jar = cookies(req);
     const token = jar[SESSION_COOKIE];
     if (!token) return undefined;
-    const pageSize = Number(new URL(req.url, "https://kpanda.invalid").searchParams.get("pageSize"));
-    if (pageSize > MAX_RENDERED_ROWS) return undefined;
     const claims = this.ctx.signer.verify(token);
     if (claims?.use !== "session" || !this.ctx.users.active(claims.sub)) {
       reply.header("set-cookie", clearedSessionCookie());
       return undefined;
     }
-    const renderer = await this.warm();
-    if (!renderer) return undefined;
     const lang = language(req, jar[LANGUAGE_COOKIE]);
     const session = { token, expiresAt: new Date(claims.exp * 1000).toISOString(), user: claims.sub };
+    const bare = () => withRenderedPage(index, undefined, { session, lang, queries: { mutations: [], queries: [] } }, lang);
+    // With its scripts in the browser's cache (and compiled code), the console renders the page
+    // itself sooner than it would take over a rendered one (bench/console.ts, warm loads).
+    const scripts = jar[SCRIPTS_COOKIE];
+    if (scripts && /^[\w-]+$/.test(scripts) && index.includes(`/assets/${scripts}.js"`)) return bare();
+    const pageSize = Number(new URL(req.url, "https://kpanda.invalid").searchParams.get("pageSize"));
+    if (pageSize > MAX_RENDERED_ROWS) return bare();
+    const renderer = await this.warm();
+    if (!renderer) return bare();
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -137,13 +154,13 @@ export class ServerRender {
         renderer.render({ url: req.url, session, lang, waitMs: READS_WAIT_MS, fetch: (url, init) => injected(this.app, token, url, init) }),
         new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), RENDER_TIMEOUT_MS))),
       ]);
-      if (!rendered) return undefined;
+      if (!rendered) return bare();
       const page = withRenderedPage(index, rendered.html, rendered.state, lang);
       req.log.debug({ url: req.url, ms: Math.round(performance.now() - started) }, "first page rendered");
       return page;
     } catch (e) {
       req.log.warn({ err: e, url: req.url }, "the first page's render failed; the console renders it");
-      return undefined;
+      return bare();
     } finally {
       clearTimeout(timer);
     }
