@@ -13,8 +13,10 @@
 // a first visit, in a fresh browser context (nothing cached), --cold-runs
 // times; then --runs warm ones in one context. The browser is signed in as a
 // user's is after login (the tab's session and the session cookie), so a
-// page load comes rendered by kpanda serve; "interactive" is when the
-// console's own render has taken that page over.
+// first visit comes rendered by kpanda serve; "interactive" is when the
+// console's own render has taken that page over. Each first visit is
+// followed by one without the session cookie, which kpanda serve does not
+// render: the console's own first render, in the same conditions.
 // Usage: node bench/console.ts [--clusters 100] [--nodes 2] [--big-nodes 1000]
 //        [--big-pods 20000] [--runs 5] [--cold-runs 5] [--only overview,nodes,pods] [--keep]
 import { mkdtemp, rm } from "node:fs/promises";
@@ -88,9 +90,9 @@ const settled = `(expect) => {
   return location.search.includes(expect) && c && c.dataset.loading === "false" && c.querySelector("tbody tr[data-row], tbody tr td[colspan]");
 }`;
 
-type Line = { what: string; cold?: Samples; warm: Samples; target: number; note?: string; live?: { cold: Samples; warm: Samples } };
+type Line = { what: string; cold?: Samples; warm: Samples; target: number; note?: string; live?: { cold: Samples; warm: Samples }; own?: Samples };
 /** A fresh browser context: signed in, nothing cached. */
-type Fresh = () => Promise<BrowserContext>;
+type Fresh = (opts?: { served?: boolean }) => Promise<BrowserContext>;
 const lines: Line[] = [];
 
 function report(l: Line): void {
@@ -103,9 +105,14 @@ function report(l: Line): void {
   console.log(
     `  ${l.what.padEnd(58)} ${cold}warm p50 ${ms(w.p50).padStart(7)} max ${ms(w.max).padStart(7)}  target <= ${ms(l.target)}  ${verdict}${l.note ? `  (${l.note})` : ""}`,
   );
-  if (!l.live) return;
-  const [lc, lw] = [l.live.cold.summary(), l.live.warm.summary()];
-  console.log(`  ${"  interactive: the console took the page over".padEnd(58)} cold p50 ${ms(lc.p50).padStart(7)} max ${ms(lc.max).padStart(7)}  warm p50 ${ms(lw.p50).padStart(7)} max ${ms(lw.max).padStart(7)}`);
+  if (l.live) {
+    const [lc, lw] = [l.live.cold.summary(), l.live.warm.summary()];
+    console.log(`  ${"  interactive: the console took the page over".padEnd(58)} cold p50 ${ms(lc.p50).padStart(7)} max ${ms(lc.max).padStart(7)}  warm p50 ${ms(lw.p50).padStart(7)} max ${ms(lw.max).padStart(7)}`);
+  }
+  if (l.own) {
+    const o = l.own.summary();
+    console.log(`  ${"  first visit without the server's render (same runs)".padEnd(58)} cold p50 ${ms(o.p50).padStart(7)} max ${ms(o.max).padStart(7)}  (rows and interactive at once)`);
+  }
 }
 
 /** A new page that prints what goes wrong in it (errors, failed requests and responses), which would otherwise only show as a timeout. */
@@ -117,13 +124,20 @@ async function watched(ctx: BrowserContext): Promise<Page> {
   return page;
 }
 
-/** First visits of `url`, each in a fresh context, until `cond`; `live` gets when the console took over. */
-async function coldLoads(fresh: Fresh, url: string, cond: string, live: Samples): Promise<Samples> {
+/**
+ * First visits of `url`, each in a fresh context, until `cond`; `live` gets when the console took
+ * over. Each is followed by one without the session cookie (`own`): the console's own render, with
+ * nothing served, under the same conditions.
+ */
+async function coldLoads(fresh: Fresh, url: string, cond: string, live: Samples, own: Samples): Promise<Samples> {
   const cold = new Samples();
   for (let i = 0; i < COLD_RUNS; i++) {
-    const ctx = await fresh();
-    cold.add(await load(await watched(ctx), url, cond, live));
-    await ctx.close();
+    for (const served of [true, false]) {
+      const ctx = await fresh({ served });
+      const at = await load(await watched(ctx), url, cond, served ? live : undefined);
+      (served ? cold : own).add(at);
+      await ctx.close();
+    }
   }
   return cold;
 }
@@ -131,13 +145,14 @@ async function coldLoads(fresh: Fresh, url: string, cond: string, live: Samples)
 /** Cold and warm loads of `url` until `cond`, reported; `page` (in `ctx`) also sees the warm ones. */
 async function measureLoads(ctx: BrowserContext, fresh: Fresh, what: string, url: string, cond: string, target: number, note?: string, page?: Page): Promise<void> {
   const live = { cold: new Samples(), warm: new Samples() };
-  const cold = await coldLoads(fresh, url, cond, live.cold);
+  const own = new Samples();
+  const cold = await coldLoads(fresh, url, cond, live.cold, own);
   const p = page ?? (await watched(ctx));
   const warm = new Samples();
   await load(p, url, cond); // fills this context's cache
   for (let i = 0; i < RUNS; i++) warm.add(await load(p, url, cond, live.warm));
   await p.close();
-  report({ what, cold, warm, target, note, live });
+  report({ what, cold, warm, target, note, live, own });
 }
 
 async function overview(ctx: BrowserContext, fresh: Fresh): Promise<void> {
@@ -249,9 +264,9 @@ async function main(): Promise<void> {
     // connection whose certificate error it was told to ignore, so nothing would be cached.
     const browser = await launchBrowser({ trust: [serve.ca, serve.cert] });
     const session = JSON.stringify({ token: serve.token, expiresAt: new Date(Date.now() + 3600_000).toISOString(), user: "admin" });
-    const fresh: Fresh = async () => {
+    const fresh: Fresh = async ({ served = true } = {}) => {
       const c = await browser.newContext({ baseURL: serve.url, viewport: { width: 1440, height: 900 }, locale: "en-US" });
-      await c.addCookies([{ name: "kpanda_session", value: serve.token, url: serve.url, httpOnly: true, secure: true, sameSite: "Strict" }]);
+      if (served) await c.addCookies([{ name: "kpanda_session", value: serve.token, url: serve.url, httpOnly: true, secure: true, sameSite: "Strict" }]);
       await c.addInitScript((s) => sessionStorage.setItem("kpanda.session", s), session);
       await c.addInitScript(RECORD_INPUT);
       return c;
