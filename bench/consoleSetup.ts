@@ -179,3 +179,22 @@ export async function untilSynced(serve: Serve, path: string, total: number, tim
     await sleep(500);
   }
 }
+
+/**
+ * Waits until kpanda serve is past the burst of work that follows integrating and syncing many
+ * clusters (its event loop lags up to a second or more for some seconds): prom-client's event-loop
+ * lag p99 in /metrics (reset at each scrape) under `p99Ms` twice in a row. Answers the seconds
+ * waited and the last p99, in ms.
+ */
+export async function untilSettled(serve: Serve, p99Ms = 50, timeoutMs = 120_000): Promise<{ waited: number; p99: number }> {
+  const t0 = performance.now();
+  const dispatcher = new Agent({ connect: { ca: serve.ca } });
+  let calm = 0;
+  for (;;) {
+    const res = await fetch(`${serve.url}/metrics`, { headers: { authorization: `Bearer ${serve.token}` }, dispatcher });
+    const p99 = Number(/^kpanda_nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(await res.text())?.[1] ?? Number.NaN) * 1000;
+    calm = p99 < p99Ms ? calm + 1 : 0;
+    if (calm >= 2 || performance.now() - t0 > timeoutMs) return { waited: (performance.now() - t0) / 1000, p99 };
+    await sleep(2000);
+  }
+}
