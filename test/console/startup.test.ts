@@ -184,8 +184,12 @@ describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  test("the overview's rows show before the console's scripts run, inert, and the console takes the page over", async () => {
-    // The rest of the console arrives 2 s late: until then only the server's page can show the rows.
+  /**
+   * A first visit of /clusters (the browser has not run the console's scripts: ssr/adopt.ts
+   * rememberScripts) with the rest of the console 2 s late, so that only the served page can show
+   * rows; answers what the page showed before the console took it over.
+   */
+  async function servedVisit(screenshot: string) {
     const main = /\/assets\/main-[\w-]+\.js$/;
     let released = 0;
     await p.page.route(main, async (route) => {
@@ -194,28 +198,50 @@ describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, 
       await route.continue();
     });
     try {
-      // A first visit: the browser has not run the console's scripts yet (ssr/adopt.ts rememberScripts).
       await p.context.clearCookies({ name: "kpanda_scripts" });
       await p.page.goto("/clusters", { waitUntil: "domcontentloaded" });
       const early = await p.page.evaluate((sel) => {
         const doc = (globalThis as any).document;
-        return { rows: doc.querySelectorAll(sel).length, inert: doc.querySelector("#root > [inert]")?.contains(doc.querySelector(sel)) ?? false };
+        const served = doc.querySelector("#root > [inert]");
+        return { rows: doc.querySelectorAll(sel).length, inert: served?.contains(doc.querySelector(sel)) ?? false, h1: served?.querySelector("h1")?.textContent, lang: doc.documentElement.lang };
       }, rows);
+      // What a user sees of the served page: styled as the console's own.
+      await p.screenshot(screenshot);
       assert.equal(released, 0, "the page was checked before the console's scripts came");
-      assert.deepEqual(early, { rows: 2, inert: true });
       await p.page.waitForFunction(() => !(globalThis as any).document.querySelector("#root > [inert]"));
       assert.ok(released > 0, "the page was taken over before the console's scripts came");
-      // The console's own page: its rows, live and clickable.
-      await p.page.locator('[data-testid="list-Cluster"] tbody tr[data-row="prod"] a').first().click();
-      await p.page.waitForURL(/\/clusters\/prod$/);
-      // Now the browser has the console's scripts: a reload is the console's own render, signed in.
-      await p.page.reload({ waitUntil: "domcontentloaded" });
-      assert.equal(await p.page.locator("#root > [inert]").count(), 0);
-      await p.page.getByRole("heading", { name: "prod" }).waitFor();
-      p.assertClean("a rendered first visit");
+      return early;
     } finally {
       await p.page.unroute(main);
     }
+  }
+
+  test("the overview's rows show before the console's scripts run, inert, and the console takes the page over", async () => {
+    const early = await servedVisit("served-overview");
+    assert.deepEqual({ rows: early.rows, inert: early.inert }, { rows: 2, inert: true });
+    // The console's own page: its rows, live and clickable.
+    await p.page.locator('[data-testid="list-Cluster"] tbody tr[data-row="prod"] a').first().click();
+    await p.page.waitForURL(/\/clusters\/prod$/);
+    // Now the browser has the console's scripts: a reload is the console's own render, signed in.
+    await p.page.reload({ waitUntil: "domcontentloaded" });
+    assert.equal(await p.page.locator("#root > [inert]").count(), 0);
+    await p.page.getByRole("heading", { name: "prod" }).waitFor();
+    p.assertClean("a rendered first visit");
+  });
+
+  test("the page is served in the language chosen in the user menu", async () => {
+    await p.page.getByRole("button", { name: /User menu/ }).click();
+    await p.page.getByRole("menuitem", { name: "简体中文" }).click();
+    await p.page.waitForFunction(() => (globalThis as any).document.documentElement.lang === "zh-CN");
+    try {
+      const early = await servedVisit("served-overview-zh");
+      assert.deepEqual({ h1: early.h1, lang: early.lang, inert: early.inert }, { h1: "集群", lang: "zh-CN", inert: true });
+    } finally {
+      await p.page.getByRole("button", { name: /用户菜单|User menu/ }).click();
+      await p.page.getByRole("menuitem", { name: "English" }).click();
+      await p.page.waitForFunction(() => (globalThis as any).document.documentElement.lang === "en");
+    }
+    p.assertClean("a page served in Chinese");
   });
 
   test("a new tab of the signed-in browser is signed in; after logout a page loads signed out", async () => {

@@ -4,7 +4,10 @@
 // the cookie is missing, stale or not a console session's.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ensureConsoleBuilt } from "../../web/build.ts";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { withRenderedPage } from "../../src/platform/http/serverRender.ts";
+import { DIST_DIR, ensureConsoleBuilt } from "../../web/build.ts";
 import { startWithMembers, type WithMembers } from "./members.ts";
 
 let t: WithMembers;
@@ -152,4 +155,11 @@ test("a browser that has this build's scripts gets the session alone; one with a
   sessionOnly(await r.text());
   const old = await (await page("/clusters", `kpanda_session=${admin}; kpanda_scripts=index-0ld8uild`)).text();
   assert.deepEqual(clusterRows(old), CLUSTERS);
+});
+
+test("an index.html without the tags a served page fills in gives no served page rather than a broken one", async () => {
+  const built = await readFile(join(DIST_DIR, "index.html"), "utf8");
+  assert.match(withRenderedPage(built, "<p>rows</p>", {}, "en") ?? "", /<div id="root"><div inert[^>]*><p>rows<\/p><\/div><\/div>/);
+  const other = built.replace('<div id="root"></div>', '<div id="app"></div>');
+  assert.equal(withRenderedPage(other, "<p>rows</p>", {}, "en"), undefined);
 });

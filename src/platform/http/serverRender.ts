@@ -74,8 +74,9 @@ async function injected(app: FastifyInstance, token: string, url: string, init: 
 /**
  * index.html with the page's data beside it and, when `html` is given, the rendered page inert in
  * #root and the stylesheet applied at once. Without `html` the data is the session alone.
+ * Undefined when index.html lacks a tag this edits (a build that changed): the page goes plain.
  */
-export function withRenderedPage(index: string, html: string | undefined, state: unknown, lang: Lang): string {
+export function withRenderedPage(index: string, html: string | undefined, state: unknown, lang: Lang): string | undefined {
   // In a <script> data block only "</script" (and "<!--") could end it early: "<" is escaped.
   const json = JSON.stringify(state).replace(/</g, "\\u003c");
   const edits: [RegExp, string][] = [
@@ -90,7 +91,7 @@ export function withRenderedPage(index: string, html: string | undefined, state:
       [/<div id="root"><\/div>/, `<div id="root"><div inert style="display: contents">${html}</div></div>`],
     );
   for (const [from, to] of edits) {
-    if (!from.test(index)) throw new Error(`index.html has no ${from.source}`);
+    if (!from.test(index)) return undefined;
     index = index.replace(from, () => to);
   }
   return index;
@@ -156,7 +157,8 @@ export class ServerRender {
       ]);
       if (!rendered) return bare();
       const page = withRenderedPage(index, rendered.html, rendered.state, lang);
-      req.log.debug({ url: req.url, ms: Math.round(performance.now() - started) }, "first page rendered");
+      if (!page) req.log.warn("index.html lacks the tags a served page fills in: the console renders the page");
+      else req.log.debug({ url: req.url, ms: Math.round(performance.now() - started) }, "first page rendered");
       return page;
     } catch (e) {
       req.log.warn({ err: e, url: req.url }, "the first page's render failed; the console renders it");
