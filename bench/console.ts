@@ -9,7 +9,8 @@
 //      page's pods of that cluster) and the global search (grouped by kind)
 //      first page (<= 1 s), a sort and a filter (<= 300 ms), and a 500-row page.
 // Times are the page's own clock (performance.now()): navigation start, or
-// the user's click or choice, until the rows are in the document. "cold" is
+// the user's click or choice, until the rows are in the document (and, on a
+// load, the page's first contentful paint has happened). "cold" is
 // a first visit, in a fresh browser context (nothing cached), --cold-runs
 // times; then --runs warm ones in one context. The browser is signed in as a
 // user's is after login (the tab's session and the session cookie), so a
@@ -76,11 +77,43 @@ async function when(page: Page, cond: string, arg?: unknown): Promise<number> {
 /** The console has taken over the page kpanda serve rendered (web/src/ssr/adopt.ts), or rendered its own. */
 const TAKEN_OVER = `() => !document.querySelector("#root > [inert]") && document.querySelector("#root")?.firstChild`;
 
-/** Time from navigation start to `cond`, on a full load of `url`; `live` gets the time the console took over. */
-async function load(page: Page, url: string, cond: string, live?: Samples): Promise<number> {
+/** Where a first visit's time went: the page's first byte and last byte, its stylesheet loaded, its first paint. */
+type Phases = { firstByte: Samples; lastByte: Samples; stylesheet: Samples; firstPaint: Samples };
+const phases = (): Phases => ({ firstByte: new Samples(), lastByte: new Samples(), stylesheet: new Samples(), firstPaint: new Samples() });
+
+async function recordPhases(page: Page, into: Phases): Promise<void> {
+  const t = await page.evaluate(() => {
+    // Browser timing entries (Navigation and Resource Timing); Node's types lack them.
+    const entries = (type: string) => (performance as any).getEntriesByType(type) as { name: string; responseStart: number; responseEnd: number }[];
+    const nav = entries("navigation")[0];
+    const css = entries("resource").find((r) => r.name.endsWith(".css"));
+    const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+    return { firstByte: nav.responseStart, lastByte: nav.responseEnd, stylesheet: css?.responseEnd ?? Number.NaN, firstPaint: fcp?.startTime ?? Number.NaN };
+  });
+  for (const k of Object.keys(into) as (keyof Phases)[]) if (Number.isFinite(t[k])) into[k].add(t[k]);
+}
+
+/** The page's first contentful paint, once it has happened. */
+const FIRST_PAINT = () =>
+  new Promise<number>((resolve) =>
+    new PerformanceObserver((list, obs) => {
+      const fcp = list.getEntries().find((e) => e.name === "first-contentful-paint");
+      if (!fcp) return;
+      obs.disconnect();
+      resolve(fcp.startTime);
+    }).observe({ type: "paint", buffered: true } as any),
+  );
+
+/**
+ * Time from navigation start to `cond`, on a full load of `url`, and the rows painted: a page kpanda
+ * serve rendered has its rows in the document before its styles, so not before its first paint.
+ * `live` gets the time the console took over.
+ */
+async function load(page: Page, url: string, cond: string, live?: Samples, into?: Phases): Promise<number> {
   await page.goto(url, { waitUntil: "commit" });
-  const at = await when(page, cond);
+  const at = Math.max(await when(page, cond), await page.evaluate(FIRST_PAINT));
   if (live) live.add(await when(page, TAKEN_OVER));
+  if (into) await recordPhases(page, into);
   return at;
 }
 
@@ -92,7 +125,7 @@ const settled = `(expect) => {
   return location.search.includes(expect) && c && c.dataset.loading === "false" && c.querySelector("tbody tr[data-row], tbody tr td[colspan]");
 }`;
 
-type Line = { what: string; cold?: Samples; warm: Samples; target: number; note?: string; live?: { cold: Samples; warm: Samples }; own?: Samples };
+type Line = { what: string; cold?: Samples; warm: Samples; target: number; note?: string; live?: { cold: Samples; warm: Samples }; own?: Samples; phases?: Phases };
 /** A fresh browser context: signed in, nothing cached. */
 type Fresh = (opts?: { served?: boolean }) => Promise<BrowserContext>;
 const lines: Line[] = [];
@@ -115,6 +148,11 @@ function report(l: Line): void {
     const o = l.own.summary();
     console.log(`  ${"  first visit without the server's render (same runs)".padEnd(58)} cold p50 ${ms(o.p50).padStart(7)} max ${ms(o.max).padStart(7)}  (rows and interactive at once)`);
   }
+  if (l.phases) {
+    const p50 = (s: Samples) => ms(s.summary().p50);
+    const p = l.phases;
+    console.log(`  ${"  served first visits, p50 from navigation:".padEnd(58)} first byte ${p50(p.firstByte)}, last byte ${p50(p.lastByte)}, stylesheet ${p50(p.stylesheet)}, first paint ${p50(p.firstPaint)}`);
+  }
 }
 
 /** A new page that prints what goes wrong in it (errors, failed requests and responses), which would otherwise only show as a timeout. */
@@ -131,12 +169,12 @@ async function watched(ctx: BrowserContext): Promise<Page> {
  * over. Each is followed by one without the session cookie (`own`): the console's own render, with
  * nothing served, under the same conditions.
  */
-async function coldLoads(fresh: Fresh, url: string, cond: string, live: Samples, own: Samples): Promise<Samples> {
+async function coldLoads(fresh: Fresh, url: string, cond: string, live: Samples, own: Samples, into: Phases): Promise<Samples> {
   const cold = new Samples();
   for (let i = 0; i < COLD_RUNS; i++) {
     for (const served of [true, false]) {
       const ctx = await fresh({ served });
-      const at = await load(await watched(ctx), url, cond, served ? live : undefined);
+      const at = await load(await watched(ctx), url, cond, served ? live : undefined, served ? into : undefined);
       (served ? cold : own).add(at);
       await ctx.close();
     }
@@ -148,13 +186,14 @@ async function coldLoads(fresh: Fresh, url: string, cond: string, live: Samples,
 async function measureLoads(ctx: BrowserContext, fresh: Fresh, what: string, url: string, cond: string, target: number, note?: string, page?: Page): Promise<void> {
   const live = { cold: new Samples(), warm: new Samples() };
   const own = new Samples();
-  const cold = await coldLoads(fresh, url, cond, live.cold, own);
+  const into = phases();
+  const cold = await coldLoads(fresh, url, cond, live.cold, own, into);
   const p = page ?? (await watched(ctx));
   const warm = new Samples();
   await load(p, url, cond); // fills this context's cache
   for (let i = 0; i < RUNS; i++) warm.add(await load(p, url, cond, live.warm));
   await p.close();
-  report({ what, cold, warm, target, note, live, own });
+  report({ what, cold, warm, target, note, live, own, phases: into });
 }
 
 async function overview(ctx: BrowserContext, fresh: Fresh): Promise<void> {

@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { writeStylesIndex } from "./stylesIndex.ts";
 
 export const WEB_DIR = fileURLToPath(new URL(".", import.meta.url));
 export const DIST_DIR = join(WEB_DIR, "dist");
@@ -26,7 +27,7 @@ function newestSource(): number {
     if (st.isDirectory()) for (const e of readdirSync(p)) visit(join(p, e));
     else newest = Math.max(newest, st.mtimeMs);
   };
-  for (const p of ["src", "public", "index.html", "vite.config.ts", "tsconfig.json"]) visit(join(WEB_DIR, p));
+  for (const p of ["src", "public", "index.html", "vite.config.ts", "stylesIndex.ts", "tsconfig.json"]) visit(join(WEB_DIR, p));
   visit(join(WEB_DIR, "..", "package-lock.json"));
   return newest;
 }
@@ -80,6 +81,7 @@ export async function ensureConsoleBuilt(opts: { force?: boolean; quiet?: boolea
     // The renderer first: index.html, written last, is the stamp of the whole build.
     await build({ configFile: join(WEB_DIR, "vite.config.ts"), logLevel, build: { ssr: "src/ssr/render.tsx" } });
     await build({ configFile: join(WEB_DIR, "vite.config.ts"), logLevel });
+    writeStylesIndex(DIST_DIR, SSR_DIR);
     precompress(join(DIST_DIR, "assets"));
     return true;
   } finally {

@@ -184,6 +184,33 @@ describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  /** How the first element of each of the overview's parts under `root` looks: its computed styles that show. */
+  const looks = (root: string) => {
+    const doc = (globalThis as any).document;
+    const parts = [
+      "h1",
+      ".pf-v6-c-masthead",
+      ".pf-v6-c-nav__link",
+      ".pf-v6-c-page__main-section",
+      ".pf-v6-c-toolbar",
+      ".pf-v6-c-text-input-group__text-input",
+      ".pf-v6-c-menu-toggle",
+      ".pf-v6-c-table thead th",
+      ".pf-v6-c-table tbody td",
+      ".pf-v6-c-label",
+      ".pf-v6-c-progress__bar",
+      ".pf-v6-c-pagination",
+    ];
+    const props = ["display", "color", "background-color", "font-family", "font-size", "font-weight", "padding", "margin", "border-bottom", "height"];
+    return Object.fromEntries(
+      parts.map((sel) => {
+        const el = doc.querySelector(`${root} ${sel}`);
+        const style = el && (globalThis as any).getComputedStyle(el);
+        return [sel, style ? props.map((p) => `${p}: ${style.getPropertyValue(p)}`) : "missing"];
+      }),
+    );
+  };
+
   /**
    * A first visit of /clusters (the browser has not run the console's scripts: ssr/adopt.ts
    * rememberScripts) with the rest of the console 2 s late, so that only the served page can show
@@ -191,10 +218,16 @@ describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, 
    */
   async function servedVisit(screenshot: string) {
     const main = /\/assets\/main-[\w-]+\.js$/;
+    // The whole stylesheet is late too: the served page must look right with the styles it carries.
+    const sheet = /\/assets\/style-[\w-]+\.css$/;
     let released = 0;
     await p.page.route(main, async (route) => {
       await new Promise((r) => setTimeout(r, 2000));
       released = Date.now();
+      await route.continue();
+    });
+    await p.page.route(sheet, async (route) => {
+      await new Promise((r) => setTimeout(r, 2000));
       await route.continue();
     });
     try {
@@ -207,12 +240,20 @@ describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, 
       }, rows);
       // What a user sees of the served page: styled as the console's own.
       await p.screenshot(screenshot);
+      const servedLooks = await p.page.evaluate(looks, "#root > [inert]");
+      const sheets = await p.page.evaluate(() => [...(globalThis as any).document.styleSheets].map((s: any) => s.href).filter(Boolean));
+      assert.deepEqual(sheets, [], "the page was checked before the whole stylesheet came");
       assert.equal(released, 0, "the page was checked before the console's scripts came");
       await p.page.waitForFunction(() => !(globalThis as any).document.querySelector("#root > [inert]"));
       assert.ok(released > 0, "the page was taken over before the console's scripts came");
+      // The console's own page, with the whole stylesheet: the served page's styles (only those it
+      // needs, src/platform/http/criticalStyles.ts) must have made it look the same.
+      await p.page.locator(rows).first().waitFor();
+      assert.deepEqual(servedLooks, await p.page.evaluate(looks, "#root"));
       return early;
     } finally {
       await p.page.unroute(main);
+      await p.page.unroute(sheet);
     }
   }
 

@@ -61,13 +61,28 @@ test("with the session cookie the overview comes rendered with the clusters' row
   assert.match(r.headers.get("content-security-policy") ?? "", /script-src 'self'/);
   const html = await r.text();
   assert.deepEqual(clusterRows(html), CLUSTERS);
-  // Inert until the console takes over; styled at once.
+  // Inert until the console takes over; styled at once, by the rules it needs in the page itself:
+  // the whole stylesheet, only preloaded, does not hold its first paint back.
   assert.match(html, /<div id="root"><div inert/);
-  assert.match(html, /<link rel="stylesheet" crossorigin href="\/assets\/[^"]+\.css">/);
+  assert.match(html, /<style>.*?\.pf-v6-c-table\{.*?<\/style>/s);
+  assert.doesNotMatch(html, /<link rel="stylesheet"/);
+  assert.match(html, /<link rel="preload" as="style" crossorigin href="\/assets\/[^"]+\.css">/);
   const state = carried(html);
   assert.equal(state.session.user, "admin");
   assert.equal(state.session.token, admin);
   assert.ok(state.queries.queries.some((q: any) => q.queryKey[0] === "me" && q.state.data.name === "admin"));
+});
+
+test("a rendered page comes compressed as the browser accepts: brotli, gzip, or not at all", async () => {
+  const cookie = `kpanda_session=${admin}`;
+  const encoded = async (accept: string) => {
+    const r = await page("/clusters", cookie, { "accept-encoding": accept });
+    // fetch decodes what it was sent: the rows must survive the encoding.
+    return { encoding: r.headers.get("content-encoding"), vary: r.headers.get("vary"), rows: clusterRows(await r.text()) };
+  };
+  assert.deepEqual(await encoded("gzip, deflate, br, zstd"), { encoding: "br", vary: "accept-encoding", rows: CLUSTERS });
+  assert.deepEqual(await encoded("gzip"), { encoding: "gzip", vary: "accept-encoding", rows: CLUSTERS });
+  assert.deepEqual(await encoded("identity"), { encoding: null, vary: "accept-encoding", rows: CLUSTERS });
 });
 
 test("a rendered page shows what the API shows its user, and no more", async () => {

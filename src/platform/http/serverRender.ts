@@ -18,6 +18,7 @@ import { pathToFileURL } from "node:url";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { PlatformContext } from "./context.ts";
+import { CriticalStyles } from "./criticalStyles.ts";
 
 export const SESSION_COOKIE = "kpanda_session";
 /** Set by the console (web/src/i18n/index.ts); not secret. */
@@ -76,17 +77,22 @@ async function injected(app: FastifyInstance, token: string, url: string, init: 
  * #root and the stylesheet applied at once. Without `html` the data is the session alone.
  * Undefined when index.html lacks a tag this edits (a build that changed): the page goes plain.
  */
-export function withRenderedPage(index: string, html: string | undefined, state: unknown, lang: Lang): string | undefined {
+export function withRenderedPage(index: string, html: string | undefined, state: unknown, lang: Lang, styles?: string): string | undefined {
   // In a <script> data block only "</script" (and "<!--") could end it early: "<" is escaped.
   const json = JSON.stringify(state).replace(/</g, "\\u003c");
   const edits: [RegExp, string][] = [
     [/<html lang="en">/, `<html lang="${lang === "zh" ? "zh-CN" : "en"}">`],
     [/<\/body>/, `<script id="kpanda-ssr" type="application/json">${json}</script></body>`],
   ];
+  if (html !== undefined && styles !== undefined && !/<\/style/i.test(styles))
+    // The styles the page needs (criticalStyles.ts), so it shows styled at once; boot.ts applies
+    // the whole stylesheet, preloaded meanwhile, before the console takes over (web/src/styles.ts).
+    edits.push([/<\/head>/, `<style>${styles}</style></head>`]);
+  else if (html !== undefined)
+    // Render-blocking, so the page shows styled; boot.ts finds it applied (web/src/styles.ts).
+    edits.push([/<link rel="preload" as="style" crossorigin href=/, '<link rel="stylesheet" crossorigin href=']);
   if (html !== undefined)
     edits.push(
-      // Render-blocking, so the page shows styled; boot.ts finds it applied (web/src/styles.ts).
-      [/<link rel="preload" as="style" crossorigin href=/, '<link rel="stylesheet" crossorigin href='],
       // display: contents, so the wrapper leaves the page's layout as the console's own render makes it.
       [/<div id="root"><\/div>/, `<div id="root"><div inert style="display: contents">${html}</div></div>`],
     );
@@ -99,6 +105,7 @@ export function withRenderedPage(index: string, html: string | undefined, state:
 
 export class ServerRender {
   #renderer: Promise<Renderer | undefined> | undefined;
+  #styles: Promise<CriticalStyles | undefined> | undefined;
   private app: FastifyInstance;
   private ctx: PlatformContext;
   private dir: string;
@@ -119,7 +126,14 @@ export class ServerRender {
         return undefined;
       },
     );
+    this.#styles ??= CriticalStyles.load(this.dir);
     return this.#renderer;
+  }
+
+  /** The styles `html` needs, when the stylesheet they come from is the one `index` links. */
+  private async styles(index: string, html: string): Promise<string | undefined> {
+    const styles = await this.#styles;
+    return styles && index.includes(`href="${styles.href}"`) ? styles.forPage(html) : undefined;
   }
 
   /**
@@ -156,7 +170,7 @@ export class ServerRender {
         new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), RENDER_TIMEOUT_MS))),
       ]);
       if (!rendered) return bare();
-      const page = withRenderedPage(index, rendered.html, rendered.state, lang);
+      const page = withRenderedPage(index, rendered.html, rendered.state, lang, await this.styles(index, rendered.html));
       if (!page) req.log.warn("index.html lacks the tags a served page fills in: the console renders the page");
       else req.log.debug({ url: req.url, ms: Math.round(performance.now() - started) }, "first page rendered");
       return page;
