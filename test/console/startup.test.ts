@@ -250,6 +250,8 @@ describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, 
       // needs, src/platform/http/criticalStyles.ts) must have made it look the same.
       await p.page.locator(rows).first().waitFor();
       assert.deepEqual(servedLooks, await p.page.evaluate(looks, "#root"));
+      // Its styles, a part of the whole sheet's, are gone with it.
+      assert.equal(await p.page.locator("style#kpanda-ssr-styles").count(), 0);
       return early;
     } finally {
       await p.page.unroute(main);

@@ -64,7 +64,7 @@ test("with the session cookie the overview comes rendered with the clusters' row
   // Inert until the console takes over; styled at once, by the rules it needs in the page itself:
   // the whole stylesheet, only preloaded, does not hold its first paint back.
   assert.match(html, /<div id="root"><div inert/);
-  assert.match(html, /<style>.*?\.pf-v6-c-table\{.*?<\/style>/s);
+  assert.match(html, /<style id="kpanda-ssr-styles">.*?\.pf-v6-c-table\{.*?<\/style>/s);
   assert.doesNotMatch(html, /<link rel="stylesheet"/);
   assert.match(html, /<link rel="preload" as="style" crossorigin href="\/assets\/[^"]+\.css">/);
   const state = carried(html);

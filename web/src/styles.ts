@@ -8,15 +8,21 @@ let applied: Promise<void> | undefined;
 export function applyStyles(): Promise<void> {
   applied ??= new Promise((resolve) => {
     const preload = document.querySelector<HTMLLinkElement>('link[rel="preload"][as="style"]');
-    // Applied already: a page kpanda serve rendered links the stylesheet itself (src/ssr/), and the
-    // development server brings styles with the modules that import them.
+    // Applied already: a page kpanda serve rendered without its own styles links the stylesheet
+    // itself (src/ssr/), and the development server brings styles with the modules that import them.
     if (!preload) return resolve();
     const link = document.createElement("link");
     link.rel = "stylesheet";
     link.crossOrigin = preload.crossOrigin;
     link.href = preload.href;
+    link.onload = () => {
+      // The styles a served page carried (src/platform/http/criticalStyles.ts) are a part of the
+      // sheet's: once it applies they would only be matched again at every restyle.
+      document.getElementById("kpanda-ssr-styles")?.remove();
+      resolve();
+    };
     // A stylesheet that failed to load leaves the console usable, if plain: render anyway.
-    link.onload = link.onerror = () => resolve();
+    link.onerror = () => resolve();
     document.head.append(link);
   });
   return applied;

@@ -87,7 +87,7 @@ export function withRenderedPage(index: string, html: string | undefined, state:
   if (html !== undefined && styles !== undefined && !/<\/style/i.test(styles))
     // The styles the page needs (criticalStyles.ts), so it shows styled at once; boot.ts applies
     // the whole stylesheet, preloaded meanwhile, before the console takes over (web/src/styles.ts).
-    edits.push([/<\/head>/, `<style>${styles}</style></head>`]);
+    edits.push([/<\/head>/, `<style id="kpanda-ssr-styles">${styles}</style></head>`]);
   else if (html !== undefined)
     // Render-blocking, so the page shows styled; boot.ts finds it applied (web/src/styles.ts).
     edits.push([/<link rel="preload" as="style" crossorigin href=/, '<link rel="stylesheet" crossorigin href=']);
