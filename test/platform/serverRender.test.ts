@@ -178,3 +178,17 @@ test("an index.html without the tags a served page fills in gives no served page
   const other = built.replace('<div id="root"></div>', '<div id="app"></div>');
   assert.equal(withRenderedPage(other, "<p>rows</p>", {}, "en"), undefined);
 });
+
+test("a served page without styles of its own (no index of the stylesheet) links the whole sheet render-blocking", async () => {
+  const built = await readFile(join(DIST_DIR, "index.html"), "utf8");
+  const plain = withRenderedPage(built, "<p>rows</p>", {}, "en") ?? "";
+  assert.match(plain, /<link rel="stylesheet" crossorigin href="\/assets\/[^"]+\.css">/);
+  assert.doesNotMatch(plain, /<style/);
+  const styled = withRenderedPage(built, "<p>rows</p>", {}, "en", "p{color:red}") ?? "";
+  assert.match(styled, /<style id="kpanda-ssr-styles">p\{color:red\}<\/style><\/head>/);
+  assert.doesNotMatch(styled, /<link rel="stylesheet"/);
+  // Styles that could end their element early are not put in the page: the sheet is linked instead.
+  const unsafe = withRenderedPage(built, "<p>rows</p>", {}, "en", "p{content:'</style><script>'}") ?? "";
+  assert.doesNotMatch(unsafe, /<style/);
+  assert.match(unsafe, /<link rel="stylesheet"/);
+});
