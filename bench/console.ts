@@ -80,17 +80,36 @@ async function when(page: Page, cond: string, arg?: unknown): Promise<number> {
 const TAKEN_OVER = `() => !document.querySelector("#root > [inert]") && document.querySelector("#root")?.firstChild`;
 
 /** Where a first visit's time went: the page's first byte and last byte, its stylesheet loaded, its first paint. */
-type Phases = { firstByte: Samples; lastByte: Samples; stylesheet: Samples; firstPaint: Samples };
-const phases = (): Phases => ({ firstByte: new Samples(), lastByte: new Samples(), stylesheet: new Samples(), firstPaint: new Samples() });
+type Phases = { firstByte: Samples; lastByte: Samples; stylesheet: Samples; firstPaint: Samples; serverReads: Samples; serverRender: Samples; serverTotal: Samples };
+const phases = (): Phases => ({
+  firstByte: new Samples(),
+  lastByte: new Samples(),
+  stylesheet: new Samples(),
+  firstPaint: new Samples(),
+  serverReads: new Samples(),
+  serverRender: new Samples(),
+  serverTotal: new Samples(),
+});
 
 async function recordPhases(page: Page, into: Phases): Promise<void> {
   const t = await page.evaluate(() => {
     // Browser timing entries (Navigation and Resource Timing); Node's types lack them.
-    const entries = (type: string) => (performance as any).getEntriesByType(type) as { name: string; responseStart: number; responseEnd: number }[];
+    type Entry = { name: string; responseStart: number; responseEnd: number; serverTiming?: { name: string; duration: number }[] };
+    const entries = (type: string) => (performance as any).getEntriesByType(type) as Entry[];
     const nav = entries("navigation")[0];
     const css = entries("resource").find((r) => r.name.endsWith(".css"));
     const fcp = performance.getEntriesByName("first-contentful-paint")[0];
-    return { firstByte: nav.responseStart, lastByte: nav.responseEnd, stylesheet: css?.responseEnd ?? Number.NaN, firstPaint: fcp?.startTime ?? Number.NaN };
+    // kpanda serve's own account of the page (its Server-Timing header).
+    const server = (name: string) => nav.serverTiming?.find((t) => t.name === name)?.duration ?? Number.NaN;
+    return {
+      firstByte: nav.responseStart,
+      lastByte: nav.responseEnd,
+      stylesheet: css?.responseEnd ?? Number.NaN,
+      firstPaint: fcp?.startTime ?? Number.NaN,
+      serverReads: server("reads"),
+      serverRender: server("render"),
+      serverTotal: server("total"),
+    };
   });
   for (const k of Object.keys(into) as (keyof Phases)[]) if (Number.isFinite(t[k])) into[k].add(t[k]);
 }
@@ -174,6 +193,8 @@ function report(l: Line): void {
     const p50 = (s: Samples) => ms(s.summary().p50);
     const p = l.phases;
     console.log(`  ${"  served first visits, p50 from navigation:".padEnd(58)} first byte ${p50(p.firstByte)}, last byte ${p50(p.lastByte)}, stylesheet ${p50(p.stylesheet)}, first paint ${p50(p.firstPaint)}`);
+    if (p.serverTotal.count)
+      console.log(`  ${"  of the first byte, kpanda serve's (Server-Timing), p50:".padEnd(58)} reads ${p50(p.serverReads)}, render ${p50(p.serverRender)}, in all ${p50(p.serverTotal)}`);
   }
 }
 

@@ -59,6 +59,8 @@ test("with the session cookie the overview comes rendered with the clusters' row
   assert.equal(r.status, 200);
   assert.equal(r.headers.get("cache-control"), "no-store");
   assert.match(r.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+  // Where its time went, as the browser's developer tools show it (Server-Timing).
+  assert.match(r.headers.get("server-timing") ?? "", /^reads;dur=[\d.]+, render;dur=[\d.]+, styles;dur=[\d.]+, total;dur=[\d.]+$/);
   const html = await r.text();
   assert.deepEqual(clusterRows(html), CLUSTERS);
   // Inert until the console takes over; styled at once, by the rules it needs in the page itself:

@@ -38,7 +38,7 @@ const MAX_RENDERED_ROWS = 100;
 type Session = { token: string; expiresAt: string; user: string };
 type Lang = "en" | "zh";
 type RenderRequest = { url: string; session: Session; lang: Lang; fetch: (url: string, init: RequestInit) => Promise<Response>; waitMs: number };
-type Renderer = { render(req: RenderRequest): Promise<{ html: string; state: unknown } | undefined> };
+type Renderer = { render(req: RenderRequest): Promise<{ html: string; state: unknown; timing?: { reads: number; render: number } } | undefined> };
 
 /** The session cookie login sets: for this browser's session (no expiry of its own), the token's expiry bounds it. */
 export function sessionCookie(token: string): string {
@@ -170,7 +170,12 @@ export class ServerRender {
         new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), RENDER_TIMEOUT_MS))),
       ]);
       if (!rendered) return bare();
+      const styling = performance.now();
       const page = withRenderedPage(index, rendered.html, rendered.state, lang, await this.styles(index, rendered.html));
+      // Where the page's time went, for the browser's developer tools and bench/console.ts (Server-Timing).
+      const { reads = 0, render = 0 } = rendered.timing ?? {};
+      const dur = (name: string, ms: number) => `${name};dur=${ms.toFixed(1)}`;
+      reply.header("server-timing", [dur("reads", reads), dur("render", render), dur("styles", performance.now() - styling), dur("total", reply.elapsedTime)].join(", "));
       if (!page) req.log.warn("index.html lacks the tags a served page fills in: the console renders the page");
       else req.log.debug({ url: req.url, ms: Math.round(performance.now() - started) }, "first page rendered");
       return page;

@@ -34,7 +34,7 @@ export type RenderRequest = {
 };
 
 /** The page's HTML and what travels with it; undefined when the session is refused (GET /me fails). */
-export type Rendered = { html: string; state: ServerRender };
+export type Rendered = { html: string; state: ServerRender; timing: { reads: number; render: number } };
 
 // Renders of different requests overlap while their reads are out: each finds its own here.
 const current = new AsyncLocalStorage<RenderRequest>();
@@ -50,11 +50,13 @@ export function render(req: RenderRequest): Promise<Rendered | undefined> {
     // Nothing is read again here: the browser follows the page live once it has taken over.
     const client = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: Number.POSITIVE_INFINITY, gcTime: Number.POSITIVE_INFINITY } } });
     const { pathname, search } = new URL(req.url, "https://kpanda.invalid");
+    const started = performance.now();
     try {
       await Promise.all([client.fetchQuery({ queryKey: meKey, queryFn: () => get<Me>(paths.me) }), loadPages({ pathname, search }, client, req.waitMs)]);
     } catch {
       return undefined;
     }
+    const read = performance.now();
     // i18next is one instance, and the render below synchronous: with its translations bundled,
     // changeLanguage switches at once, so no other render can change it in between.
     void i18n.changeLanguage(req.lang);
@@ -72,6 +74,6 @@ export function render(req: RenderRequest): Promise<Rendered | undefined> {
     );
     const state: ServerRender = { session: req.session, lang: req.lang, queries: dehydrate(client) };
     client.clear();
-    return { html, state };
+    return { html, state, timing: { reads: read - started, render: performance.now() - read } };
   });
 }
