@@ -9,7 +9,7 @@ import "@patternfly/react-styles/css/utilities/Spacing/spacing.css";
 import "@patternfly/react-styles/css/utilities/Text/text.css";
 import "./i18n/index.ts";
 import { hydrate, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { StrictMode, useLayoutEffect } from "react";
 import { createRoot } from "react-dom/client";
 import { BrowserRouter } from "react-router";
 import { ApiError } from "./api/ApiError.ts";
@@ -21,7 +21,7 @@ import { session } from "./api/session.ts";
 import type { Me } from "./api/types.ts";
 import { App, loadPages } from "./App.tsx";
 import { rememberScripts, serverRender } from "./ssr/adopt.ts";
-import { applyStyles } from "./styles.ts";
+import { applyStyles, dropServedStyles } from "./styles.ts";
 import { NotificationProvider } from "./components/Notifications.tsx";
 
 const client = new QueryClient({
@@ -38,6 +38,12 @@ const client = new QueryClient({
 const rendered = serverRender();
 if (rendered) hydrate(client, rendered.queries);
 
+/** Nothing to show: in the first commit, before that commit's restyle, drops the served page's styles. */
+function ServedStylesDropped(): null {
+  useLayoutEffect(dropServedStyles, []);
+  return null;
+}
+
 // The first commit replaces what #root holds: the page kpanda serve rendered, if any.
 const root = createRoot(document.getElementById("root")!);
 const render = () =>
@@ -50,6 +56,7 @@ const render = () =>
           </NotificationProvider>
         </BrowserRouter>
       </QueryClientProvider>
+      <ServedStylesDropped />
     </StrictMode>,
   );
 

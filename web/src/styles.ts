@@ -15,15 +15,18 @@ export function applyStyles(): Promise<void> {
     link.rel = "stylesheet";
     link.crossOrigin = preload.crossOrigin;
     link.href = preload.href;
-    link.onload = () => {
-      // The styles a served page carried (src/platform/http/criticalStyles.ts) are a part of the
-      // sheet's: once it applies they would only be matched again at every restyle.
-      document.getElementById("kpanda-ssr-styles")?.remove();
-      resolve();
-    };
     // A stylesheet that failed to load leaves the console usable, if plain: render anyway.
-    link.onerror = () => resolve();
+    link.onload = link.onerror = () => resolve();
     document.head.append(link);
   });
   return applied;
+}
+
+/**
+ * Removes the styles a served page carried (src/platform/http/criticalStyles.ts): a part of the
+ * sheet's, they would only be matched again at every restyle. main.tsx calls it as its first commit
+ * replaces the served page, so that the page is restyled and laid out once for both.
+ */
+export function dropServedStyles(): void {
+  document.getElementById("kpanda-ssr-styles")?.remove();
 }
