@@ -74,7 +74,8 @@ async function injected(app: FastifyInstance, token: string, url: string, init: 
 
 /**
  * index.html with the page's data beside it and, when `html` is given, the rendered page inert in
- * #root and the stylesheet applied at once. Without `html` the data is the session alone.
+ * #root, styled at once: by `styles` (the rules it needs) in the page, else by the whole stylesheet
+ * made render-blocking. Without `html` the data is the session alone.
  * Undefined when index.html lacks a tag this edits (a build that changed): the page goes plain.
  */
 export function withRenderedPage(index: string, html: string | undefined, state: unknown, lang: Lang, styles?: string): string | undefined {
