@@ -104,4 +104,15 @@ describe("the styles a served first page needs", () => {
       ["@(min-width:768px) .c-table__td", "@(min-width:768px) .c-wizard", "@(min-width:768px) .c-table__th"],
     );
   });
+
+  test("no index, or one cut short, gives no styles: the page links the whole sheet instead", async () => {
+    const other = await mkdtemp(join(tmpdir(), "kpanda-styles-"));
+    try {
+      assert.equal(await CriticalStyles.load(other), undefined);
+      await writeFile(join(other, "styles.json"), '{"href":"/style-1.css","items":[{"wrap":[');
+      assert.equal(await CriticalStyles.load(other), undefined);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
 });

@@ -33,10 +33,17 @@ export class CriticalStyles {
     this.items = index.items;
   }
 
-  /** The index web/build.ts wrote beside the renderer; undefined when there is none. */
+  /**
+   * The index web/build.ts wrote beside the renderer; undefined when there is none or it is not an
+   * index (a build cut short): served pages then link the whole sheet (serverRender.ts).
+   */
   static async load(dir: string): Promise<CriticalStyles | undefined> {
-    const text = await readFile(join(dir, "styles.json"), "utf8").catch(() => undefined);
-    return text === undefined ? undefined : new CriticalStyles(JSON.parse(text) as StylesIndex);
+    try {
+      const index = JSON.parse(await readFile(join(dir, "styles.json"), "utf8")) as StylesIndex;
+      return typeof index.href === "string" && Array.isArray(index.items) ? new CriticalStyles(index) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The CSS `html` needs, cached by the classes and custom properties it uses. */
