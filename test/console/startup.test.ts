@@ -287,6 +287,29 @@ describe("a signed-in browser's first visit, rendered by kpanda serve", { skip, 
     p.assertClean("a page served in Chinese");
   });
 
+  test("a new tab on a slow network is signed in though the console's scripts come before the end of the page", async () => {
+    // The page's session and data come last in it; its scripts are small and asked for from its head.
+    // At 24 KB/s the scripts are in before the page is, and the (async) entry runs mid-parse.
+    const tab = await p.context.newPage();
+    const cdp = await p.context.newCDPSession(tab);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: 24 * 1024, uploadThroughput: -1 });
+    try {
+      await p.context.clearCookies({ name: "kpanda_scripts" });
+      await tab.goto("/clusters/dev/nodes", { waitUntil: "commit" });
+      // The rest of the console need not come slowly: the race is over once the page is parsed.
+      await tab.waitForFunction(() => (globalThis as any).document.readyState !== "loading", null, { timeout: 30_000 });
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+      await tab.waitForFunction(() => !(globalThis as any).document.querySelector("#root > [inert]") && (globalThis as any).document.querySelector("#root main"));
+      assert.equal(new URL(tab.url()).pathname, "/clusters/dev/nodes", "the tab was not signed in");
+      await tab.locator('[data-testid="list-Node"] tbody tr[data-row]').first().waitFor();
+    } finally {
+      await cdp.detach();
+      await tab.close();
+    }
+    p.assertClean("a new tab on a slow network");
+  });
+
   test("a new tab of the signed-in browser is signed in; after logout a page loads signed out", async () => {
     // A new tab has no session of its own (sessionStorage is per tab): it takes the rendered page's.
     const tab = await p.context.newPage();
