@@ -8,13 +8,15 @@ let applied: Promise<void> | undefined;
 export function applyStyles(): Promise<void> {
   applied ??= new Promise((resolve) => {
     const preload = document.querySelector<HTMLLinkElement>('link[rel="preload"][as="style"]');
-    // Applied already: a page kpanda serve rendered without its own styles links the stylesheet
+    // A page kpanda serve rendered with styles of its own names the sheet instead of preloading it.
+    const served = document.getElementById("kpanda-ssr-styles")?.dataset.sheet;
+    // Applied already: a page kpanda serve rendered without styles of its own links the stylesheet
     // itself (src/ssr/), and the development server brings styles with the modules that import them.
-    if (!preload) return resolve();
+    if (!preload && !served) return resolve();
     const link = document.createElement("link");
     link.rel = "stylesheet";
-    link.crossOrigin = preload.crossOrigin;
-    link.href = preload.href;
+    link.crossOrigin = preload ? preload.crossOrigin : "anonymous";
+    link.href = preload ? preload.href : (served as string);
     // A stylesheet that failed to load leaves the console usable, if plain: render anyway.
     link.onload = link.onerror = () => resolve();
     document.head.append(link);

@@ -72,6 +72,9 @@ async function injected(app: FastifyInstance, token: string, url: string, init: 
   return new Response(empty ? null : res.rawPayload, { status: res.statusCode, headers: out });
 }
 
+/** index.html's link to the console's stylesheet, only preloaded (web/vite.config.ts): its address. */
+const SHEET_PRELOAD = /<link rel="preload" as="style" crossorigin href="(\/assets\/[\w.-]+\.css)">\s*/;
+
 /**
  * index.html with the page's data beside it and, when `html` is given, the rendered page inert in
  * #root, styled at once: by `styles` (the rules it needs) in the page, else by the whole stylesheet
@@ -85,10 +88,17 @@ export function withRenderedPage(index: string, html: string | undefined, state:
     [/<html lang="en">/, `<html lang="${lang === "zh" ? "zh-CN" : "en"}">`],
     [/<\/body>/, `<script id="kpanda-ssr" type="application/json">${json}</script></body>`],
   ];
-  if (html !== undefined && styles !== undefined && !/<\/style/i.test(styles))
-    // The styles the page needs (criticalStyles.ts), so it shows styled at once; boot.ts applies
-    // the whole stylesheet, preloaded meanwhile, before the console takes over (web/src/styles.ts).
-    edits.push([/<\/head>/, `<style id="kpanda-ssr-styles">${styles}</style></head>`]);
+  const sheet = SHEET_PRELOAD.exec(index)?.[1];
+  if (html !== undefined && styles !== undefined && sheet && !/<\/style/i.test(styles))
+    edits.push(
+      // The styles the page needs (criticalStyles.ts), so it shows styled at once. The whole sheet is
+      // not preloaded: when it came, its 1.3 MB were decoded on the main thread while the page was
+      // being parsed and painted (bench/console.ts: first paint p50 60-110 ms later). boot.ts asks for
+      // it, named here, after the page's first frame, and applies it before the console takes over
+      // (web/src/styles.ts).
+      [SHEET_PRELOAD, ""],
+      [/<\/head>/, `<style id="kpanda-ssr-styles" data-sheet="${sheet}">${styles}</style></head>`],
+    );
   else if (html !== undefined)
     // Render-blocking, so the page shows styled; boot.ts finds it applied (web/src/styles.ts).
     edits.push([/<link rel="preload" as="style" crossorigin href=/, '<link rel="stylesheet" crossorigin href=']);
