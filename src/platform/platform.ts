@@ -18,7 +18,7 @@ import { AuditLog } from "./audit/AuditLog.ts";
 import { type Demo, startDemo } from "./demo/index.ts";
 import { HealthController, type HealthOptions } from "./clusters/HealthController.ts";
 import { ClusterLifecycle, type ClusterLifecycleOptions } from "./clusters/lifecycle.ts";
-import { podTotalsFromIndex } from "./clusters/summary.ts";
+import { nodeTotalsFromIndex, podTotalsFromIndex } from "./clusters/summary.ts";
 import { MemberRegistry } from "./clusters/members.ts";
 import type { ServeOptions } from "./config.ts";
 import { GROUP, KPANDA_NAMESPACE, VERSION } from "./host/crds.ts";
@@ -113,7 +113,11 @@ export async function startPlatform(opts: PlatformOptions): Promise<Platform> {
     const searchDb = opts.searchDb ?? join(opts.dataDir, "search", "index.db");
     index = await openSearchIndex(searchDb);
     const searchIndex = index;
-    const health = new HealthController(host, members, clusters, log, { ...opts.health, podTotals: (c) => podTotalsFromIndex(searchIndex, c) });
+    const health = new HealthController(host, members, clusters, log, {
+      ...opts.health,
+      podTotals: (c) => podTotalsFromIndex(searchIndex, c),
+      nodeTotals: (c) => nodeTotalsFromIndex(searchIndex, c),
+    });
     searchSync = new SearchSync({
       index,
       clusters: clusterSource(clusterCache),

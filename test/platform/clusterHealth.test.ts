@@ -123,6 +123,21 @@ describe("cluster summaries", () => {
 });
 
 describe("cluster health", () => {
+  it("records how many of a cluster's nodes are ready (NodesReady), counted in kpanda's cache once it holds them", async () => {
+    const got = await until("east's nodes in the cache", async () => {
+      const synced = (await t.call("GET", "/asl/nodes?cluster=east&pageSize=1", undefined, admin)).body;
+      return synced?.pagination?.total === 3 && synced.freshness?.every((f: any) => f.state === "synced") ? synced : undefined;
+    });
+    assert.equal(got.pagination.total, 3);
+    const lastSeen = (await t.call("GET", "/clusters/east", undefined, admin)).body.status.lastSeen;
+    const seen = await until("east probed again", async () => {
+      const r = (await t.call("GET", "/clusters/east", undefined, admin)).body;
+      return r.status.lastSeen > lastSeen ? r : undefined;
+    });
+    const cond = seen.status.conditions.find((c: any) => c.type === "NodesReady");
+    assert.deepEqual({ status: cond.status, reason: cond.reason, message: cond.message }, { status: "True", reason: "AllNodesReady", message: "3 of 3 nodes are ready" });
+  });
+
   it("turns an unreachable cluster Unknown within 30 s, serves its stale summary, keeps the others at normal speed, and recovers", async () => {
     const before = await summary("west");
     const west = sim.cluster("west");

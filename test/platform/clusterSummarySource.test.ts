@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { parseKubeconfig } from "../../src/platform/clusters/kubeconfig.ts";
 import { Member } from "../../src/platform/clusters/members.ts";
-import { computeSummary, podTotalsFromIndex, type SummaryData } from "../../src/platform/clusters/summary.ts";
+import { computeSummary, nodeTotalsFromIndex, podTotalsFromIndex, type SummaryData } from "../../src/platform/clusters/summary.ts";
 import { SYNCED } from "../../src/platform/search/freshness.ts";
 import type { KObject, SearchIndex } from "../../src/platform/search/index.ts";
 import { SqliteDb } from "../../src/platform/search/SqliteDb.ts";
@@ -78,4 +78,23 @@ it("once the index holds the cluster's pods, a summary counts and adds them up t
   // 250m + 1 CPU and 1 GiB + 512 MiB of the two running pods (PodRequests: the sum of the containers' requests).
   assert.equal(s.cpu.requested, 1.25);
   assert.equal(s.memory.requested, 1.5 * 1024 ** 3);
+});
+
+const NODES = { group: "", version: "v1", resource: "nodes" };
+
+const node = (name: string, ready?: "True" | "False" | "Unknown"): KObject => ({
+  apiVersion: "v1",
+  kind: "Node",
+  metadata: { name, uid: `uid-${name}`, resourceVersion: "1", creationTimestamp: "2026-01-01T00:00:00Z" },
+  status: { conditions: ready ? [{ type: "Ready", status: ready }] : [] },
+});
+
+it("the health probe's node counts come from the index once it holds the cluster's nodes: Ready ones of all", async () => {
+  const held = [node("n1", "True"), node("n2", "True"), node("n3", "False"), node("n4", "Unknown"), node("n5")];
+  await index.apply(held.map((object) => ({ type: "upsert" as const, cluster: "dev", ...NODES, object })));
+  await index.apply([{ type: "upsert" as const, cluster: "other", ...NODES, object: node("elsewhere", "True") }]);
+  assert.equal(await nodeTotalsFromIndex(index, "dev"), undefined, "not synced yet: the probe lists the member's nodes");
+  await index.setFreshness("dev", NODES, SYNCED);
+  // A node without a Ready condition is not ready (kubectl shows it Unknown).
+  assert.deepEqual(await nodeTotalsFromIndex(index, "dev"), { ready: 2, total: 5 });
 });

@@ -18,7 +18,7 @@ import type { ClusterLifecycle } from "./lifecycle.ts";
 import { renewToken } from "./memberCredential.ts";
 import { MemberHttpError, memberGet } from "./memberHttp.ts";
 import type { Member, MemberRegistry } from "./members.ts";
-import { type ClusterSummary, computeSummary, type PodTotals, type SummaryData } from "./summary.ts";
+import { type ClusterSummary, computeSummary, type NodeTotals, type PodTotals, type SummaryData } from "./summary.ts";
 import { EXPIRY_WARNING_MS } from "./validate.ts";
 import type { Host } from "../host/host.ts";
 
@@ -26,6 +26,8 @@ export type HealthOptions = {
   intervalMs?: number;
   /** A cluster's pod totals when kpanda's own cache holds them (summary.ts podTotalsFromIndex); else the summary lists the member's pods. */
   podTotals?: (cluster: string) => Promise<PodTotals | undefined>;
+  /** A cluster's node counts when kpanda's own cache holds them (summary.ts nodeTotalsFromIndex); else the probe lists the member's nodes. */
+  nodeTotals?: (cluster: string) => Promise<NodeTotals | undefined>;
   timeoutMs?: number;
   summaryIntervalMs?: number;
   failureThreshold?: number;
@@ -35,7 +37,7 @@ export type HealthOptions = {
   renewBeforeMs?: number;
 };
 
-const DEFAULTS: Required<Omit<HealthOptions, "podTotals">> = {
+const DEFAULTS: Required<Omit<HealthOptions, "podTotals" | "nodeTotals">> = {
   intervalMs: 5000,
   timeoutMs: 3000,
   summaryIntervalMs: 20_000,
@@ -61,14 +63,14 @@ type ClusterState = {
   renewedAt?: number;
 };
 
-type Probe = { ok: true; version?: string; latencyMs: number; nodes: { ready: number; total: number } } | { ok: false; reason: string; message: string };
+type Probe = { ok: true; version?: string; latencyMs: number; nodes: NodeTotals } | { ok: false; reason: string; message: string };
 
 export class HealthController {
   private readonly host: Host;
   private readonly members: MemberRegistry;
   private readonly lifecycle: ClusterLifecycle;
   private readonly log: Logger;
-  readonly opts: Required<Omit<HealthOptions, "podTotals">> & Pick<HealthOptions, "podTotals">;
+  readonly opts: Required<Omit<HealthOptions, "podTotals" | "nodeTotals">> & Pick<HealthOptions, "podTotals" | "nodeTotals">;
   private readonly states = new Map<string, ClusterState>();
   /** Probes made, per cluster (for metrics and tests). */
   readonly probes = new Map<string, number>();
@@ -184,7 +186,7 @@ export class HealthController {
     if ((st.phase === "Integrating" || !st.phase) && age < 60_000) return;
     const m = await this.members.get(name).catch(() => undefined);
     this.probes.set(name, (this.probes.get(name) ?? 0) + 1);
-    const probe: Probe = m ? await this.probe(m) : { ok: false, reason: "NoCredential", message: "kpanda has no credential for this cluster" };
+    const probe: Probe = m ? await this.probe(name, m) : { ok: false, reason: "NoCredential", message: "kpanda has no credential for this cluster" };
     // One begun before a stop (the lead lost) is dropped: its status write could land over the next leader's.
     if (!this.running || this.epoch !== epoch) return;
     const now = Date.now();
@@ -215,9 +217,17 @@ export class HealthController {
     return now - s.summaryAt >= this.opts.summaryIntervalMs;
   }
 
-  private async probe(m: Member): Promise<Probe> {
+  private async probe(name: string, m: Member): Promise<Probe> {
     const t = this.opts.timeoutMs;
     const get = <T>(path: string) => m.run((signal) => memberGet<T>(m, path, signal), t);
+    const nodeTotals = this.opts.nodeTotals;
+    // From kpanda's own cache once it holds the cluster's nodes; a list of them until then.
+    const nodes = async (): Promise<NodeTotals> => {
+      const kept = await nodeTotals?.(name).catch(() => undefined);
+      if (kept) return kept;
+      const items = (await get<{ items?: KObj[] }>("/api/v1/nodes"))?.items ?? [];
+      return { ready: items.filter((n) => n.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")).length, total: items.length };
+    };
     try {
       const t0 = performance.now();
       const ready = get<string>("/readyz").catch((e) => {
@@ -226,14 +236,8 @@ export class HealthController {
         throw e;
       });
       const timedReady = ready.then(() => performance.now() - t0);
-      const [latencyMs, version, nodes] = await Promise.all([
-        timedReady,
-        get<{ gitVersion?: string }>("/version"),
-        get<{ items?: KObj[] }>("/api/v1/nodes"),
-      ]);
-      const items = nodes?.items ?? [];
-      const readyNodes = items.filter((n) => n.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")).length;
-      return { ok: true, version: version?.gitVersion, latencyMs: Math.round(latencyMs), nodes: { ready: readyNodes, total: items.length } };
+      const [latencyMs, version, counts] = await Promise.all([timedReady, get<{ gitVersion?: string }>("/version"), nodes()]);
+      return { ok: true, version: version?.gitVersion, latencyMs: Math.round(latencyMs), nodes: counts };
     } catch (e) {
       if (e instanceof MemberHttpError) {
         if (e.code === 401 || e.code === 403) return { ok: false, reason: "Unauthorized", message: `the cluster refused kpanda's credential (${e.code})` };

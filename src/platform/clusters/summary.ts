@@ -67,6 +67,26 @@ export async function podTotalsFromIndex(index: SearchIndex, cluster: string): P
   return { pods: total, requested: { cpu: cpu / 1000, memory } };
 }
 
+/** How many of a cluster's nodes are Ready, of how many. */
+export type NodeTotals = { ready: number; total: number };
+
+const NODES = { group: "", resource: "nodes" };
+
+/**
+ * The cluster's node counts from the search index, or undefined while the index does not hold its
+ * nodes (not synced). The health probe asks every few seconds: a list of every node each time is
+ * megabytes from a member of a thousand nodes.
+ */
+export async function nodeTotalsFromIndex(index: SearchIndex, cluster: string): Promise<NodeTotals | undefined> {
+  const [f] = await index.freshness(NODES, [cluster]);
+  if (f?.state !== "synced") return undefined;
+  // By the Ready condition's status (search/kinds.ts): True, False or Unknown.
+  const byReady = await index.countBy({ ...NODES, clusters: [cluster] }, "ready");
+  let total = 0;
+  for (const n of byReady.values()) total += n;
+  return { ready: byReady.get("True") ?? 0, total };
+}
+
 function podTotalsOf(pods: List): PodTotals {
   const requested: CpuMem = { cpu: 0, memory: 0 };
   for (const p of pods.items ?? []) {
