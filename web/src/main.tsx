@@ -39,7 +39,8 @@ const rendered = serverRender();
 if (rendered) hydrate(client, rendered.queries);
 
 /**
- * Nothing to show: in the first commit, before that commit's restyle, drops the served page's styles.
+ * Nothing to show: in the first commit, before that commit's restyle, swaps the served page's styles
+ * for the whole sheet (styles.ts).
  * First in the tree, so that its layout effect runs before the console's own: PatternFly's Label
  * measures itself in one (offsetWidth), which lays the page out, and removing the styles after that
  * (their @font-face rules go with them) laid it all out again (a trace of a take-over: 156 ms, then

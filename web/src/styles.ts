@@ -5,6 +5,9 @@
 // only once it is applied, so no page shows unstyled.
 let applied: Promise<void> | undefined;
 
+/** A media query no screen matches: the sheet loads, but applies to nothing. */
+const HELD = "not all";
+
 export function applyStyles(): Promise<void> {
   applied ??= new Promise((resolve) => {
     const preload = document.querySelector<HTMLLinkElement>('link[rel="preload"][as="style"]');
@@ -17,6 +20,9 @@ export function applyStyles(): Promise<void> {
     link.rel = "stylesheet";
     link.crossOrigin = preload ? preload.crossOrigin : "anonymous";
     link.href = preload ? preload.href : (served as string);
+    // Beside a served page, loaded now and applied as the console's first commit replaces the page
+    // (dropServedStyles): applied at once, it restyled and laid out the served page, about to go.
+    if (served) link.media = HELD;
     // A stylesheet that failed to load leaves the console usable, if plain: render anyway.
     link.onload = link.onerror = () => resolve();
     document.head.append(link);
@@ -25,10 +31,11 @@ export function applyStyles(): Promise<void> {
 }
 
 /**
- * Removes the styles a served page carried (src/platform/http/criticalStyles.ts): a part of the
- * sheet's, they would only be matched again at every restyle. main.tsx calls it as its first commit
- * replaces the served page, so that the page is restyled and laid out once for both.
+ * Swaps the styles a served page carried (src/platform/http/criticalStyles.ts), a part of the sheet's,
+ * for the whole sheet. main.tsx calls it as its first commit replaces the served page, so that the
+ * page is restyled and laid out once for both.
  */
 export function dropServedStyles(): void {
+  for (const link of document.querySelectorAll<HTMLLinkElement>(`link[rel="stylesheet"][media="${HELD}"]`)) link.removeAttribute("media");
   document.getElementById("kpanda-ssr-styles")?.remove();
 }
