@@ -123,7 +123,7 @@ describe("cluster summaries", () => {
 });
 
 describe("cluster health", () => {
-  it("records how many of a cluster's nodes are ready (NodesReady), counted in kpanda's cache once it holds them", async () => {
+  it("records how many of a cluster's nodes are ready (NodesReady), also once kpanda's cache holds its nodes", async () => {
     const got = await until("east's nodes in the cache", async () => {
       const synced = (await t.call("GET", "/asl/nodes?cluster=east&pageSize=1", undefined, admin)).body;
       return synced?.pagination?.total === 3 && synced.freshness?.every((f: any) => f.state === "synced") ? synced : undefined;

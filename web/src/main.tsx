@@ -21,7 +21,7 @@ import { session } from "./api/session.ts";
 import type { Me } from "./api/types.ts";
 import { App, loadPages } from "./App.tsx";
 import { rememberScripts, serverRender } from "./ssr/adopt.ts";
-import { applyStyles, dropServedStyles } from "./styles.ts";
+import { applyStyles, swapServedStyles } from "./styles.ts";
 import { NotificationProvider } from "./components/Notifications.tsx";
 
 const client = new QueryClient({
@@ -46,8 +46,8 @@ if (rendered) hydrate(client, rendered.queries);
  * (their @font-face rules go with them) laid it all out again (a trace of a take-over: 156 ms, then
  * 270 ms, for the same 1,565 boxes).
  */
-function ServedStylesDropped(): null {
-  useLayoutEffect(dropServedStyles, []);
+function ServedStylesSwapped(): null {
+  useLayoutEffect(swapServedStyles, []);
   return null;
 }
 
@@ -56,7 +56,7 @@ const root = createRoot(document.getElementById("root")!);
 const render = () =>
   root.render(
     <StrictMode>
-      <ServedStylesDropped />
+      <ServedStylesSwapped />
       <QueryClientProvider client={client}>
         <BrowserRouter>
           <NotificationProvider>

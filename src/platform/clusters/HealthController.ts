@@ -18,7 +18,7 @@ import type { ClusterLifecycle } from "./lifecycle.ts";
 import { renewToken } from "./memberCredential.ts";
 import { MemberHttpError, memberGet } from "./memberHttp.ts";
 import type { Member, MemberRegistry } from "./members.ts";
-import { type ClusterSummary, computeSummary, type NodeTotals, type PodTotals, type SummaryData } from "./summary.ts";
+import { type ClusterSummary, computeSummary, type NodeTotals, nodeTotalsOf, type PodTotals, type SummaryData } from "./summary.ts";
 import { EXPIRY_WARNING_MS } from "./validate.ts";
 import type { Host } from "../host/host.ts";
 
@@ -225,8 +225,7 @@ export class HealthController {
     const nodes = async (): Promise<NodeTotals> => {
       const kept = await nodeTotals?.(name).catch(() => undefined);
       if (kept) return kept;
-      const items = (await get<{ items?: KObj[] }>("/api/v1/nodes"))?.items ?? [];
-      return { ready: items.filter((n) => n.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")).length, total: items.length };
+      return nodeTotalsOf((await get<{ items?: KObj[] }>("/api/v1/nodes"))?.items ?? []);
     };
     try {
       const t0 = performance.now();

@@ -87,6 +87,12 @@ export async function nodeTotalsFromIndex(index: SearchIndex, cluster: string): 
   return { ready: byReady.get("True") ?? 0, total };
 }
 
+/** Counts listed nodes: Ready ones (their Ready condition True) of all. */
+export function nodeTotalsOf(nodes: readonly any[]): NodeTotals {
+  const ready = nodes.filter((n) => n.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")).length;
+  return { ready, total: nodes.length };
+}
+
 function podTotalsOf(pods: List): PodTotals {
   const requested: CpuMem = { cpu: 0, memory: 0 };
   for (const p of pods.items ?? []) {
@@ -118,11 +124,9 @@ export async function computeSummary(m: Member, timeoutMs: number, fromIndex?: (
   ]);
   const cap: CpuMem = { cpu: 0, memory: 0 };
   const alloc: CpuMem = { cpu: 0, memory: 0 };
-  let ready = 0;
   for (const n of nodes.items ?? []) {
     addTo(cap, cpuMem(n.status?.capacity));
     addTo(alloc, cpuMem(n.status?.allocatable));
-    if (n.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")) ready++;
   }
   const req = pods.requested;
   let usage: CpuMem | undefined;
@@ -133,7 +137,7 @@ export async function computeSummary(m: Member, timeoutMs: number, fromIndex?: (
   return {
     version: version?.gitVersion,
     provider: detectProvider(nodes.items ?? []),
-    nodes: { ready, total: nodes.items?.length ?? 0 },
+    nodes: nodeTotalsOf(nodes.items ?? []),
     cpu: { capacity: cap.cpu, allocatable: alloc.cpu, requested: req.cpu, usage: usage?.cpu ?? null },
     memory: { capacity: cap.memory, allocatable: alloc.memory, requested: req.memory, usage: usage?.memory ?? null },
     pods: pods.pods,
