@@ -22,7 +22,32 @@ export const ARTIFACTS = process.env.KPANDA_ARTIFACTS ?? join(import.meta.dirnam
  * a netlog showed requests restarted up to 3 times on a quiet machine, and under CI's load one CSS
  * chunk reached Chromium's 32 restarts and failed with net::ERR_TOO_MANY_RETRIES.
  * KPANDA_NETLOG=FILE writes Chromium's network log there.
+ *
+ * --disable-features: each new browser context is a new window, and headless Chromium 156 loads the
+ * window's WebUI omnibox popup (chrome://omnibox-popup.top-chrome, a renderer of its own) with it. A
+ * trace of a cold console visit showed that renderer taking about 1.1 s wall and 0.75 s CPU across
+ * its threads while the page loaded, on a 2-core machine: a cost of opening a window that a user
+ * who opens the console in their browser does not pay. Chromium keeps only the last value of a
+ * switch given twice (base/command_line.h), so Playwright's own list (playwright-core 1.65,
+ * chromiumSwitches) is repeated here with these features added.
  */
+const PLAYWRIGHT_DISABLED = [
+  "AvoidUnnecessaryBeforeUnloadCheckSync",
+  "DestroyProfileOnBrowserClose",
+  "HttpsUpgrades",
+  "HttpsFirstBalancedModeAutoEnable",
+  "LensOverlay",
+  "MediaRouter",
+  "PaintHolding",
+  "ThirdPartyStoragePartitioning",
+  "AvoidCorsURLLoaderRestartOnRedirect",
+  "TcpPortRandomizationWin",
+  "OptimizationHints",
+  "NetworkTimeServiceQuerying",
+  "AimEnabled",
+  "PreconnectToSearch",
+];
+const WINDOW_WEBUI = ["PreloadTopChromeWebUI", "WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup"];
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -33,6 +58,7 @@ const ARGS = [
   "--disable-component-update",
   "--disable-sync",
   "--ignore-certificate-errors",
+  `--disable-features=${[...PLAYWRIGHT_DISABLED, ...WINDOW_WEBUI].join(",")}`,
   ...(process.env.KPANDA_NETLOG ? [`--log-net-log=${process.env.KPANDA_NETLOG}`] : []),
 ];
 
