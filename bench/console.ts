@@ -13,8 +13,9 @@
 // load, the page's first contentful paint has happened). A first visit's
 // page notes that time itself (a MutationObserver set up before its scripts),
 // so it does not count the wait for Playwright's checks on a busy page. "cold" is
-// a first visit, in a fresh browser context (nothing cached), --cold-runs
-// times; then --runs warm ones in one context. The browser is signed in as a
+// a first visit, in a fresh browser context (nothing cached; a new window,
+// without the WebUI Chromium would load beside it: see
+// test/console/browser.ts), --cold-runs times; then --runs warm ones in one context. The browser is signed in as a
 // user's is after login (the tab's session and the session cookie), so a
 // first visit comes rendered by kpanda serve; "interactive" is when the
 // console's own render has taken that page over. Each first visit is
