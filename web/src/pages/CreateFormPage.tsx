@@ -22,7 +22,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { stringify } from "yaml";
 import { appRoutes, type KObject, writeYaml } from "../api/apps.ts";
-import { EditReview, type EditTarget, editableYaml, useEditedObject, writeEdited } from "../apps/FormEditReview.tsx";
+import { EditReview, type EditTarget, editableYaml, useEditedObject, writeMerged } from "../apps/FormEditReview.tsx";
 import { formOf, mergeForm } from "../apps/formEdit.ts";
 import { AdvancedStep, BasicStep, ContainerStep, ServiceStep, validName } from "../apps/FormSteps.tsx";
 import { type AppForm, emptyForm, objectsOf, PLURAL, portsOf } from "../apps/formModel.ts";
@@ -64,6 +64,8 @@ function FormWizard({ cluster, initial, edit }: { cluster: string; initial: AppF
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [review, setReview] = useState(false);
+  // The object the form's changes go into: as read, or as read again after a Conflict (writeMerged).
+  const [base, setBase] = useState(edit?.object);
   const set = (f: Partial<AppForm>) => setForm((x) => ({ ...x, ...f }));
   const props = { form, set, cluster, editing: !!edit };
   const basicOk =
@@ -71,9 +73,9 @@ function FormWizard({ cluster, initial, edit }: { cluster: string; initial: AppF
   const containerOk = !!form.image.trim();
   const serviceOk = !form.service.enabled || !!(form.service.port || portsOf(form).length);
   const { workload, service } = objectsOf(form);
-  const before = edit ? editableYaml(edit.object) : "";
-  const yaml = edit
-    ? editableYaml(mergeForm(edit.object, initial, form))
+  const before = base ? editableYaml(base) : "";
+  const yaml = base
+    ? editableYaml(mergeForm(base, initial, form))
     : [workload, service]
         .filter(Boolean)
         .map((o) => stringify(o))
@@ -85,7 +87,7 @@ function FormWizard({ cluster, initial, edit }: { cluster: string; initial: AppF
     setBusy(true);
     setError(undefined);
     try {
-      await writeEdited(edit!.target, yaml, dryRun);
+      setBase(await writeMerged(edit!.target, base!, (o) => mergeForm(o, initial, form), dryRun));
       if (dryRun) setReview(true);
       else {
         notify("success", t("apps.saved", { name: form.name }));
