@@ -12,12 +12,13 @@
 // the user's click or choice, until the rows are in the document (and, on a
 // load, the page's first contentful paint has happened). A first visit's
 // page notes that time itself (a MutationObserver set up before its scripts),
-// so it does not count the wait for Playwright's checks on a busy page. "cold" is
-// a first visit, in a fresh browser context (nothing cached; a new window,
+// so it does not count the wait for Playwright's checks on a busy page. "cold"
+// is a first visit, in a fresh browser context (nothing cached; a new window,
 // without the WebUI Chromium would load beside it: see
-// test/console/browser.ts), --cold-runs times; then --runs warm ones in one context. The browser is signed in as a
-// user's is after login (the tab's session and the session cookie), so a
-// first visit comes rendered by kpanda serve; "interactive" is when the
+// test/console/browser.ts), --cold-runs times; then --runs warm ones in one
+// context. The browser is signed in as a user's is after login (the tab's
+// session and the session cookie), so a first visit comes rendered by kpanda
+// serve; "interactive" is when the
 // console's own render has taken that page over. Each first visit is
 // followed by one without the session cookie, which kpanda serve does not
 // render: the console's own first render, in the same conditions.

@@ -144,6 +144,7 @@ describe("the form edits an existing workload", { skip, timeout: 600_000 }, () =
     // Kubernetes' optimistic-lock message (k8s.io/apiserver, registry/generic/registry: OptimisticLockErrorMsg).
     await page.getByText(/the object has been modified; please apply your changes to the latest version and try again/).waitFor();
     assert.equal(await page.getByRole("dialog").count(), 0, "no diff is offered");
+    await admin.screenshot("apps-form-edit-conflict");
     assert.equal(await jsonpath("{.spec.replicas}"), "2");
     assert.equal(await jsonpath("{.spec.template.spec.containers[0].image}"), "nginx:1.29");
     admin.allow(/409 .*deployments\/web\/json/);

@@ -23,12 +23,16 @@ export function editableYaml(o: KObject): string {
   return stringify({ ...rest, metadata });
 }
 
+/** The workload as the member has it now. */
+const readEdited = (t: EditTarget, signal?: AbortSignal) =>
+  get<KObject>(appPaths.json(t.cluster, t.namespace, t.plural, t.name), undefined, signal);
+
 /** The workload as the member has it (read once: the form edits this version). */
 export function useEditedObject(t: EditTarget | undefined) {
   return useQuery<KObject, ApiError>({
     queryKey: ["formEdit", t],
     enabled: !!t,
-    queryFn: ({ signal }) => get<KObject>(appPaths.json(t!.cluster, t!.namespace, t!.plural, t!.name), undefined, signal),
+    queryFn: ({ signal }) => readEdited(t!, signal),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 0,
   });
@@ -60,7 +64,7 @@ export async function writeMerged(t: EditTarget, base: KObject, merge: (o: KObje
     } catch (e) {
       // A workload rolling out writes its status a few times a second at most; a few reads catch up.
       if ((e as ApiError).code !== 409 || attempt === 5) throw e;
-      const fresh = await get<KObject>(appPaths.json(t.cluster, t.namespace, t.plural, t.name));
+      const fresh = await readEdited(t);
       if (content(fresh) !== content(base)) throw e;
       base = fresh;
     }
